@@ -1,0 +1,198 @@
+"""The pipeline: discover -> plugin.parse -> model -> graph -> rules -> findings.
+
+The engine owns isolation (a crash in one plugin or rule becomes an IAC900 finding, the scan goes
+on), configuration (select/ignore, severities, per-path ignores) and suppressions. Reporters get a
+finished :class:`ScanResult` and only lay it out."""
+
+from __future__ import annotations
+
+import dataclasses
+import fnmatch
+import time
+import traceback
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from analyzer import __version__
+from analyzer.config import Config
+from analyzer.discover import list_files
+from analyzer.findings import Finding, Severity
+from analyzer.graph import ResourceGraph
+from analyzer.model import Location, ParseProblem, Project
+from analyzer.plugin import Plugin, Worktree
+from analyzer.registry import all_plugins, all_rules
+from analyzer.rules.base import Rule, RuleContext
+from analyzer.suppress import apply_suppressions
+
+INTERNAL_ERROR = "IAC900"
+PARSE_ERROR = "IAC901"
+SKIPPED = "IAC902"
+
+
+@dataclass(frozen=True, slots=True)
+class ProjectResult:
+    """One worktree as one platform saw it."""
+
+    project: Project
+    graph: ResourceGraph
+
+
+@dataclass(slots=True)
+class ScanResult:
+    root: Path  # the common root that report paths are relative to
+    worktrees: list[Path] = field(default_factory=list)
+    projects: list[ProjectResult] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)  # reportable, sorted
+    suppressed: list[Finding] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)
+    version: str = __version__
+
+    def worst(self) -> Severity | None:
+        return max((finding.severity for finding in self.findings), default=None)
+
+
+class _Timer:
+    def __init__(self, timings: dict[str, float], phase: str) -> None:
+        self.timings, self.phase = timings, phase
+
+    def __enter__(self) -> None:
+        self.start = time.perf_counter()
+
+    def __exit__(self, *exc: object) -> None:
+        self.timings[self.phase] = self.timings.get(self.phase, 0.0) + time.perf_counter() - self.start
+
+
+def scan(
+    worktrees: Sequence[Path],
+    config: Config,
+    *,
+    rules: Sequence[type[Rule]] | None = None,
+    plugins: Sequence[Plugin] | None = None,
+    debug: bool = False,
+) -> ScanResult:
+    """Analyse each worktree; paths in findings are relative to the worktrees' common root."""
+    resolved = [path.resolve() for path in worktrees]
+    root = _common_root(resolved)
+    result = ScanResult(root=root, worktrees=resolved)
+    active_rules = [rule() for rule in (rules if rules is not None else all_rules())
+                    if config.rule_enabled(rule.id, rule.name)]
+    active_plugins = list(plugins if plugins is not None else all_plugins())
+    findings: list[Finding] = []
+    for worktree_root in resolved:
+        prefix = worktree_root.relative_to(root).as_posix()
+        prefix = "" if prefix == "." else prefix + "/"
+        for finding in _scan_worktree(worktree_root, config, active_rules, active_plugins, result, debug):
+            findings.append(_rebase(finding, prefix) if prefix else finding)
+    with _Timer(result.timings, "suppress"):
+        kept, suppressed = apply_suppressions(findings, root, result.projects, config)
+    result.findings = sorted(kept, key=Finding.sort_key)
+    result.suppressed = sorted(suppressed, key=Finding.sort_key)
+    return result
+
+
+def _scan_worktree(
+    root: Path,
+    config: Config,
+    rules: list[Rule],
+    plugins: list[Plugin],
+    result: ScanResult,
+    debug: bool,
+) -> Iterable[Finding]:
+    timings = result.timings
+    with _Timer(timings, "discover"):
+        discovered = list_files(root, config.limits, config.exclude)
+    worktree = dataclasses.replace(discovered.worktree, suffix_names=config.suffix_names)
+    yield from (_problem_finding(problem) for problem in discovered.problems)
+    claimed = False
+    for plugin in plugins:
+        try:
+            with _Timer(timings, "detect"):
+                wanted = plugin.detect(worktree)
+        except Exception as error:  # a plugin bug must not end the scan
+            yield _internal_error(f"plugin '{plugin.name}' failed to detect the worktree", error, root, debug)
+            continue
+        if not wanted:
+            continue
+        claimed = True
+        try:
+            with _Timer(timings, "parse"):
+                project = plugin.parse(worktree)
+        except RecursionError as error:
+            yield _internal_error(f"plugin '{plugin.name}' ran out of stack on this worktree", error, root, debug)
+            continue
+        except Exception as error:
+            yield _internal_error(f"plugin '{plugin.name}' failed on this worktree", error, root, debug)
+            continue
+        with _Timer(timings, "graph"):
+            graph = ResourceGraph(project)
+        result.projects.append(ProjectResult(project, graph))
+        yield from (_problem_finding(problem) for problem in project.problems)
+        context_base = RuleContext(project, graph)
+        for rule in rules:
+            context = dataclasses.replace(context_base, options=config.rule_options.get(rule.id, {}))
+            with _Timer(timings, "rules"):
+                try:
+                    produced = list(rule.check(context))
+                except Exception as error:
+                    yield _internal_error(f"rule {rule.id} failed on the {project.platform} project", error,
+                                          root, debug, rule.id)
+                    continue
+            yield from (_configured(finding, config) for finding in produced)
+    if not claimed and not discovered.problems:
+        return
+
+
+def _configured(finding: Finding, config: Config) -> Finding:
+    override = config.severity.get(finding.rule_id)
+    return dataclasses.replace(finding, severity=override) if override else finding
+
+
+def _problem_finding(problem: ParseProblem) -> Finding:
+    rule_id = PARSE_ERROR if problem.kind == "parse" else SKIPPED
+    severity = Severity.ERROR if problem.kind == "parse" else Severity.NOTE
+    hint = ("fix the syntax error; nothing in this file was analysed" if problem.kind == "parse"
+            else "raise the limit in [tool.iacscan.limits] if this file should be analysed")
+    return Finding(rule_id, severity, problem.message, problem.location, hint, key=problem.message)
+
+
+def _internal_error(what: str, error: BaseException, root: Path, debug: bool, rule_id: str = "") -> Finding:
+    frames = traceback.extract_tb(error.__traceback__)
+    where = f" at {Path(frames[-1].filename).name}:{frames[-1].lineno}" if frames else ""
+    message = f"{what}: {type(error).__name__}{where}: {error}"
+    if debug:
+        message += "\n" + "".join(traceback.format_exception(error))
+    return Finding(INTERNAL_ERROR, Severity.ERROR, message, Location(".", 1),
+                   "this is an iacscan bug; please report it with the file that triggers it (--debug shows the "
+                   "traceback)", key=f"{what}:{type(error).__name__}:{rule_id}")
+
+
+def _rebase(finding: Finding, prefix: str) -> Finding:
+    def move(location: Location) -> Location:
+        return dataclasses.replace(location, path=prefix + location.path if location.path != "." else prefix[:-1])
+
+    related = tuple(dataclasses.replace(item, location=move(item.location)) for item in finding.related)
+    fixes = tuple(
+        dataclasses.replace(fix, edits=tuple(dataclasses.replace(edit, path=prefix + edit.path) for edit in fix.edits))
+        for fix in finding.fixes
+    )
+    return dataclasses.replace(finding, location=move(finding.location), related=related, fixes=fixes)
+
+
+def _common_root(paths: list[Path]) -> Path:
+    if not paths:
+        return Path.cwd()
+    if len(paths) == 1:
+        return paths[0]
+    common = Path(paths[0])
+    for path in paths[1:]:
+        while not path.is_relative_to(common):
+            common = common.parent
+    return common
+
+
+def path_ignored(config: Config, finding: Finding) -> bool:
+    for pattern, ids in config.per_path_ignores.items():
+        if fnmatch.fnmatch(finding.location.path, pattern) and any(finding.rule_id.startswith(i) for i in ids):
+            return True
+    return False

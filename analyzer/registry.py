@@ -1,0 +1,70 @@
+"""Rules and plugins are found through entry points (``iacscan.rules``, ``iacscan.plugins``), so a
+third-party package adds either without touching the core. The built-in ones are listed in this
+package's own ``pyproject.toml``; when iacscan runs from a source tree that is not installed, the
+built-in modules are found by name instead."""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from functools import cache
+from importlib.metadata import entry_points
+
+from analyzer.plugin import Plugin
+from analyzer.rules.base import Rule
+
+_BUILTIN_PLUGINS = {
+    "pulumi": "plugins.pulumi:PulumiPlugin",
+    "cdk": "plugins.cdk:CdkPlugin",
+    "cloudformation": "plugins.cloudformation:CloudFormationPlugin",
+}
+
+
+def _load(spec: str) -> type:
+    module_name, _, attribute = spec.partition(":")
+    return getattr(importlib.import_module(module_name), attribute)
+
+
+@cache
+def all_rules() -> tuple[type[Rule], ...]:
+    found: dict[str, type[Rule]] = {}
+    for entry in entry_points(group="iacscan.rules"):
+        rule = entry.load()
+        found[rule.id] = rule
+    import analyzer.rules as package
+
+    for info in pkgutil.iter_modules(package.__path__):
+        if info.name.startswith("iac") and info.name[3:6].isdigit():
+            module = importlib.import_module(f"analyzer.rules.{info.name}")
+            for value in vars(module).values():
+                if isinstance(value, type) and issubclass(value, Rule) and value is not Rule:
+                    if getattr(value, "id", None) and value.__module__ == module.__name__:
+                        found.setdefault(value.id, value)
+    return tuple(found[rule_id] for rule_id in sorted(found))
+
+
+def rule_by_id(rule_id: str) -> type[Rule] | None:
+    wanted = rule_id.strip().upper()
+    for rule in all_rules():
+        if rule.id == wanted or rule.name == rule_id.strip().lower():
+            return rule
+    return None
+
+
+@cache
+def all_plugins() -> tuple[Plugin, ...]:
+    specs = dict(_BUILTIN_PLUGINS)
+    for entry in entry_points(group="iacscan.plugins"):
+        specs[entry.name] = entry.value
+    plugins: list[Plugin] = []
+    for name in sorted(specs, key=_plugin_order):
+        try:
+            plugins.append(_load(specs[name])())
+        except (ImportError, AttributeError):
+            continue  # a plugin that is not there yet (or broken third-party code) is skipped
+    return tuple(plugins)
+
+
+def _plugin_order(name: str) -> tuple[int, str]:
+    # Python platforms first: a CDK worktree's cdk.out templates are the CDK plugin's to map back.
+    return ({"pulumi": 0, "cdk": 1, "cloudformation": 2}.get(name, 3), name)

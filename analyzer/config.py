@@ -9,8 +9,6 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-import jsonschema
-
 from analyzer.findings import Severity
 from analyzer.plugin import Limits
 
@@ -35,6 +33,8 @@ SCHEMA: dict[str, Any] = {
         "exclude": {"type": "array", "items": {"type": "string"}},
         "suffix-names": {"type": "array", "items": {"type": "string", "minLength": 1}},
         "fail-on": {"enum": ["error", "warning", "note", "never"]},
+        "severity-threshold": _SEVERITY,
+        "report-unused-suppressions": {"type": "boolean"},
         "limits": {
             "type": "object",
             "additionalProperties": False,
@@ -60,6 +60,8 @@ class Config:
     exclude: tuple[str, ...] = ()
     suffix_names: tuple[str, ...] = ()
     fail_on: Severity | None = Severity.NOTE  # None: never fail
+    severity_threshold: Severity | None = None  # findings below it are not reported
+    report_unused_suppressions: bool = False
     limits: Limits = field(default_factory=Limits)
     rule_options: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     source: str | None = None  # the file it came from
@@ -75,23 +77,38 @@ class Config:
     def with_overrides(self, **changes: Any) -> Config:
         return replace(self, **{k: v for k, v in changes.items() if v is not None})
 
+    def shows(self, severity: Severity) -> bool:
+        """Is a finding of this severity reported at all (``severity-threshold``)?"""
+        return self.severity_threshold is None or severity >= self.severity_threshold
+
+    def fails(self, severity: Severity | None) -> bool:
+        """Does a scan whose worst finding has this severity exit 1 (``fail-on``)?"""
+        return severity is not None and self.fail_on is not None and severity >= self.fail_on
+
 
 def load(root: Path, explicit: Path | None = None) -> Config:
-    """The configuration for a scan rooted at ``root``; ``explicit`` is ``--config FILE``."""
+    """The configuration for a scan rooted at ``root``; ``explicit`` is ``--config FILE``.
+
+    Without ``--config``, the nearest ``.iacscan.toml`` or ``pyproject.toml`` with a
+    ``[tool.iacscan]`` table is used, looking in ``root`` and then its parents up to the enclosing
+    repository's root (the first directory holding ``.git``), the way ruff finds its settings."""
     if explicit is not None:
         if not explicit.is_file():
             raise ConfigError(f"config file not found: {explicit}")
         table = _read_table(explicit)
         return from_mapping(table, str(explicit))
-    base = root if root.is_dir() else root.parent
-    dedicated = base / ".iacscan.toml"
-    if dedicated.is_file():
-        return from_mapping(_read_table(dedicated), str(dedicated))
-    pyproject = base / "pyproject.toml"
-    if pyproject.is_file():
-        table = _read_table(pyproject)
-        if table is not None:
-            return from_mapping(table, str(pyproject))
+    base = (root if root.is_dir() else root.parent).resolve()
+    for directory in (base, *base.parents):
+        dedicated = directory / ".iacscan.toml"
+        if dedicated.is_file():
+            return from_mapping(_read_table(dedicated), str(dedicated))
+        pyproject = directory / "pyproject.toml"
+        if pyproject.is_file():
+            table = _read_table(pyproject)
+            if table is not None:
+                return from_mapping(table, str(pyproject))
+        if (directory / ".git").exists():
+            break  # settings above the repository belong to someone else
     return Config()
 
 
@@ -104,11 +121,16 @@ def _read_table(path: Path) -> dict[str, Any] | None:
         raise ConfigError(f"{path}: not valid TOML: {error}") from None
     if path.name == "pyproject.toml":
         tool = data.get("tool", {})
-        return tool.get("iacscan") if isinstance(tool, dict) else None
+        table = tool.get("iacscan") if isinstance(tool, dict) else None
+        if table is not None and not isinstance(table, dict):
+            raise ConfigError(f"{path}: [tool.iacscan] must be a table")
+        return table
     return data
 
 
 def from_mapping(table: Mapping[str, Any] | None, source: str | None = None) -> Config:
+    import jsonschema  # lazily: `iacscan --version` must not pay for it
+
     table = dict(table or {})
     validator = jsonschema.Draft202012Validator(SCHEMA)
     errors = sorted(validator.iter_errors(table), key=lambda e: list(e.absolute_path))
@@ -121,6 +143,7 @@ def from_mapping(table: Mapping[str, Any] | None, source: str | None = None) -> 
         raise ConfigError(f"{source or 'config'}: {where}: {error.message}")
     limits = table.get("limits", {})
     fail_on = table.get("fail-on", "note")
+    threshold = table.get("severity-threshold")
     return Config(
         select=tuple(s.upper() if s.upper().startswith("IAC") else s for s in table.get("select", ())),
         ignore=tuple(s.upper() if s.upper().startswith("IAC") else s for s in table.get("ignore", ())),
@@ -129,13 +152,10 @@ def from_mapping(table: Mapping[str, Any] | None, source: str | None = None) -> 
         exclude=tuple(table.get("exclude", ())),
         suffix_names=tuple(table.get("suffix-names", ())),
         fail_on=None if fail_on == "never" else Severity.parse(fail_on),
-        limits=Limits(
-            max_file_bytes=limits.get("max-file-bytes", Limits.max_file_bytes),
-            max_files=limits.get("max-files", Limits.max_files),
-            max_resources=limits.get("max-resources", Limits.max_resources),
-            eval_depth=limits.get("eval-depth", Limits.eval_depth),
-            eval_steps=limits.get("eval-steps", Limits.eval_steps),
-        ),
+        severity_threshold=Severity.parse(threshold) if threshold else None,
+        report_unused_suppressions=bool(table.get("report-unused-suppressions", False)),
+        # Only the keys given: a slotted dataclass has no class-level defaults to read back.
+        limits=Limits(**{key.replace("-", "_"): value for key, value in limits.items()}),
         rule_options={k.upper(): v for k, v in table.get("rules", {}).items()},
         source=source,
     )

@@ -28,6 +28,7 @@ from analyzer.suppress import apply_suppressions
 INTERNAL_ERROR = "IAC900"
 PARSE_ERROR = "IAC901"
 SKIPPED = "IAC902"
+BASELINE = "baseline"  # Finding.suppressed_by of a finding hidden by --baseline
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +51,44 @@ class ScanResult:
 
     def worst(self) -> Severity | None:
         return max((finding.severity for finding in self.findings), default=None)
+
+    # Figures the reports print; computed here so that reporters only lay them out.
+
+    def severity_counts(self) -> dict[Severity, int]:
+        """Reported findings per severity, every severity present (worst first)."""
+        counts = dict.fromkeys(sorted(Severity, reverse=True), 0)
+        for finding in self.findings:
+            counts[finding.severity] += 1
+        return counts
+
+    def rule_counts(self) -> dict[str, int]:
+        """Reported findings per rule id, sorted by id."""
+        counts: dict[str, int] = {}
+        for finding in sorted(self.findings, key=lambda item: item.rule_id):
+            counts[finding.rule_id] = counts.get(finding.rule_id, 0) + 1
+        return counts
+
+    def hidden_counts(self) -> dict[str, int]:
+        """Suppressed findings by mechanism: "baseline" or "suppression" (comments, metadata, paths)."""
+        baselined = sum(1 for finding in self.suppressed if finding.suppressed_by == BASELINE)
+        return {"suppression": len(self.suppressed) - baselined, "baseline": baselined}
+
+    def suffix_coverage(self) -> tuple[int, int]:
+        """(named resources whose name differs per deployment, named resources) over all projects."""
+        named = [r for item in self.projects for r in item.project.resources if r.name is not None]
+        return sum(1 for r in named if r.name is not None and r.name.origin.per_deployment), len(named)
+
+    def notifications(self) -> list[Finding]:
+        """Findings about the analysis itself (internal errors, unparsable or skipped files)."""
+        return [f for f in self.findings if f.rule_id in (INTERNAL_ERROR, PARSE_ERROR, SKIPPED)]
+
+    @property
+    def execution_successful(self) -> bool:
+        return not any(finding.rule_id == INTERNAL_ERROR for finding in self.findings)
+
+    @property
+    def duration(self) -> float:
+        return sum(self.timings.values())
 
 
 class _Timer:
@@ -86,7 +125,7 @@ def scan(
             findings.append(_rebase(finding, prefix) if prefix else finding)
     with _Timer(result.timings, "suppress"):
         kept, suppressed = apply_suppressions(findings, root, result.projects, config)
-    result.findings = sorted(kept, key=Finding.sort_key)
+    result.findings = sorted((f for f in kept if config.shows(f.severity)), key=Finding.sort_key)
     result.suppressed = sorted(suppressed, key=Finding.sort_key)
     return result
 

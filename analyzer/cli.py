@@ -1,18 +1,196 @@
-"""Command line: arguments -> Config -> engine.scan() -> reporter. Nothing else lives here."""
+"""Command line: arguments -> Config -> engine.scan() -> reporter. Nothing else lives here.
+
+``iacscan PATH...`` scans (the ``scan`` subcommand is implied when the first argument is not a
+subcommand); ``iacscan rules``, ``iacscan explain IAC003`` and ``iacscan model PATH`` inspect.
+Exit codes: 0 nothing at or above ``--fail-on``, 1 findings, 2 a usage, configuration or internal
+error (one line on stderr; ``--debug`` adds the traceback), 130/143 interrupted by SIGINT/SIGTERM.
+
+Heavy libraries (libcst, cfn-lint, networkx, rich, jsonschema) are imported only on the code paths
+that use them, so ``iacscan --version`` answers at once."""
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
+import re
+import signal
 import sys
+import traceback
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 
 from analyzer import __version__
-from analyzer.config import ConfigError, load
+from analyzer.config import Config, ConfigError, load
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False)
+if TYPE_CHECKING:
+    from analyzer.engine import ScanResult
+    from analyzer.findings import Severity
+
+EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+EXIT_SIGINT, EXIT_SIGTERM = 130, 143
+OUTPUT_FORMATS = ("text", "json", "sarif", "github", "line", "markdown")
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+    help="Find deployment blockers in Pulumi Python, AWS CDK Python and CloudFormation worktrees.",
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"iacscan {__version__}")
+        raise typer.Exit(EXIT_OK)
+
+
+@app.callback()
+def root(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit."),
+    ] = False,
+) -> None:
+    """Find deployment blockers in Pulumi Python, AWS CDK Python and CloudFormation worktrees.
+
+    `iacscan PATH...` scans; it is short for `iacscan scan PATH...`."""
+
+
+@app.command("scan")
+def scan_command(
+    paths: Annotated[list[Path], typer.Argument(help="Worktrees to scan (or roots, with --recursive).")],
+    output_format: Annotated[
+        str, typer.Option("--format", "-f", help="text, json, sarif, github, line or markdown.")
+    ] = "text",
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write the report to FILE (atomically).")
+    ] = None,
+    select: Annotated[
+        str | None, typer.Option(help="Only these rules: comma-separated ids, prefixes or names.")
+    ] = None,
+    ignore: Annotated[
+        str | None, typer.Option(help="Skip these rules (added to the config's ignore).")
+    ] = None,
+    severity_threshold: Annotated[
+        str | None, typer.Option(help="Do not report findings below error, warning or note.")
+    ] = None,
+    fail_on: Annotated[
+        str | None, typer.Option(help="Exit 1 on findings at or above error, warning, note; never: exit 0.")
+    ] = None,
+    config_file: Annotated[
+        Path | None, typer.Option("--config", help="Use this TOML file instead of looking for one.")
+    ] = None,
+    baseline: Annotated[
+        Path | None, typer.Option(help="Hide findings recorded in this baseline file.")
+    ] = None,
+    write_baseline: Annotated[
+        Path | None, typer.Option(help="Record every current finding in this baseline file; exit 0.")
+    ] = None,
+    no_color: Annotated[bool, typer.Option("--no-color", help="Plain text even on a terminal.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Text format: the summary line only.")] = False,
+    debug: Annotated[bool, typer.Option(help="Show tracebacks of internal errors.")] = False,
+    report_unused_suppressions: Annotated[
+        bool, typer.Option(help="Report inline suppressions that match no finding (IAC904).")
+    ] = False,
+    recursive: Annotated[
+        bool, typer.Option("--recursive", "-r", help="Scan every worktree found under each PATH.")
+    ] = False,
+    changed_since: Annotated[
+        str | None,
+        typer.Option(
+            help="Only report findings on lines changed since this git revision (e.g. origin/main)."
+        ),
+    ] = None,
+) -> None:
+    """Scan worktrees and report deployment blockers."""
+    from analyzer import baseline as baselines
+    from analyzer.engine import scan
+    from analyzer.report import ReportOptions, render
+    from analyzer.report.output import write_atomically
+
+    if output_format not in OUTPUT_FORMATS:
+        raise ConfigError(f"unknown --format {output_format!r} (use {', '.join(OUTPUT_FORMATS)})")
+    worktrees = _worktrees(paths, recursive, quiet)
+    config = _config(
+        paths, config_file, select, ignore, severity_threshold, fail_on, report_unused_suppressions
+    )
+    known_baseline = baselines.load(baseline) if baseline is not None else None  # fail before scanning
+
+    result = scan(worktrees, config, debug=debug)
+    if write_baseline is not None:
+        baselines.write(write_baseline, result.findings, __version__)
+        if not quiet:
+            _note(f"wrote {len(result.findings)} finding(s) to the baseline {write_baseline}")
+    if known_baseline is not None:
+        result = baselines.apply(result, known_baseline)
+    if changed_since is not None:
+        from analyzer.changes import changed_lines, only_changed
+
+        result = only_changed(result, changed_lines(result.root, changed_since))
+
+    color = (
+        output_format == "text"
+        and output is None
+        and not no_color
+        and "NO_COLOR" not in os.environ
+        and sys.stdout.isatty()
+    )
+    options = ReportOptions(base=_report_base(result), color=color, quiet=quiet)
+    report = render(output_format, result, options)
+    if output is not None:
+        write_atomically(output, report)
+    else:
+        _write_stdout(report)
+    if write_baseline is not None:
+        raise typer.Exit(EXIT_OK)  # adopting a baseline is not a failure
+    raise typer.Exit(EXIT_FINDINGS if config.fails(result.worst()) else EXIT_OK)
+
+
+@app.command("rules")
+def rules_command(
+    output_format: Annotated[str, typer.Option("--format", "-f", help="text or json.")] = "text",
+) -> None:
+    """List every rule: id, name, default severity, summary."""
+    from analyzer.registry import all_rules
+
+    rules = all_rules()
+    if output_format == "json":
+        data = [
+            {
+                "id": r.id,
+                "name": r.name,
+                "severity": r.severity.label,
+                "summary": r.summary,
+                "tags": list(r.tags),
+            }
+            for r in rules
+        ]
+        typer.echo(json.dumps(data, indent=2))
+        return
+    if output_format != "text":
+        raise ConfigError(f"unknown --format {output_format!r} for rules (use text or json)")
+    name_width = max((len(r.name) for r in rules), default=4)
+    typer.echo(f"{'ID':<8}{'NAME':<{name_width + 2}}{'SEVERITY':<10}SUMMARY")
+    for rule in rules:
+        typer.echo(f"{rule.id:<8}{rule.name:<{name_width + 2}}{rule.severity.label:<10}{rule.summary}")
+
+
+@app.command("explain")
+def explain_command(rule: Annotated[str, typer.Argument(help="A rule id (IAC003) or name.")]) -> None:
+    """Print a rule's documentation (Markdown)."""
+    from analyzer.docs import rule_page
+    from analyzer.registry import rule_by_id
+
+    found = rule_by_id(rule)
+    if found is None:
+        raise ConfigError(f"unknown rule {rule!r} (iacscan rules lists them)")
+    _write_stdout(rule_page(found))
 
 
 @app.command("model")
@@ -32,16 +210,207 @@ def model_command(
     typer.echo(json.dumps(data, indent=2, sort_keys=False))
 
 
-def main() -> None:
+# -- helpers ------------------------------------------------------------------------------------
+
+
+def _worktrees(paths: Sequence[Path], recursive: bool, quiet: bool) -> list[Path]:
+    from analyzer.discover import MARKERS, find_worktrees, is_worktree
+
+    found: list[Path] = []
+    for path in paths:
+        if not path.exists():
+            raise ConfigError(f"no such file or directory: {path}")
+        if not path.is_dir():
+            raise ConfigError(f"not a directory: {path} (iacscan scans worktree directories)")
+        if recursive:
+            below = find_worktrees(path)
+            if not below:
+                raise ConfigError(f"no worktree found under {path}")
+            found.extend(below)
+        else:
+            if not is_worktree(path) and not quiet:
+                _note(
+                    f"{path} has none of {', '.join(MARKERS)}; scanning it anyway "
+                    "(use --recursive to find worktrees below it)"
+                )
+            found.append(path)
+    unique: dict[Path, Path] = {}
+    for path in found:
+        unique.setdefault(path.resolve(), path)
+    return list(unique.values())
+
+
+def _config(
+    paths: Sequence[Path],
+    explicit: Path | None,
+    select: str | None,
+    ignore: str | None,
+    severity_threshold: str | None,
+    fail_on: str | None,
+    report_unused: bool,
+) -> Config:
+    anchor = _common_parent([path.resolve() for path in paths])
+    config = load(anchor, explicit)
+    changes: dict[str, object] = {}
+    if select is not None:
+        changes["select"] = _rule_patterns(select, "--select")
+    if ignore is not None:
+        changes["ignore"] = (*config.ignore, *_rule_patterns(ignore, "--ignore"))
+    if severity_threshold is not None:
+        changes["severity_threshold"] = _severity(severity_threshold, "--severity-threshold")
+    if fail_on is not None:
+        changes["fail_on"] = None if fail_on.strip().lower() == "never" else _severity(fail_on, "--fail-on")
+    if report_unused:
+        changes["report_unused_suppressions"] = True
+    import dataclasses
+
+    return dataclasses.replace(config, **changes)
+
+
+def _rule_patterns(text: str, option: str) -> tuple[str, ...]:
+    """Comma-separated ids, id prefixes or names; each must name at least one registered rule."""
+    from analyzer.registry import all_rules
+
+    rules = all_rules()
+    patterns = []
+    for token in filter(None, (part.strip() for part in re.split(r"[,\s]+", text))):
+        pattern = token.upper() if token.upper().startswith("IAC") else token.lower()
+        if not any(rule.id.startswith(pattern) or rule.name == pattern for rule in rules):
+            raise ConfigError(f"unknown rule {token!r} in {option} (iacscan rules lists them)")
+        patterns.append(pattern)
+    if not patterns:
+        raise ConfigError(f"{option} needs at least one rule id")
+    return tuple(patterns)
+
+
+def _severity(text: str, option: str) -> Severity:
+    from analyzer.findings import Severity
+
     try:
-        app()
+        return Severity.parse(text)
+    except ValueError as error:
+        raise ConfigError(f"{option}: {error}") from None
+
+
+def _common_parent(paths: Sequence[Path]) -> Path:
+    common = paths[0]
+    for path in paths[1:]:
+        while not path.is_relative_to(common):
+            common = common.parent
+    return common
+
+
+def _report_base(result: ScanResult) -> Path | None:
+    # Paths relative to the current directory when the scan is below it: what editors, GitHub
+    # annotations and code scanning (run from the repository root) resolve.
+    cwd = Path.cwd().resolve()
+    return cwd if result.root.is_relative_to(cwd) else None
+
+
+def _note(message: str) -> None:
+    typer.echo(f"iacscan: {message}", err=True)
+
+
+def _write_stdout(text: str) -> None:
+    try:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # `iacscan ... | head`: the reader left; that is not an error of ours.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+
+
+# -- entry point --------------------------------------------------------------------------------
+
+
+class _Terminated(BaseException):
+    """SIGTERM, raised in the main thread so that `finally` blocks and temp-file cleanup run."""
+
+
+def _on_sigterm(signum: int, frame: object) -> NoReturn:
+    raise _Terminated
+
+
+def _with_default_command(args: list[str]) -> list[str]:
+    """``iacscan ./worktree`` means ``iacscan scan ./worktree``."""
+    commands = {command.name for command in app.registered_commands}
+    if not args or args[0] in commands or args[0] in ("--version", "--help", "-h"):
+        return args
+    return ["scan", *args]
+
+
+def run(argv: Sequence[str] | None = None) -> int:
+    """Run the CLI and return its exit code (``main`` exits with it; tests call this)."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    if args == ["--version"]:  # the fast path: no option parsing at all
+        sys.stdout.write(f"iacscan {__version__}\n")
+        return EXIT_OK
+    debug = "--debug" in args
+    previous = _install_sigterm()
+    try:
+        code = app(args=_with_default_command(args), prog_name="iacscan", standalone_mode=False)
+    except _usage_errors() as error:
+        return _fail(_one_line(error.format_message()) + " (iacscan --help shows the usage)")
     except ConfigError as error:
-        typer.echo(f"iacscan: error: {error}", err=True)
-        sys.exit(2)
+        return _fail(_one_line(str(error)))
+    except (KeyboardInterrupt, typer.Abort):
+        return EXIT_SIGINT
+    except _Terminated:
+        return EXIT_SIGTERM
+    except Exception as error:  # our bug: one line, the traceback only on request
+        if debug:
+            traceback.print_exc()
+        return _fail(
+            f"internal error: {type(error).__name__}: {_one_line(str(error))} (--debug shows the traceback)"
+        )
+    finally:
+        _restore_sigterm(previous)
+    return code if isinstance(code, int) else EXIT_OK
+
+
+def _usage_errors() -> tuple[type[Exception], ...]:
+    # Recent typer vendors click as typer._click; older releases use click itself.
+    kinds: list[type[Exception]] = []
+    try:
+        from typer._click.exceptions import ClickException as Vendored
+
+        kinds.append(Vendored)
+    except ImportError:
+        pass
+    try:
+        from click.exceptions import ClickException
+
+        kinds.append(ClickException)
+    except ImportError:
+        pass
+    return tuple(kinds)
+
+
+def _fail(message: str) -> int:
+    sys.stderr.write(f"iacscan: error: {message}\n")
+    return EXIT_ERROR
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _install_sigterm() -> object:
+    try:
+        return signal.signal(signal.SIGTERM, _on_sigterm)
+    except ValueError:  # not the main thread (an embedding program): leave signals alone
+        return None
+
+
+def _restore_sigterm(previous: object) -> None:
+    if previous is not None:
+        with contextlib.suppress(ValueError):
+            signal.signal(signal.SIGTERM, previous)  # type: ignore[arg-type]
+
+
+def main() -> None:
+    sys.exit(run())
 
 
 if __name__ == "__main__":
     main()
-
-
-_ = __version__

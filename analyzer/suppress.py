@@ -82,9 +82,11 @@ def apply_suppressions(
         else:
             suppressed.append(replace(finding, suppressed_by=reason))
 
+    report_unused = (report_unused or config.report_unused_suppressions) and config.rule_enabled(UNUSED)
+    report_reasonless = config.rule_enabled(MISSING_REASON)
     for path, comments in by_file.items():
         for comment in comments:
-            if not comment.reason:
+            if not comment.reason and report_reasonless:
                 kept.append(Finding(
                     MISSING_REASON, Severity.NOTE,
                     f"suppression of {', '.join(comment.rule_ids)} gives no reason",

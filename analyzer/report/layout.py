@@ -1,0 +1,78 @@
+"""What every reporter shares: where paths are shown relative to, and rule metadata lookups."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from analyzer.engine import ScanResult
+    from analyzer.findings import Finding
+    from analyzer.model import Location
+    from analyzer.rules.base import Rule
+
+INFORMATION_URI = "https://github.com/iacscan/iacscan"
+
+
+def rule_help_uri(rule_id: str) -> str:
+    return f"{INFORMATION_URI}/blob/main/docs/rules/{rule_id}.md"
+
+
+@dataclass(frozen=True, slots=True)
+class ReportOptions:
+    """How to lay a result out.
+
+    ``base`` is the directory report paths are relative to. The CLI passes the current directory
+    when the scanned root lies inside it (so ``iacscan sample_repos/x`` prints
+    ``sample_repos/x/lib/...``, which editors, GitHub annotations and code scanning resolve from the
+    repository root), otherwise the scanned root itself. ``None`` means the scanned root."""
+
+    base: Path | None = None
+    color: bool = False
+    quiet: bool = False
+    width: int = 110
+
+
+def base_of(result: ScanResult, options: ReportOptions) -> Path:
+    return options.base if options.base is not None else result.root
+
+
+def path_prefix(result: ScanResult, options: ReportOptions) -> str:
+    """The scanned root relative to the report base, as a prefix ending in "/" (or "")."""
+    base = base_of(result, options)
+    try:
+        relative = result.root.relative_to(base).as_posix()
+    except ValueError:
+        return ""
+    return "" if relative == "." else relative + "/"
+
+
+def shown_path(prefix: str, location: Location) -> str:
+    """A finding's path as the report shows it; "." (the whole worktree) becomes the directory."""
+    if location.path == ".":
+        return prefix.rstrip("/") or "."
+    return prefix + location.path
+
+
+@cache
+def rules_by_id() -> dict[str, type[Rule]]:
+    from analyzer.registry import all_rules
+
+    return {rule.id: rule for rule in all_rules()}
+
+
+def rule_name(finding: Finding) -> str:
+    rule = rules_by_id().get(finding.rule_id)
+    return rule.name if rule is not None else ""
+
+
+def shown_dir(result: ScanResult, prefix: str, directory: Path | str) -> str:
+    """A worktree directory as the report shows it ("." when it is the base itself)."""
+    resolved = Path(directory).resolve()
+    try:
+        relative = resolved.relative_to(result.root).as_posix()
+    except ValueError:
+        return resolved.as_posix()
+    return (prefix + relative if relative != "." else prefix).rstrip("/") or "."

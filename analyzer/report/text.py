@@ -1,0 +1,153 @@
+"""The human report: findings grouped by file, each with its source line, a caret and the fix
+hint; then counts per rule and severity, suffix coverage and the time taken. Colour only when the
+CLI says so (a TTY, no ``--no-color``, no ``NO_COLOR``)."""
+
+from __future__ import annotations
+
+import io
+from itertools import groupby
+from typing import TYPE_CHECKING
+
+from analyzer.report.layout import ReportOptions, path_prefix, shown_path
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from rich.text import Text
+
+    from analyzer.engine import ScanResult
+    from analyzer.findings import Finding
+    from analyzer.model import Location
+
+_STYLE = {"error": "bold red", "warning": "yellow", "note": "cyan"}
+
+
+def render(result: ScanResult, options: ReportOptions) -> str:
+    from rich.console import Console
+
+    buffer = io.StringIO()
+    console = Console(
+        file=buffer,
+        force_terminal=options.color,
+        no_color=not options.color,
+        color_system="standard" if options.color else None,
+        width=options.width,
+        soft_wrap=True,  # never wrap a finding line: editors and problem matchers read them
+        highlight=False,
+        emoji=False,
+        markup=False,
+    )
+    prefix = path_prefix(result, options)
+    if not options.quiet:
+        source = _SourceLines(result.root)
+        for path, group in groupby(result.findings, key=lambda finding: shown_path(prefix, finding.location)):
+            console.print(_header(path))
+            for finding in group:
+                console.print(_finding_line(path, finding))
+                for line in source.excerpt(
+                    finding.location.path, finding.location.line, finding.location.column
+                ):
+                    console.print(line)
+                for related in finding.related:
+                    console.print(f"    see {shown_path(prefix, related.location)}: {related.message}")
+                if finding.fix_hint:
+                    console.print(_label("    fix: ", "green"), finding.fix_hint, sep="")
+                if finding.fixes:
+                    console.print(f"    autofix available: {finding.fixes[0].description}")
+            console.print()
+        if result.findings:
+            console.print(_rule_table(result))
+    console.print(_summary(result))
+    return buffer.getvalue()
+
+
+def _header(path: str) -> Text:
+    from rich.text import Text
+
+    return Text(path, style="bold underline")
+
+
+def _label(text: str, style: str) -> Text:
+    from rich.text import Text
+
+    return Text(text, style=style)
+
+
+def _finding_line(path: str, finding: Finding) -> Text:
+    from rich.text import Text
+
+    location = finding.location
+    position = f"{path}:{location.line}:{location.column}" if location.column else f"{path}:{location.line}"
+    line = Text(position, style="bold")
+    line.append(" ")
+    line.append(finding.rule_id, style=_STYLE[finding.severity.label])
+    line.append(f" [{finding.severity.label}] ")
+    line.append(finding.message)
+    return line
+
+
+def _rule_table(result: ScanResult) -> str:
+    counts = result.rule_counts()
+    return "By rule: " + ", ".join(f"{rule_id} {count}" for rule_id, count in counts.items())
+
+
+def _summary(result: ScanResult) -> Text:
+    from rich.text import Text
+
+    counts = result.severity_counts()
+    total = len(result.findings)
+    line = Text()
+    if total:
+        line.append(f"{total} finding{'s' if total != 1 else ''}", style="bold")
+        parts = [f"{count} {severity.label}{'s' if count != 1 else ''}" for severity, count in counts.items()]
+        line.append(" (" + ", ".join(parts) + ")")
+    else:
+        line.append("No findings", style="bold green")
+    hidden = result.hidden_counts()
+    extras = []
+    if hidden["suppression"]:
+        extras.append(f"{hidden['suppression']} suppressed")
+    if hidden["baseline"]:
+        extras.append(f"{hidden['baseline']} in the baseline")
+    if extras:
+        line.append(" [" + ", ".join(extras) + "]")
+    with_suffix, named = result.suffix_coverage()
+    line.append(f"; named resources with the environment suffix: {with_suffix} of {named}")
+    line.append(f"; {len(result.worktrees)} worktree{'s' if len(result.worktrees) != 1 else ''}")
+    line.append(f" in {result.duration:.2f} s")
+    return line
+
+
+class _SourceLines:
+    """The finding's source line with a caret under the column (read only for display)."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.cache: dict[str, list[str] | None] = {}
+
+    def excerpt(self, location: Location) -> list[str]:
+        line, column = location.line, location.column
+        lines = self._lines(location.path)
+        if not lines or not 1 <= line <= len(lines):
+            return []
+        text = lines[line - 1].rstrip()
+        if not text.strip():
+            return []
+        gutter = f"    {line} | "
+        shown = [gutter + text.expandtabs(4)]
+        if column > 0:
+            indent = text[: column - 1].expandtabs(4)
+            shown.append(" " * (len(gutter) - 2) + "| " + " " * len(indent) + "^")
+        return shown
+
+    def _lines(self, path: str) -> list[str] | None:
+        if path not in self.cache:
+            try:
+                raw = (self.root / path).read_bytes()
+            except OSError:
+                raw = None
+            if raw is not None and len(raw) <= 5_000_000 and b"\0" not in raw[:8192]:
+                self.cache[path] = raw.decode("utf-8", errors="replace").splitlines()
+            else:
+                self.cache[path] = None
+        return self.cache[path]

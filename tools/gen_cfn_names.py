@@ -58,6 +58,11 @@ OVERRIDES: dict[str, str | None] = {
     "AWS::IAM::UserPolicy": None,
     "AWS::IAM::GroupPolicy": None,
     "AWS::Cognito::UserPoolGroup": None,
+    # SAM types are not in the provider schemas (the transform expands them); their name properties
+    # per the SAM specification.
+    "AWS::Serverless::Function": "FunctionName",
+    "AWS::Serverless::SimpleTable": "TableName",
+    "AWS::Serverless::StateMachine": "Name",
     # The schema's identifier is KeyName, which the "names this resource" test misses (KeyPair).
     "AWS::EC2::KeyPair": "KeyName",
 }

@@ -1,0 +1,189 @@
+"""The CloudFormation plugin: JSON and YAML templates of a worktree into one ``Project``.
+
+Pipeline per worktree: find candidate files (``templates.candidate_files``), sniff and decode them
+with cfn-lint's decoder, keep the deployed template of each group of twins, read parameters,
+evaluate every resource's properties symbolically, and record facts (twins, drift, transforms).
+Nothing is executed; a file that does not decode becomes a ``ParseProblem`` and the others are
+still read.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path, PurePosixPath
+from typing import Any, ClassVar
+
+from analyzer.model import Location, ParseProblem, Project, Resource, SuffixInfo, Value
+from analyzer.plugin import Worktree
+from plugins.cloudformation.decoding import Decoded, decode_text, plain
+from plugins.cloudformation.intrinsics import Evaluator, TemplateScope
+from plugins.cloudformation.parameters import ParameterInfo, read_parameters
+from plugins.cloudformation.resources import CodeAnalyzer, build_resources
+from plugins.cloudformation.templates import (
+    MAIN_TEMPLATES,
+    candidate_files,
+    is_template,
+    looks_like_template,
+    script_text,
+    select,
+)
+
+
+def _code_analyzer() -> CodeAnalyzer | None:
+    # The Python layer's Lambda-code analysis is written in parallel; until it exists, functions
+    # simply carry no code facts.
+    try:
+        from analyzer.python.lambda_code import analyze_function_code
+    except ImportError:
+        return None
+    return analyze_function_code
+
+
+class CloudFormationPlugin:
+    name: ClassVar[str] = "cloudformation"
+
+    def detect(self, worktree: Worktree) -> bool:
+        for relative in candidate_files(worktree):
+            if relative in MAIN_TEMPLATES:
+                return True
+            text = _read(worktree, relative)
+            if text is not None and looks_like_template(text):
+                return True
+        return False
+
+    def parse(self, worktree: Worktree) -> Project:
+        problems: list[ParseProblem] = []
+        decoded_templates: list[Decoded] = []
+        files: list[str] = []
+        for relative in candidate_files(worktree):
+            text = _read(worktree, relative)
+            if text is None:
+                problems.append(
+                    ParseProblem(Location(relative, 1), "cannot read the file as UTF-8 text", kind="skipped")
+                )
+                continue
+            if relative not in MAIN_TEMPLATES and not looks_like_template(text):
+                continue
+            decoded = decode_text(relative, text)
+            files.append(relative)
+            if decoded.template is None:
+                problems.extend(decoded.problems)
+                continue
+            if relative in MAIN_TEMPLATES or is_template(decoded):
+                decoded_templates.append(decoded)
+        metadata = _metadata(worktree)
+        if metadata is not None:
+            files.append("metadata.json")
+        selection = select(
+            decoded_templates, metadata or {}, script_text(worktree, lambda p: _read(worktree, p))
+        )
+
+        code_analyzer = _code_analyzer()
+        resources: list[Resource] = []
+        parameters: dict[str, Value] = {}
+        parameter_infos: list[ParameterInfo] = []
+        taken: set[str] = set()
+        transforms: dict[str, Any] = {}
+        allowed: dict[str, list[Any]] = {}
+        for decoded in selection.analysed:
+            template = decoded.template or {}
+            infos = read_parameters(decoded.path, template.get("Parameters"), worktree.suffix_names)
+            parameter_infos.extend(infos.values())
+            for name, info in infos.items():
+                parameters.setdefault(name, info.value)
+                if info.allowed_values:
+                    allowed.setdefault(name, list(info.allowed_values))
+            ids = _project_ids(decoded, taken)
+            mappings = template.get("Mappings")
+            scope = TemplateScope(
+                decoded.path,
+                {name: info.value for name, info in infos.items()},
+                ids,
+                mappings if isinstance(mappings, dict) else {},
+                worktree.limits,
+            )
+            evaluator = Evaluator(scope)
+            remaining = max(worktree.limits.max_resources - len(resources), 0)
+            built = build_resources(decoded, evaluator, ids, worktree.root, code_analyzer, remaining)
+            resources.extend(built.resources)
+            problems.extend(built.problems)
+            if evaluator.exhausted:
+                problems.append(
+                    ParseProblem(
+                        Location(decoded.path, 1),
+                        "evaluation budget exhausted; some values "
+                        "are left unknown (raise [tool.iacscan.limits] eval-steps)",
+                        kind="limit",
+                    )
+                )
+            if "Transform" in template:
+                transforms[decoded.path] = plain(template["Transform"])
+
+        suffix_params = [info for info in parameter_infos if info.is_suffix]
+        env_params = [info for info in parameter_infos if info.is_env_name]
+        suffix = SuffixInfo(
+            declared=bool(suffix_params),
+            names=tuple(dict.fromkeys(info.name for info in suffix_params)),
+            location=suffix_params[0].location if suffix_params else None,
+            env_name_only=tuple(dict.fromkeys(info.name for info in env_params)),
+        )
+        facts: dict[str, Any] = {
+            "templates": [decoded.path for decoded in selection.analysed],
+            "twins": [twin.as_fact() for twin in selection.twins],
+        }
+        if allowed:
+            facts["parameter_allowed_values"] = allowed
+        if transforms:
+            facts["transforms"] = transforms
+        entry = selection.analysed[0].path if selection.analysed else None
+        return Project(
+            root=str(worktree.root),
+            platform=self.name,
+            entry_point=entry,
+            resources=tuple(resources),
+            parameters=parameters,
+            suffix=suffix,
+            problems=tuple(problems),
+            files=tuple(files),
+            metadata=metadata or {},
+            facts=facts,
+        )
+
+
+def _project_ids(decoded: Decoded, taken: set[str]) -> dict[str, str]:
+    """Logical id -> project id: the logical id, or ``<template stem>/<id>`` when another analysed
+    template already uses it (two stacks in one worktree)."""
+    section = (decoded.template or {}).get("Resources")
+    ids: dict[str, str] = {}
+    if not isinstance(section, dict):
+        return ids
+    stem = PurePosixPath(decoded.path).stem
+    for key in section:
+        logical = str(key)
+        project_id = logical if logical not in taken else f"{stem}/{logical}"
+        taken.add(project_id)
+        ids[logical] = project_id
+    return ids
+
+
+def _read(worktree: Worktree, relative: str) -> str | None:
+    path: Path = worktree.path(relative)
+    try:
+        if path.stat().st_size > worktree.limits.max_file_bytes:
+            return None
+        return path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError):
+        return None
+
+
+def _metadata(worktree: Worktree) -> dict[str, Any] | None:
+    if not worktree.has("metadata.json"):
+        return None
+    text = _read(worktree, "metadata.json")
+    if text is None:
+        return None
+    try:
+        data = json.loads(text)
+    except (ValueError, RecursionError):
+        return None
+    return data if isinstance(data, dict) else None

@@ -1,0 +1,783 @@
+"""IAC002: a resource's explicit physical name is the same on every deployment.
+
+The plugins say which property names each resource (``Resource.name``) and where every part of that
+value came from (``Origin``); this rule sorts the names into per-deployment, environment-name only,
+fixed and unknowable, and reports the fixed ones. It also offers the suffix coverage figure the
+reports print (:func:`suffix_coverage`)."""
+
+from __future__ import annotations
+
+import enum
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from functools import cache
+
+from analyzer.awsdata import provider_schema
+from analyzer.findings import Finding, Severity
+from analyzer.model import Concat, Literal, Location, Origin, Project, Ref, Resource, Unknown, Value, render
+from analyzer.rules.base import Example, Rule, RuleContext
+
+# Names AWS looks up by exact value: a stack must create them with exactly this name (once per
+# account), so a suffix would break them. IAC004 owns their checks.
+FIXED_NAMES: Mapping[tuple[str, str], str] = {
+    # AWS DMS User Guide, "Creating the IAM roles to use with AWS DMS".
+    ("AWS::IAM::Role", "dms-vpc-role"): "AWS DMS looks this role up by name",
+    ("AWS::IAM::Role", "dms-cloudwatch-logs-role"): "AWS DMS looks this role up by name",
+    ("AWS::IAM::Role", "dms-access-for-endpoint"): "AWS DMS looks this role up by name (Redshift targets)",
+    # AWS CloudFormation User Guide, "Grant self-managed permissions" (StackSets): the default
+    # administration and execution roles are found by these names.
+    ("AWS::IAM::Role", "AWSCloudFormationStackSetAdministrationRole"): "StackSets looks this role up by name",
+    ("AWS::IAM::Role", "AWSCloudFormationStackSetExecutionRole"): "StackSets looks this role up by name",
+}
+
+# Origins that name a value known to be the same for two deployments into one account and region.
+_SHARED_ORIGINS = Origin.ACCOUNT | Origin.REGION
+
+
+class Verdict(enum.Enum):
+    PER_DEPLOYMENT = "per-deployment"  # carries the suffix, the stack name or a unique part
+    ENV_NAME_ONLY = "environment-name"  # built from an environment name such as dev/prod only
+    FIXED = "fixed"  # the same on every deployment
+    UNKNOWN = "unknown"  # a part comes from outside: the analysis cannot know
+    EXEMPT = "exempt"  # AWS requires this exact name
+    SCOPED = "scoped"  # unique only within a parent resource of this deployment
+
+
+@dataclass(frozen=True, slots=True)
+class SuffixCoverage:
+    """The reviewers' figure: "resources with environment_suffix: 23 of 23"."""
+
+    named: int  # resources with an explicit physical name that must be unique (not exempt, not scoped)
+    with_suffix: int  # of those, names that differ per deployment
+    env_name_only: int
+    fixed: int
+    unknown: int
+
+
+def classify_name(resource: Resource, project: Project) -> Verdict | None:
+    """How ``resource``'s physical name behaves across deployments; None when it is auto-named."""
+    value = resource.name
+    if value is None or (isinstance(value, Literal) and value.value in (None, "")):
+        return None
+    if isinstance(value, Literal) and (resource.type, value.value) in FIXED_NAMES:
+        return Verdict.EXEMPT
+    if _scoped_in_deployment(resource, project):
+        return Verdict.SCOPED
+    return _value_verdict(value, project)
+
+
+def suffix_coverage(project: Project) -> SuffixCoverage:
+    counts = dict.fromkeys(Verdict, 0)
+    for resource in project.resources:
+        verdict = classify_name(resource, project)
+        if verdict is not None:
+            counts[verdict] += 1
+    graded = (Verdict.PER_DEPLOYMENT, Verdict.ENV_NAME_ONLY, Verdict.FIXED, Verdict.UNKNOWN)
+    return SuffixCoverage(
+        named=sum(counts[verdict] for verdict in graded),
+        with_suffix=counts[Verdict.PER_DEPLOYMENT],
+        env_name_only=counts[Verdict.ENV_NAME_ONLY],
+        fixed=counts[Verdict.FIXED],
+        unknown=counts[Verdict.UNKNOWN],
+    )
+
+
+def _value_verdict(value: Value, project: Project) -> Verdict:
+    if value.origin.per_deployment:
+        return Verdict.PER_DEPLOYMENT
+    parts = value.parts if isinstance(value, Concat) else (value,)
+    unknowable = False
+    for part in parts:
+        if part.origin.per_deployment:
+            return Verdict.PER_DEPLOYMENT
+        if isinstance(part, Ref):
+            if _ref_per_deployment(part, project):
+                return Verdict.PER_DEPLOYMENT
+            unknowable = True
+        elif isinstance(part, Unknown):
+            origin = part.origin & ~Origin.MAYBE_UPPERCASE
+            # An unknown is still "known to be shared" when it is an environment name (whatever
+            # carries it: a parameter, config, an env var), the account or the region; anything else
+            # (config without default, a lookup, a function parameter) is outside our knowledge.
+            env_name = bool(origin & Origin.ENV_NAME) and not origin & Origin.EXTERNAL
+            known_shared = env_name or (origin != Origin.NONE and not origin & ~_SHARED_ORIGINS)
+            unknowable = unknowable or not known_shared
+        elif isinstance(part, Concat):
+            unknowable = unknowable or _value_verdict(part, project) is Verdict.UNKNOWN
+    if unknowable:
+        return Verdict.UNKNOWN
+    return Verdict.ENV_NAME_ONLY if value.origin & Origin.ENV_NAME else Verdict.FIXED
+
+
+def _ref_per_deployment(ref: Ref, project: Project) -> bool:
+    """A reference to a resource of this deployment that is auto-named or named per deployment
+    (its id, ARN or name then differs per deployment too)."""
+    target = project.resource(ref.resource)
+    if target is None:
+        return False
+    return target.name is None or target.name.origin.per_deployment
+
+
+def _scoped_in_deployment(resource: Resource, project: Project) -> bool:
+    """True when the name is unique only within a parent (a log group's metric filter, an API's stage)
+    and that parent is a resource of this deployment: the parent's own name is what collides."""
+    parents = _scope_parents(resource.type)
+    if not parents:
+        return False
+    return any(
+        _mentions_deployment_resource(resource.properties.get(prop), project)
+        for prop in parents
+        if prop != resource.name_property
+    )
+
+
+def _mentions_deployment_resource(value: Value | None, project: Project) -> bool:
+    if value is None:
+        return False
+    if value.origin.per_deployment:
+        return True
+    if isinstance(value, Ref):
+        return project.resource(value.resource) is not None
+    if isinstance(value, Concat):
+        return any(_mentions_deployment_resource(part, project) for part in value.parts)
+    return False
+
+
+@cache
+def _scope_parents(resource_type: str) -> tuple[str, ...]:
+    """The properties that, besides the name, make up the type's primary identifier (its parent
+    scope), from the CloudFormation provider schemas cfn-lint ships (through ``analyzer.awsdata``)."""
+    schema = provider_schema(resource_type)
+    if not schema:
+        return ()
+    read_only = {_top(pointer) for pointer in schema.get("readOnlyProperties", [])}
+    primary = [_top(pointer) for pointer in schema.get("primaryIdentifier", [])]
+    return tuple(prop for prop in primary if prop and prop not in read_only and len(primary) > 1)
+
+
+def _top(pointer: object) -> str | None:
+    match = re.fullmatch(r"/properties/([A-Za-z0-9]+)", pointer) if isinstance(pointer, str) else None
+    return match.group(1) if match else None
+
+
+# --------------------------------------------------------------------------------------------------
+# Wording per platform: how to put the suffix into a name there.
+
+
+@dataclass(frozen=True, slots=True)
+class _PlatformWords:
+    use_suffix: str  # ``{suffix}`` is the suffix's variable/parameter name, ``{prop}`` the name property
+    auto_name: str
+    logical_id: str | None  # what the platform calls a resource's own id, None: no such convention
+
+
+_PLATFORM_WORDS: Mapping[str, _PlatformWords] = {
+    "pulumi": _PlatformWords(
+        'build it from the suffix, e.g. `{prop}=f"...-{{{suffix}}}"`',
+        "or drop `{prop}` and let Pulumi generate a unique name",
+        "Pulumi logical name",
+    ),
+    "cdk": _PlatformWords(
+        'build it from the suffix, e.g. `{prop}=f"...-{{{suffix}}}"`',
+        "or drop `{prop}` and let CDK generate a unique name",
+        "construct id",
+    ),
+    "cloudformation": _PlatformWords(
+        "build it from the suffix parameter, e.g. `{prop}: !Sub '...-${{{suffix}}}'`",
+        "or remove `{prop}` and let CloudFormation generate a unique name",
+        None,
+    ),
+}
+_NEUTRAL_WORDS = _PlatformWords(
+    "include the environment suffix ({suffix}) in it", "or let the platform generate the name", None
+)
+_DEFAULT_SUFFIX_NAME = {"pulumi": "environment_suffix", "cdk": "environment_suffix"}
+
+
+def _suffix_name(project: Project) -> str:
+    if project.suffix.names:
+        return project.suffix.names[0]
+    return _DEFAULT_SUFFIX_NAME.get(project.platform, "EnvironmentSuffix")
+
+
+class MissingEnvironmentSuffix(Rule):
+    """
+    ## What it does
+    Reports every resource whose explicit physical name (`BucketName`, `name=`, `role_name=`, ...) is
+    known and does not derive from the per-deployment environment suffix, nor from anything else that
+    differs per deployment (`AWS::StackName` / `pulumi.get_stack()` when the stack name carries the
+    suffix, a random provider, names CDK or Pulumi generate). Auto-named resources are fine.
+
+    A name built only from an environment *name* (`Environment`, `Stage`, context `env`: dev, staging,
+    prod) is reported as a warning: two deployments of the same environment (two pull requests both
+    deploying `dev`) still collide. Configure `suffix-names` when such a parameter really is your
+    per-deployment suffix. Names AWS requires verbatim (`dms-vpc-role`, ...) are exempt (IAC004 checks
+    them), and so are names unique only inside a parent resource of the same deployment (a metric
+    filter in the stack's own log group). A name with a part from outside the worktree (a config value
+    without default, an import) is left alone.
+
+    It also reports, once per project, a suffix that is declared but reaches no resource name.
+
+    Option: `[tool.iacscan.rules.IAC002] logical-ids = true` also notes Pulumi logical names and CDK
+    construct ids without the suffix (a team convention; off by default).
+
+    ## Why is this bad
+    The second deployment of the same code (another pull request, another environment in the same
+    account) fails with `AlreadyExists` / `ResourceExistsException`, or worse, two stacks fight over
+    one resource. The first deployment passes, so the problem shows up late.
+
+    ## Example
+    ```python
+    aws.s3.Bucket("data", bucket="tap-data-bucket")
+    ```
+
+    ## Use instead
+    ```python
+    aws.s3.Bucket("data", bucket=f"tap-data-{environment_suffix}")
+    ```
+    """
+
+    id = "IAC002"
+    name = "missing-environment-suffix"
+    severity = Severity.ERROR
+    summary = "a resource's physical name is the same on every deployment and collides on the second one"
+    tags = ("naming", "deploy-blocker")
+
+    def check(self, ctx: RuleContext) -> Iterable[Finding]:
+        project = ctx.project
+        words = _PLATFORM_WORDS.get(project.platform, _NEUTRAL_WORDS)
+        reported: list[Finding] = []
+        any_per_deployment = False
+        for resource in project.resources:
+            verdict = classify_name(resource, project)
+            if verdict is Verdict.PER_DEPLOYMENT:
+                any_per_deployment = True
+            elif verdict in (Verdict.FIXED, Verdict.ENV_NAME_ONLY):
+                reported.append(self._name_finding(project, resource, verdict, words))
+        yield from reported
+        if reported and not any_per_deployment and project.suffix.declared:
+            yield self._unused_suffix_finding(project, reported)
+        if ctx.options.get("logical-ids") is True and words.logical_id:
+            yield from self._logical_id_findings(project, words.logical_id)
+
+    def _name_finding(
+        self, project: Project, resource: Resource, verdict: Verdict, words: _PlatformWords
+    ) -> Finding:
+        assert resource.name is not None
+        prop = resource.name_property or "name"
+        name = render(resource.name)
+        suffix = _suffix_name(project)
+        head = f"{resource.type} '{resource.id}' has the physical name '{name}' ({prop})"
+        if verdict is Verdict.ENV_NAME_ONLY:
+            env = ", ".join(project.suffix.env_name_only) or "an environment name"
+            message = (
+                f"{head}, built only from {env}: an environment name is not a per-deployment suffix, "
+                f"so two deployments of the same environment (two pull requests deploying 'dev') "
+                f"collide with AlreadyExists"
+            )
+            hint = (
+                words.use_suffix.format(prop=prop, suffix=suffix)
+                + " "
+                + words.auto_name.format(prop=prop)
+                + "; if this parameter is your per-deployment suffix, list it in `suffix-names`"
+            )
+            severity = Severity.WARNING
+        else:
+            message = (
+                f"{head}, the same on every deployment: the second deployment of this code (another "
+                f"pull request or environment) fails with AlreadyExists"
+            )
+            hint = words.use_suffix.format(prop=prop, suffix=suffix) + " " + words.auto_name.format(prop=prop)
+            severity = Severity.ERROR
+        return self.finding(
+            message,
+            resource.location_of(resource.name_property),
+            hint,
+            resource=resource.id,
+            key=f"{resource.id}:{prop}",
+            severity=severity,
+        )
+
+    def _unused_suffix_finding(self, project: Project, reported: list[Finding]) -> Finding:
+        names = " / ".join(project.suffix.names) or "the environment suffix"
+        location = project.suffix.location or Location(project.entry_point or ".", 1)
+        message = (
+            f"{names} is declared but reaches no resource name: {len(reported)} named "
+            f"{'resource is' if len(reported) == 1 else 'resources are'} the same on every deployment "
+            f"(a hard-coded environment, or the suffix argument is never read)"
+        )
+        hint = "pass the suffix down to the components and build every explicit name from it"
+        severity = max(finding.severity for finding in reported)
+        return self.finding(message, location, hint, key="suffix-unused", severity=severity)
+
+    def _logical_id_findings(self, project: Project, what: str) -> Iterable[Finding]:
+        for resource in project.resources:
+            if _id_carries_suffix(resource, project):
+                continue
+            yield self.finding(
+                f"{resource.type} '{resource.id}': the {what} does not include the environment suffix "
+                f"(team convention `logical-ids`)",
+                resource.location,
+                f"add the suffix to the {what}",
+                resource=resource.id,
+                key=f"{resource.id}:logical-id",
+                severity=Severity.NOTE,
+            )
+
+
+def _id_carries_suffix(resource: Resource, project: Project) -> bool:
+    """Whether the rendered id shows the suffix: plugins render values from outside as ``${expr}``."""
+    own = resource.id.rsplit("/", 1)[-1] if project.platform == "cdk" else resource.id
+    wanted = {name.lower() for name in project.suffix.names} | {"suffix"}
+    placeholders = re.findall(r"\$\{([^}]*)\}", own)
+    return any(any(word in text.lower() for word in wanted) for text in placeholders)
+
+
+# --------------------------------------------------------------------------------------------------
+# Examples.
+
+_PULUMI_HEAD = """\
+import os
+
+import pulumi
+import pulumi_aws as aws
+from pulumi import ComponentResource, ResourceOptions
+
+
+class TapStackArgs:
+    def __init__(self, environment_suffix: str | None = None, tags: dict | None = None):
+        self.environment_suffix = environment_suffix or "dev"
+        self.tags = tags or {}
+
+
+class TapStack(ComponentResource):
+    def __init__(self, name: str, args: TapStackArgs, opts: ResourceOptions | None = None):
+        super().__init__("tap:stack:TapStack", name, None, opts)
+        suffix = args.environment_suffix
+        aws.s3.Bucket(f"logs-{suffix}", bucket=f"tap-logs-{suffix}", opts=ResourceOptions(parent=self))
+"""
+
+_CDK_HEAD = """\
+import aws_cdk as cdk
+from aws_cdk import aws_dynamodb as dynamodb
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_s3 as s3
+from constructs import Construct
+
+
+class TapStackProps(cdk.StackProps):
+    def __init__(self, environment_suffix: str | None = None, **kwargs):
+        super().__init__(**kwargs)
+        self.environment_suffix = environment_suffix
+
+
+class TapStack(cdk.Stack):
+    def __init__(self, scope: Construct, construct_id: str, props: TapStackProps | None = None, **kwargs):
+        super().__init__(scope, construct_id, **kwargs)
+        suffix = (props.environment_suffix if props else None) or "dev"
+        s3.Bucket(self, "Logs", bucket_name=f"tap-logs-{suffix}")
+"""
+
+_CFN_SUFFIX_PARAMETER = """\
+AWSTemplateFormatVersion: "2010-09-09"
+Parameters:
+  EnvironmentSuffix:
+    Type: String
+    Default: dev
+"""
+
+MissingEnvironmentSuffix.INVALID = [
+    Example.pulumi(
+        _PULUMI_HEAD
+        + """\
+        self.bucket = aws.s3.Bucket(
+            f"data-{suffix}",
+            bucket="tap-data-bucket",  # expect: IAC002
+            opts=ResourceOptions(parent=self),
+        )
+""",
+        title="a literal bucket name",
+    ),
+    Example.pulumi(
+        _PULUMI_HEAD
+        + """\
+        project = pulumi.Config().get("project") or "tap"
+        self.table = aws.dynamodb.Table(
+            f"orders-{suffix}",
+            name=f"{project}-orders",  # expect: IAC002
+            hash_key="id",
+            attributes=[aws.dynamodb.TableAttributeArgs(name="id", type="S")],
+            opts=ResourceOptions(parent=self),
+        )
+""",
+        title="a name from a config value with a default: the same on every deployment",
+    ),
+    Example.pulumi(
+        _PULUMI_HEAD
+        + """\
+        environment = pulumi.Config().get("environment") or "dev"
+        self.queue = aws.sqs.Queue(
+            f"jobs-{suffix}",
+            name=f"jobs-{environment}",  # expect: IAC002
+            opts=ResourceOptions(parent=self),
+        )
+""",
+        title="an environment name is not a per-deployment suffix (warning)",
+    ),
+    Example.pulumi(
+        _PULUMI_HEAD
+        + """\
+        self.secret = aws.secretsmanager.Secret(
+            f"db-secret-{suffix}",
+            name="aurora-master-credentials",  # expect: IAC002
+            opts=ResourceOptions(parent=self),
+        )
+        self.role = aws.iam.Role(
+            f"dms-vpc-role-{suffix}",
+            name=f"dms-vpc-management-role",  # expect: IAC002
+            assume_role_policy='{"Version": "2012-10-17", "Statement": []}',
+            opts=ResourceOptions(parent=self),
+        )
+""",
+        title="a secret and a role with literal names (a DMS role under another name is not exempt)",
+    ),
+    Example.pulumi(
+        _PULUMI_HEAD
+        + """\
+        region = aws.get_region().name
+        self.logs = aws.cloudwatch.LogGroup(
+            f"app-logs-{suffix}",
+            name=f"/tap/app-{region}",  # expect: IAC002
+            opts=ResourceOptions(parent=self),
+        )
+""",
+        title="the region alone does not tell two deployments apart",
+    ),
+    Example.cdk(
+        _CDK_HEAD
+        + """\
+        s3.Bucket(self, "Data", bucket_name="tap-data-bucket")  # expect: IAC002
+""",
+        title="CDK: a literal bucket name",
+    ),
+    Example.cdk(
+        _CDK_HEAD
+        + """\
+        dynamodb.Table(
+            self,
+            "Orders",
+            table_name=f"orders-{self.region}",  # expect: IAC002
+            partition_key=dynamodb.Attribute(name="id", type=dynamodb.AttributeType.STRING),
+        )
+""",
+        title="CDK: a name that carries only the region",
+    ),
+    Example.cdk(
+        _CDK_HEAD
+        + """\
+        env_name = self.node.try_get_context("env") or "dev"
+        iam.Role(
+            self,
+            "Worker",
+            role_name=f"tap-worker-{env_name}",  # expect: IAC002
+            assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"),
+        )
+""",
+        title="CDK: context `env` is an environment name (warning)",
+    ),
+    Example.cfn_yaml(
+        _CFN_SUFFIX_PARAMETER
+        + """\
+Resources:
+  DataBucket:
+    Type: AWS::S3::Bucket
+    Properties:
+      BucketName: !Sub "tap-data-${EnvironmentSuffix}"
+  ArchiveBucket:
+    Type: AWS::S3::Bucket
+    Properties:
+      BucketName: tap-archive-bucket  # expect: IAC002
+""",
+        title="CloudFormation YAML: one name without the suffix",
+    ),
+    Example.cfn_yaml(
+        """\
+AWSTemplateFormatVersion: "2010-09-09"
+Parameters:
+  Environment:
+    Type: String
+    AllowedValues: [dev, staging, prod]
+    Default: dev
+Resources:
+  OrdersTable:
+    Type: AWS::DynamoDB::Table
+    Properties:
+      TableName: !Sub "orders-${Environment}"  # expect: IAC002
+      BillingMode: PAY_PER_REQUEST
+      AttributeDefinitions:
+        - AttributeName: id
+          AttributeType: S
+      KeySchema:
+        - AttributeName: id
+          KeyType: HASH
+""",
+        title="CloudFormation: a name from an Environment parameter with allowed values (warning)",
+    ),
+    Example.cfn_yaml(
+        _CFN_SUFFIX_PARAMETER
+        + """\
+Resources:
+  DataBucket:
+    Type: AWS::S3::Bucket
+    Properties:
+      BucketName: !Sub "tap-data-${EnvironmentSuffix}"
+  LogsBucket:
+    Type: AWS::S3::Bucket
+    Properties:
+      BucketName: !Sub "tap-logs-${AWS::AccountId}-${AWS::Region}"  # expect: IAC002
+""",
+        title="CloudFormation: account and region are shared by every deployment into one account",
+    ),
+    Example.cfn_yaml(
+        """\
+AWSTemplateFormatVersion: "2010-09-09"
+Parameters:
+  EnvironmentSuffix:  # expect: IAC002
+    Type: String
+    Default: dev
+Resources:
+  Queue:
+    Type: AWS::SQS::Queue
+    Properties:
+      QueueName: tap-jobs-dev  # expect: IAC002
+  Topic:
+    Type: AWS::SNS::Topic
+    Properties:
+      TopicName: tap-alerts-dev  # expect: IAC002
+""",
+        title="the suffix parameter is declared, every name hard-codes dev (reported at the parameter too)",
+    ),
+    Example.cfn_json(
+        """\
+{
+  "AWSTemplateFormatVersion": "2010-09-09",
+  "Resources": {
+    "LambdaRole": {
+      "Type": "AWS::IAM::Role",
+      "Properties": {
+        "RoleName": "tap-lambda-role", // expect: IAC002
+        "AssumeRolePolicyDocument": {
+          "Version": "2012-10-17",
+          "Statement": [{"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"},
+                         "Action": "sts:AssumeRole"}]
+        }
+      }
+    }
+  }
+}
+""",
+        title="CloudFormation JSON: a literal role name",
+    ),
+    Example.cfn_json(
+        """\
+{
+  "Resources": {
+    "Topic": {
+      "Type": "AWS::SNS::Topic",
+      "Properties": {
+        "TopicName": {"Fn::Join": ["-", ["tap-alerts", {"Ref": "AWS::Region"}]]} // expect: IAC002
+      }
+    }
+  }
+}
+""",
+        title="CloudFormation JSON: Fn::Join of literals and the region",
+    ),
+]
+
+MissingEnvironmentSuffix.VALID = [
+    Example.pulumi(
+        _PULUMI_HEAD
+        + """\
+        aws.s3.Bucket(f"data-{suffix}", bucket=f"tap-data-{suffix}", opts=ResourceOptions(parent=self))
+        aws.sqs.Queue(
+            f"jobs-{suffix}", name=f"tap-jobs-{args.environment_suffix}", opts=ResourceOptions(parent=self)
+        )
+""",
+        title="the suffix from config flows through the args into the names",
+    ),
+    Example.pulumi(
+        _PULUMI_HEAD
+        + """\
+        env_suffix = os.environ.get("ENVIRONMENT_SUFFIX", "dev")
+        aws.sns.Topic(
+            f"alerts-{env_suffix}", name=f"tap-alerts-{env_suffix}", opts=ResourceOptions(parent=self)
+        )
+""",
+        title="the suffix from an environment variable with a default",
+    ),
+    Example.pulumi(
+        _PULUMI_HEAD
+        + """\
+        self.suffix = suffix
+        aws.dynamodb.Table(
+            "orders",
+            name=self._name("orders"),
+            hash_key="id",
+            attributes=[aws.dynamodb.TableAttributeArgs(name="id", type="S")],
+            opts=ResourceOptions(parent=self),
+        )
+
+    def _name(self, base: str) -> str:
+        return f"tap-{base}-{self.suffix}"
+""",
+        title="the suffix added by a helper method",
+    ),
+    Example.pulumi(
+        _PULUMI_HEAD
+        + """\
+        aws.cloudwatch.LogGroup(
+            "app-logs",
+            name=pulumi.Output.concat("/tap/", suffix, "/app"),
+            opts=ResourceOptions(parent=self),
+        )
+""",
+        title="the suffix inside Output.concat",
+    ),
+    Example.pulumi(
+        _PULUMI_HEAD
+        + """\
+        stack = pulumi.get_stack()
+        aws.s3.Bucket("assets", bucket=f"tap-assets-{stack}", opts=ResourceOptions(parent=self))
+        aws.s3.Bucket("scratch", opts=ResourceOptions(parent=self))
+""",
+        title="the Pulumi stack name, and an auto-named bucket",
+    ),
+    Example.pulumi(
+        _PULUMI_HEAD
+        + """\
+        aws.iam.Role(
+            "dms-vpc-role",
+            name="dms-vpc-role",
+            assume_role_policy='{"Version": "2012-10-17", "Statement": []}',
+            opts=ResourceOptions(parent=self),
+        )
+""",
+        title="AWS DMS requires the role name dms-vpc-role verbatim (IAC004's business)",
+    ),
+    Example.pulumi(
+        """\
+from dataclasses import dataclass
+
+import pulumi_aws as aws
+from pulumi import ComponentResource, ResourceOptions
+
+
+@dataclass
+class TapStackArgs:
+    environment_suffix: str = "dev"
+
+
+class TapStack(ComponentResource):
+    def __init__(self, name: str, args: TapStackArgs, opts: ResourceOptions | None = None):
+        super().__init__("tap:stack:TapStack", name, None, opts)
+        aws.sqs.Queue("jobs", name=f"jobs-{args.environment_suffix}", opts=ResourceOptions(parent=self))
+""",
+        title="the suffix as a dataclass field with a default, set by the entry point",
+    ),
+    Example.pulumi(
+        _PULUMI_HEAD
+        + """\
+        bucket_name = pulumi.Config().require("bucketName")
+        aws.s3.Bucket("imported", bucket=bucket_name, opts=ResourceOptions(parent=self))
+""",
+        title="a name from required config: set per stack outside the code, so unknowable",
+    ),
+    Example.cdk(
+        _CDK_HEAD
+        + """\
+        s3.Bucket(self, "Data", bucket_name=f"tap-data-{suffix}")
+        s3.Bucket(self, "Scratch")
+        dynamodb.Table(
+            self,
+            "Orders",
+            table_name=f"orders-{cdk.Aws.STACK_NAME}",
+            partition_key=dynamodb.Attribute(name="id", type=dynamodb.AttributeType.STRING),
+        )
+""",
+        title="CDK: the suffix from props, an auto-named bucket and the stack name",
+    ),
+    Example.cfn_yaml(
+        _CFN_SUFFIX_PARAMETER
+        + """\
+Resources:
+  DataBucket:
+    Type: AWS::S3::Bucket
+    Properties:
+      BucketName: !Sub "tap-data-${EnvironmentSuffix}-${AWS::AccountId}"
+  Queue:
+    Type: AWS::SQS::Queue
+    Properties:
+      QueueName: !Sub "${AWS::StackName}-jobs"
+  Scratch:
+    Type: AWS::S3::Bucket
+""",
+        title="CloudFormation: !Sub with the suffix, with AWS::StackName, and an auto-named bucket",
+    ),
+    Example.cfn_json(
+        """\
+{
+  "Parameters": {"EnvironmentSuffix": {"Type": "String", "Default": "dev"}},
+  "Resources": {
+    "Table": {
+      "Type": "AWS::DynamoDB::Table",
+      "Properties": {
+        "TableName": {"Fn::Join": ["-", ["orders", {"Ref": "EnvironmentSuffix"}]]},
+        "BillingMode": "PAY_PER_REQUEST",
+        "AttributeDefinitions": [{"AttributeName": "id", "AttributeType": "S"}],
+        "KeySchema": [{"AttributeName": "id", "KeyType": "HASH"}]
+      }
+    }
+  }
+}
+""",
+        title="CloudFormation JSON: Fn::Join with the suffix parameter",
+    ),
+    Example.cfn_yaml(
+        _CFN_SUFFIX_PARAMETER
+        + """\
+Resources:
+  AppLogs:
+    Type: AWS::Logs::LogGroup
+    Properties:
+      LogGroupName: !Sub "/tap/app-${EnvironmentSuffix}"
+  ErrorFilter:
+    Type: AWS::Logs::MetricFilter
+    Properties:
+      FilterName: errors
+      LogGroupName: !Ref AppLogs
+      FilterPattern: ERROR
+      MetricTransformations:
+        - MetricName: Errors
+          MetricNamespace: Tap
+          MetricValue: "1"
+""",
+        title="CloudFormation: a filter name is unique only inside the stack's own log group",
+    ),
+    Example.cfn_yaml(
+        """\
+Parameters:
+  Stage:
+    Type: String
+    Default: pr1
+Resources:
+  Queue:
+    Type: AWS::SQS::Queue
+    Properties:
+      QueueName: !Sub "tap-jobs-${Stage}"
+""",
+        title="configuration declares Stage as the suffix (suffix-names)",
+        **{".iacscan.toml": 'suffix-names = ["Stage"]\n'},
+    ),
+]

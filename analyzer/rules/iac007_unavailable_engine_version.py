@@ -79,7 +79,7 @@ class UnavailableEngineVersion(Rule):
 
     ## Use instead
     ```python
-    aws.rds.Cluster("aurora", engine="aurora-postgresql", engine_version="16.6", ...)
+    aws.rds.Cluster("aurora", engine="aurora-postgresql", engine_version="16.8", ...)
     aws.dms.ReplicationInstance("dms", engine_version="3.5.4", ...)
     ```
     """

@@ -1,0 +1,286 @@
+"""IAC008 invalid-property: a property the CloudFormation provider schema rejects."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Iterator, Mapping
+from typing import Any
+
+from analyzer import awsdata
+from analyzer.findings import Finding, Severity
+from analyzer.model import Project, Resource
+from analyzer.rules.base import Example, Rule, RuleContext
+from analyzer.rules.iac007_unavailable_engine_version import SCHEMA_VERSION_PROPERTIES
+from analyzer.rules.iac009_name_constraint import name_property
+
+# Findings per resource: a template written against another resource type would otherwise flood.
+_MAX_PER_RESOURCE = 10
+_SHOWN_ENUM_VALUES = 8
+
+
+class InvalidProperty(Rule):
+    """
+    ## What it does
+    Validates each CloudFormation resource's properties against the resource provider schema that
+    cfn-lint ships (`cfnlint/data/schemas/resources/*.json`, selected per region through
+    `schemas/providers/<region>.json`; option `region`, default `us-east-1`): unknown properties,
+    wrong types, values outside an enum, strings that do not match the schema's pattern, and
+    missing required properties. CloudFormation's own conversions are accepted (`"30"` for an
+    integer, `true` for a string).
+
+    Only what the data proves is reported: a value that comes from a parameter without default,
+    an `Fn::If` with different branches, a reference to another resource or an `Fn::Sub` with
+    unknown parts is never judged, and neither is any condition of the schema that depends on it.
+    Engine versions are left to IAC007 and physical-name patterns and lengths to IAC009.
+
+    Only resources read from a template (CloudFormation, `source_type` equal to the CloudFormation
+    type) are checked: the Pulumi and CDK plugins translate keyword arguments into CloudFormation
+    property names with tables that are not proven complete, and a gap in a table must not look
+    like an invalid property.
+
+    ## Why is this bad
+    CloudFormation rejects the resource before creating it (`Properties validation failed for
+    resource Bucket with message: #: extraneous key [BucketNameX] is not permitted`,
+    `#/MemorySize: expected type: Number, found: String`) and rolls the stack back.
+
+    ## Example
+    ```yaml
+    Worker:
+      Type: AWS::Lambda::Function
+      Properties:
+        Runtime: python3.12
+        Handler: index.handler
+        MemorySize: lots
+        Code: {ZipFile: "def handler(e, c): pass"}
+    ```
+
+    ## Use instead
+    ```yaml
+    Worker:
+      Type: AWS::Lambda::Function
+      Properties:
+        Runtime: python3.12
+        Handler: index.handler
+        MemorySize: 256
+        Role: !GetAtt WorkerRole.Arn
+        Code: {ZipFile: "def handler(e, c): pass"}
+    ```
+    """
+
+    id = "IAC008"
+    name = "invalid-property"
+    severity = Severity.ERROR
+    summary = "a resource property or value that the CloudFormation resource schema rejects"
+    tags = ("cloudformation", "deploy-failure", "aws-data")
+
+    VALID = [
+        Example.cfn_yaml(
+            """
+            Parameters:
+              Memory:
+                Type: Number
+            Resources:
+              Queue:
+                Type: AWS::SQS::Queue
+                Properties:
+                  VisibilityTimeout: "60"
+                  Tags:
+                    - Key: team
+                      Value: data
+              Worker:
+                Type: AWS::Lambda::Function
+                Properties:
+                  Runtime: python3.12
+                  Handler: index.handler
+                  MemorySize: !Ref Memory
+                  Role: !GetAtt WorkerRole.Arn
+                  Code:
+                    ZipFile: "def handler(event, context):\\n    return 1\\n"
+            """,
+            title="coerced numbers and values known only at deploy time",
+        ),
+        Example.pulumi(
+            """
+            import pulumi
+            import pulumi_aws as aws
+
+
+            class TapStack(pulumi.ComponentResource):
+                def __init__(self, name, args, opts=None):
+                    super().__init__("tap:stack:TapStack", name, None, opts)
+                    aws.sqs.Queue(f"queue-{args.environment_suffix}", visibility_timeout_seconds=60)
+            """,
+            title="Pulumi resources are not checked against provider schemas",
+        ),
+    ]
+    INVALID = [
+        Example.cfn_yaml(
+            """
+            Resources:
+              Worker:
+                Type: AWS::Lambda::Function  # expect: IAC008
+                Properties:
+                  Runtime: python3.12
+                  Handler: index.handler
+                  MemorySize: lots  # expect: IAC008
+                  Code:
+                    ZipFile: "def handler(event, context):\\n    return 1\\n"
+              Bucket:
+                Type: AWS::S3::Bucket
+                Properties:
+                  VersioningEnabled: true  # expect: IAC008
+            """,
+            title="missing Role, a string for an integer, an unknown property",
+        ),
+        Example.cfn_json(
+            """
+            {
+              "Resources": {
+                "Table": {
+                  "Type": "AWS::DynamoDB::Table",
+                  "Properties": {
+                    "BillingMode": "ON_DEMAND",  // expect: IAC008
+                    "AttributeDefinitions": [{"AttributeName": "pk", "AttributeType": "S"}],
+                    "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"}]
+                  }
+                }
+              }
+            }
+            """,
+            title="a value outside the schema's enum",
+        ),
+    ]
+
+    def check(self, ctx: RuleContext) -> Iterable[Finding]:
+        region = ctx.options.get("region")
+        region = region if isinstance(region, str) else awsdata.DEFAULT_REGION
+        for resource in ctx.project.resources:
+            if not _from_template(ctx.project, resource):
+                continue
+            schema = awsdata.provider_schema(resource.type, region)
+            if schema is None:
+                continue  # not a type cfn-lint knows in this region: nothing proven
+            yield from self._check_resource(resource, schema)
+
+    def _check_resource(self, resource: Resource, schema: Mapping[str, Any]) -> Iterator[Finding]:
+        instance = awsdata.properties_instance(resource.properties)
+        skipped = {prop for kind, prop in SCHEMA_VERSION_PROPERTIES if kind == resource.type}
+        naming = name_property(resource)
+        emitted = 0
+        for error in awsdata.proven_errors(schema, instance):
+            path = list(error.absolute_path)
+            top = str(path[0]) if path else None
+            if top is not None and (top in skipped or top == naming):
+                continue  # IAC007 / IAC009 report these with better words
+            for message, prop, key in _describe(error, schema, resource):
+                yield self.finding(
+                    f"{_label(resource)}: {message}",
+                    resource.location_of(prop),
+                    _hint(error),
+                    resource=resource.id,
+                    key=key,
+                )
+                emitted += 1
+            if emitted >= _MAX_PER_RESOURCE:
+                return
+
+
+def _from_template(project: Project, resource: Resource) -> bool:
+    """Properties came straight from a template (no kwarg-to-property table in between)."""
+    return project.platform == "cloudformation" and resource.source_type == resource.type
+
+
+def _label(resource: Resource) -> str:
+    return f"{resource.type} '{resource.id}'"
+
+
+def _dotted(path: list[Any]) -> str:
+    text = ""
+    for step in path:
+        text += f"[{step}]" if isinstance(step, int) else (f".{step}" if text else str(step))
+    return text
+
+
+def _describe(
+    error: Any, schema: Mapping[str, Any], resource: Resource
+) -> Iterator[tuple[str, str | None, str]]:
+    """(message, top-level property for the location, key) for one schema error."""
+    path = list(error.absolute_path)
+    where = _dotted(path)
+    top = str(path[0]) if path else None
+    validator = error.validator
+    if validator == "additionalProperties" and isinstance(error.instance, dict):
+        known = error.schema.get("properties", {}) if isinstance(error.schema, dict) else {}
+        patterns = error.schema.get("patternProperties", {}) if isinstance(error.schema, dict) else {}
+        for extra in error.instance:
+            if extra in known or any(
+                awsdata.compile_pattern(p) and awsdata.compile_pattern(p).search(extra) for p in patterns
+            ):
+                continue
+            close = difflib.get_close_matches(extra, list(known), n=1)
+            hint = f" (did you mean '{close[0]}'?)" if close else ""
+            inside = f" in {where}" if where else ""
+            yield (
+                f"unknown property '{extra}'{inside}{hint}",
+                top or extra,
+                f"unknown:{_dotted([*path, extra])}",
+            )
+        return
+    if validator == "required":
+        missing = error.message.split("'")[1] if error.message.count("'") >= 2 else error.message
+        if not path and missing in resource.property_locations:
+            return  # present in the source, dropped while reading it (e.g. an unsupported intrinsic)
+        inside = f" in {where}" if where else ""
+        yield (
+            f"required property '{missing}' is missing{inside}",
+            top,
+            f"required:{_dotted([*path, missing])}",
+        )
+        return
+    if validator == "enum":
+        allowed = [str(v) for v in error.validator_value][:_SHOWN_ENUM_VALUES]
+        more = ", ..." if len(error.validator_value) > _SHOWN_ENUM_VALUES else ""
+        yield (
+            f"{where} is {error.instance!r}, not one of {', '.join(allowed)}{more}",
+            top,
+            f"enum:{where}:{error.instance!r}",
+        )
+        return
+    if validator == "type":
+        wanted = error.validator_value if isinstance(error.validator_value, list) else [error.validator_value]
+        yield (
+            f"{where} must be {' or '.join(map(str, wanted))}, "
+            f"not {_kind(error.instance)}{_short(error.instance)}",
+            top,
+            f"type:{where}",
+        )
+        return
+    if validator == "pattern":
+        yield (
+            f"{where} {error.instance!r} does not match the pattern {error.validator_value}",
+            top,
+            f"pattern:{where}",
+        )
+        return
+    if validator in ("maxLength", "minLength", "maximum", "minimum", "maxItems", "minItems"):
+        yield f"{where or 'properties'}: {error.message}", top, f"{validator}:{where}"
+        return
+    yield f"{where or 'properties'}: {_short(error.message, 160)}", top, f"{validator}:{where}"
+
+
+def _kind(instance: Any) -> str:
+    kinds = {dict: "an object ", list: "a list ", str: "the string ", bool: "the boolean "}
+    return kinds.get(type(instance), "the value ")
+
+
+def _short(value: Any, limit: int = 60) -> str:
+    text = value if isinstance(value, str) and limit > 60 else repr(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def _hint(error: Any) -> str:
+    if error.validator == "additionalProperties":
+        return "remove the property or use the name the CloudFormation reference gives for it"
+    if error.validator == "required":
+        return "add the property; CloudFormation cannot create the resource without it"
+    return "use a value the CloudFormation reference allows for this property"

@@ -9,7 +9,7 @@
   name (``name_origin``).
 * :mod:`analyzer.python.evaluator`: ``Evaluator`` (abstract interpretation of modules) with
   platform ``Hooks``.
-* :mod:`analyzer.python.attributes`: ``args.foo`` reads that the args class does not define.
+* :mod:`analyzer.python.attributes`: which attributes a class can have (judges ``args.foo`` reads).
 
 See docs/python-layer.md.
 """

@@ -22,6 +22,7 @@ expression nesting (times 2) and inlined calls (capped at 8).
 
 from __future__ import annotations
 
+import contextlib
 import operator
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -29,8 +30,20 @@ from typing import Any
 
 import libcst as cst
 
-from analyzer.model import CallCheck, Concat, Literal, Location, Origin, ParseProblem, Ref, Unknown, concat
+from analyzer.model import (
+    AttributeProblem,
+    CallCheck,
+    Concat,
+    Literal,
+    Location,
+    Origin,
+    ParseProblem,
+    Ref,
+    Unknown,
+    concat,
+)
 from analyzer.plugin import Limits
+from analyzer.python.attributes import known_attributes
 from analyzer.python.project import ClassRef, External, FunctionRef, Missing, ModuleRef, PythonProject
 from analyzer.python.signatures import (
     Signature,
@@ -146,12 +159,20 @@ class _Exhausted(Exception):
 
 
 _COMPARE: dict[type, Callable[[Any, Any], bool]] = {
-    cst.Equal: operator.eq, cst.NotEqual: operator.ne, cst.LessThan: operator.lt,
-    cst.LessThanEqual: operator.le, cst.GreaterThan: operator.gt, cst.GreaterThanEqual: operator.ge,
+    cst.Equal: operator.eq,
+    cst.NotEqual: operator.ne,
+    cst.LessThan: operator.lt,
+    cst.LessThanEqual: operator.le,
+    cst.GreaterThan: operator.gt,
+    cst.GreaterThanEqual: operator.ge,
 }
 _ARITH: dict[type, Callable[[Any, Any], Any]] = {
-    cst.Add: operator.add, cst.Subtract: operator.sub, cst.Multiply: operator.mul,
-    cst.FloorDivide: operator.floordiv, cst.Divide: operator.truediv, cst.Modulo: operator.mod,
+    cst.Add: operator.add,
+    cst.Subtract: operator.sub,
+    cst.Multiply: operator.mul,
+    cst.FloorDivide: operator.floordiv,
+    cst.Divide: operator.truediv,
+    cst.Modulo: operator.mod,
     cst.Power: operator.pow,
 }
 
@@ -180,6 +201,7 @@ class Evaluator:
         self.expr_depth = 0
         self.modules: dict[str, ModuleObj] = {}
         self.calls: dict[tuple[str, int, int], CallCheck] = {}
+        self.attribute_problems: dict[tuple[str, int, str, str], AttributeProblem] = {}
         self.suffix_reads: list[tuple[str, Location]] = []
         self.env_name_reads: list[tuple[str, Location]] = []
         self.problems: list[ParseProblem] = []
@@ -204,8 +226,11 @@ class Evaluator:
         except _Exhausted:
             pass
         except RecursionError:
-            self.problems.append(ParseProblem(source.location(None), "Python source nests too deeply to evaluate",
-                                              kind="limit"))
+            self.problems.append(
+                ParseProblem(
+                    source.location(None), "Python source nests too deeply to evaluate", kind="limit"
+                )
+            )
         return module
 
     def classify(self, name: str) -> Origin:
@@ -233,9 +258,14 @@ class Evaluator:
         if self.steps > self.limits.eval_steps:
             if not self.exhausted:
                 self.exhausted = True
-                self.problems.append(ParseProblem(Location(self.entry_point or ".", 1),
-                                                  f"evaluation stopped after {self.limits.eval_steps:,} steps; "
-                                                  "later values are unknown", kind="limit"))
+                self.problems.append(
+                    ParseProblem(
+                        Location(self.entry_point or ".", 1),
+                        f"evaluation stopped after {self.limits.eval_steps:,} steps; "
+                        "later values are unknown",
+                        kind="limit",
+                    )
+                )
             raise _Exhausted
 
     def exec_block(self, body: Sequence[cst.CSTNode], frame: Frame) -> _Signal | None:
@@ -278,7 +308,9 @@ class Evaluator:
             for item in statement.items:
                 value = self.eval(item.item, frame)
                 if item.asname is not None:
-                    self.assign(item.asname.name, Unknown("context manager value", hint=_hint_of(value)), frame)
+                    self.assign(
+                        item.asname.name, Unknown("context manager value", hint=_hint_of(value)), frame
+                    )
             return self.exec_block(_body(statement.body), frame)
         if isinstance(statement, cst.FunctionDef):
             frame.locals[statement.name.value] = self._function_obj(statement, frame)
@@ -289,8 +321,9 @@ class Evaluator:
         return None  # match statements and the rest: not modelled
 
     def _function_obj(self, node: cst.FunctionDef, frame: Frame) -> FunctionObj:
-        return FunctionObj(FunctionRef(frame.module, node), frame.globals,
-                           closure=None if frame.is_module else frame)
+        return FunctionObj(
+            FunctionRef(frame.module, node), frame.globals, closure=None if frame.is_module else frame
+        )
 
     def exec_small(self, small: cst.BaseSmallStatement, frame: Frame) -> _Signal | None:
         if isinstance(small, cst.Expr):
@@ -310,7 +343,9 @@ class Evaluator:
             result = self._binary(op() if op else None, current, value, frame.module.location(small), small)
             self.assign(small.target, result, frame)
         elif isinstance(small, cst.Return):
-            return _Signal("return", self.eval(small.value, frame) if small.value is not None else Literal(None))
+            return _Signal(
+                "return", self.eval(small.value, frame) if small.value is not None else Literal(None)
+            )
         elif isinstance(small, cst.Raise):
             return _Signal("raise")
         elif isinstance(small, cst.Break):
@@ -346,7 +381,9 @@ class Evaluator:
             if not isinstance(alias.name, cst.Name):
                 continue
             name = alias.name.value
-            local = alias.asname.name.value if alias.asname and isinstance(alias.asname.name, cst.Name) else name
+            local = (
+                alias.asname.name.value if alias.asname and isinstance(alias.asname.name, cst.Name) else name
+            )
             frame.locals[local] = self._from_import(module, name)
 
     def _module_value(self, dotted: str) -> EValue:
@@ -446,8 +483,11 @@ class Evaluator:
                     if signal.kind in ("return", "raise"):
                         return signal
         else:
-            self.assign(node.target, Unknown("loop variable", origin_of(iterable), hint=_code(frame, node.target)),
-                        frame)
+            self.assign(
+                node.target,
+                Unknown("loop variable", origin_of(iterable), hint=_code(frame, node.target)),
+                frame,
+            )
             frame.in_loop += 1
             try:
                 signal = self.exec_block(_body(node.body), frame)
@@ -476,15 +516,20 @@ class Evaluator:
                 elif items is not None and len(items) == len(elements):
                     self.assign(element.value, items[index], frame)
                 else:
-                    self.assign(element.value, Unknown("unpacked value", origin_of(value),
-                                                       hint=_code(frame, element.value)), frame)
+                    self.assign(
+                        element.value,
+                        Unknown("unpacked value", origin_of(value), hint=_code(frame, element.value)),
+                        frame,
+                    )
         elif isinstance(target, cst.Subscript) and isinstance(target.value, cst.Name):
             container = frame.lookup(target.value.value)
             key = self._subscript_key(target, frame)
             if isinstance(container, Literal) and isinstance(container.value, dict) and isinstance(key, str):
                 updated = dict(container.value)
                 updated[key] = value
-                self._rebind(target.value.value, Literal(updated, container.origin, container.location), frame)
+                self._rebind(
+                    target.value.value, Literal(updated, container.origin, container.location), frame
+                )
 
     def _rebind(self, name: str, value: EValue, frame: Frame) -> None:
         scope: Frame | None = frame
@@ -518,8 +563,10 @@ class Evaluator:
             if text is not None:
                 return Literal(text, location=location)
             if isinstance(node, cst.ConcatenatedString):
-                return concat([text_part(self.eval(node.left, frame)), text_part(self.eval(node.right, frame))],
-                              location)
+                return concat(
+                    [text_part(self.eval(node.left, frame)), text_part(self.eval(node.right, frame))],
+                    location,
+                )
             return Unknown("bytes literal", location=location)
         if isinstance(node, cst.Integer):
             return Literal(_number(node.value, int), location=location)
@@ -534,8 +581,9 @@ class Evaluator:
         if isinstance(node, cst.Call):
             return self._call(node, frame)
         if isinstance(node, cst.BinaryOperation):
-            return self._binary(node.operator, self.eval(node.left, frame), self.eval(node.right, frame),
-                                location, node)
+            return self._binary(
+                node.operator, self.eval(node.left, frame), self.eval(node.right, frame), location, node
+            )
         if isinstance(node, cst.BooleanOperation):
             return self._boolean(node, frame)
         if isinstance(node, cst.UnaryOperation):
@@ -587,7 +635,11 @@ class Evaluator:
             elif isinstance(part, cst.FormattedStringExpression):
                 value = text_part(self.eval(part.expression, frame))
                 spec = part.format_spec
-                if spec and isinstance(value, Literal) and all(isinstance(s, cst.FormattedStringText) for s in spec):
+                if (
+                    spec
+                    and isinstance(value, Literal)
+                    and all(isinstance(s, cst.FormattedStringText) for s in spec)
+                ):
                     try:
                         value = Literal(format(value.value, "".join(s.value for s in spec)), value.origin)
                     except (ValueError, TypeError):
@@ -598,8 +650,14 @@ class Evaluator:
                 parts.append(value)
         return concat(parts, location)
 
-    def attribute(self, target: EValue, name: str, location: Location, frame: Frame | None = None,
-                  node: cst.Attribute | None = None) -> EValue:
+    def attribute(
+        self,
+        target: EValue,
+        name: str,
+        location: Location,
+        frame: Frame | None = None,
+        node: cst.Attribute | None = None,
+    ) -> EValue:
         """``target.name``."""
         if isinstance(target, InstanceObj):
             if name in target.attrs:
@@ -607,6 +665,7 @@ class Evaluator:
             found = self._class_attribute(target.cls, name, target, location)
             if found is not None:
                 return found
+            self._attribute_miss(target, name, location)
         elif isinstance(target, ClassObj):
             found = self._class_attribute(target.ref, name, None, location)
             if found is not None:
@@ -614,7 +673,9 @@ class Evaluator:
         elif isinstance(target, ModuleObj):
             if name in target.namespace:
                 return target.namespace[name]
-            return self._resolved_value(self.project.resolve_in_module(target.name, name), f"{target.name}.{name}")
+            return self._resolved_value(
+                self.project.resolve_in_module(target.name, name), f"{target.name}.{name}"
+            )
         elif isinstance(target, ExternalObj):
             if target.qualname in ("os.environ",):
                 return ExternalObj(f"os.environ.{name}")
@@ -630,7 +691,27 @@ class Evaluator:
         origin = self.note_name(name, location) if isinstance(target, (Unknown, InstanceObj)) else Origin.NONE
         return Unknown("attribute not known", origin_of(target) | origin, location, hint)
 
-    def _class_attribute(self, cls: ClassRef, name: str, instance: EValue | None, location: Location) -> EValue | None:
+    def _attribute_miss(self, target: InstanceObj, name: str, location: Location) -> None:
+        """An attribute read the instance does not have yet: a start-up AttributeError when the
+        class can never have it."""
+        if name.startswith("__") or target.data.get("no_attribute_checks"):
+            return
+        known = known_attributes(self.project, target.cls)
+        if known is None or name in known:
+            return
+        key = (location.path, location.line, target.cls.name, name)
+        if key not in self.attribute_problems:
+            self.attribute_problems[key] = AttributeProblem(
+                target.cls.name,
+                name,
+                location,
+                target.cls.location,
+                tuple(sorted(n for n in known if not n.startswith("_"))),
+            )
+
+    def _class_attribute(
+        self, cls: ClassRef, name: str, instance: EValue | None, location: Location
+    ) -> EValue | None:
         for item in mro(self.project, cls):
             if not isinstance(item, ClassRef):
                 continue
@@ -639,9 +720,18 @@ class Evaluator:
             namespace = module.namespace if module else {}
             if method is not None:
                 decorators = {_dotted(d.decorator) for d in method.decorators}
-                function = FunctionObj(FunctionRef(item.module, method), namespace, bound_self=instance,
-                                       owner=item, method=instance is not None and "staticmethod" not in decorators)
-                if "property" in decorators or "cached_property" in decorators or "functools.cached_property" in decorators:
+                function = FunctionObj(
+                    FunctionRef(item.module, method),
+                    namespace,
+                    bound_self=instance,
+                    owner=item,
+                    method=instance is not None and "staticmethod" not in decorators,
+                )
+                if (
+                    "property" in decorators
+                    or "cached_property" in decorators
+                    or "functools.cached_property" in decorators
+                ):
                     return self.call_function(function, [], {}, None)
                 return function
             body = item.node.body.body if isinstance(item.node.body, cst.IndentedBlock) else ()
@@ -743,17 +833,31 @@ class Evaluator:
                 return self.call_value(attribute, site)
         return Unknown("result of a method call", origin_of(target), site.location, _code_site(site))
 
-    def call_function(self, function: FunctionObj, args: Sequence[EValue], kwargs: dict[str, EValue],
-                      site: CallSite | None) -> EValue:
+    def call_function(
+        self, function: FunctionObj, args: Sequence[EValue], kwargs: dict[str, EValue], site: CallSite | None
+    ) -> EValue:
         """Inline a worktree function with the given arguments (up to the call depth limit)."""
         location = site.location if site else None
         if self.call_depth >= self.max_call_depth:
-            return Unknown("call nesting too deep to follow", location=location, hint=function.ref.name + "()")
+            return Unknown(
+                "call nesting too deep to follow", location=location, hint=function.ref.name + "()"
+            )
         signature = function_signature(function.ref, method=function.method)
-        result = bind(signature, len(args), list(kwargs), star_args=bool(site and site.star_args),
-                      star_kwargs=bool(site and site.star_kwargs))
-        frame = Frame(function.ref.module, function.globals, {}, parent=function.closure,
-                      self_obj=function.bound_self, owner=function.owner)
+        result = bind(
+            signature,
+            len(args),
+            list(kwargs),
+            star_args=bool(site and site.star_args),
+            star_kwargs=bool(site and site.star_kwargs),
+        )
+        frame = Frame(
+            function.ref.module,
+            function.globals,
+            {},
+            parent=function.closure,
+            self_obj=function.bound_self,
+            owner=function.owner,
+        )
         if function.method and function.bound_self is not None:
             first = _first_param(function.ref.node)
             if first:
@@ -770,8 +874,15 @@ class Evaluator:
             return Unknown("the function raises", location=location, hint=function.ref.name + "()")
         return Literal(None, location=location)
 
-    def _bind_parameters(self, signature: Signature, result: Any, args: Sequence[EValue],
-                         kwargs: dict[str, EValue], frame: Frame, site: CallSite | None) -> None:
+    def _bind_parameters(
+        self,
+        signature: Signature,
+        result: Any,
+        args: Sequence[EValue],
+        kwargs: dict[str, EValue],
+        frame: Frame,
+        site: CallSite | None,
+    ) -> None:
         defaults_frame = Frame(frame.module, frame.globals, {}, is_module=True)
         for param in signature.params:
             if param.name in result.positional_to:
@@ -779,8 +890,10 @@ class Evaluator:
             elif param.name in result.keyword_to:
                 value = kwargs[result.keyword_to[param.name]]
             elif param.factory is not None:
-                value = self.call_value(self.eval(param.factory, defaults_frame),
-                                        CallSite(cst.Call(func=param.factory), frame.module, [], {}))
+                value = self.call_value(
+                    self.eval(param.factory, defaults_frame),
+                    CallSite(cst.Call(func=param.factory), frame.module, [], {}),
+                )
             elif param.has_default:
                 value = self.eval(param.default, defaults_frame)
             else:
@@ -791,18 +904,27 @@ class Evaluator:
             frame.locals[param.name] = with_origin(value, origin & Origin.SUFFIX)
         if signature.var_positional:
             frame.locals[signature.var_positional] = (
-                Unknown("*args", hint=signature.var_positional) if site and site.star_args
-                else Literal(tuple(args[i] for i in result.extra_positional)))
+                Unknown("*args", hint=signature.var_positional)
+                if site and site.star_args
+                else Literal(tuple(args[i] for i in result.extra_positional))
+            )
         if signature.var_keyword:
             frame.locals[signature.var_keyword] = (
-                Unknown("**kwargs", hint=signature.var_keyword) if site and site.star_kwargs
-                else Literal({k: kwargs[k] for k in result.extra_keywords}))
+                Unknown("**kwargs", hint=signature.var_keyword)
+                if site and site.star_kwargs
+                else Literal({k: kwargs[k] for k in result.extra_keywords})
+            )
 
     def call_lambda(self, function: LambdaObj, args: Sequence[EValue], kwargs: dict[str, EValue]) -> EValue:
         if self.call_depth >= self.max_call_depth:
             return Unknown("call nesting too deep to follow", hint="lambda")
-        frame = Frame(function.module, function.closure.globals, {}, parent=function.closure,
-                      self_obj=function.closure.self_obj)
+        frame = Frame(
+            function.module,
+            function.closure.globals,
+            {},
+            parent=function.closure,
+            self_obj=function.closure.self_obj,
+        )
         params = function.node.params
         names = [p.name.value for p in (*params.posonly_params, *params.params)]
         for index, name in enumerate(names):
@@ -813,7 +935,7 @@ class Evaluator:
             else:
                 frame.locals[name] = Unknown("lambda argument", hint=name)
         if isinstance(params.star_arg, cst.Param):
-            frame.locals[params.star_arg.name.value] = Literal(tuple(args[len(names):]))
+            frame.locals[params.star_arg.name.value] = Literal(tuple(args[len(names) :]))
         self.call_depth += 1
         try:
             return self.eval(function.node.body, frame)
@@ -829,26 +951,50 @@ class Evaluator:
         if signature is None:
             init = self._inherited_init(cls)
             if init is not None:
-                self.call_function(FunctionObj(init[0], init[1], bound_self=instance, owner=init[2], method=True),
-                                   site.args, site.kwargs, site)
+                self.call_function(
+                    FunctionObj(init[0], init[1], bound_self=instance, owner=init[2], method=True),
+                    site.args,
+                    site.kwargs,
+                    site,
+                )
             return instance
         if signature.function is not None:
             module = self.run_module(signature.function.module.path)
             owner = self._owner_of(cls, signature.function)
-            self.call_function(FunctionObj(signature.function, module.namespace if module else {},
-                                           bound_self=instance, owner=owner, method=True),
-                               site.args, site.kwargs, site)
+            self.call_function(
+                FunctionObj(
+                    signature.function,
+                    module.namespace if module else {},
+                    bound_self=instance,
+                    owner=owner,
+                    method=True,
+                ),
+                site.args,
+                site.kwargs,
+                site,
+            )
         elif signature.dataclass_fields:
-            result = bind(signature, len(site.args), list(site.kwargs), star_args=site.star_args,
-                          star_kwargs=site.star_kwargs)
+            result = bind(
+                signature,
+                len(site.args),
+                list(site.kwargs),
+                star_args=site.star_args,
+                star_kwargs=site.star_kwargs,
+            )
             module = self.run_module(cls.module.path)
             frame = Frame(cls.module, module.namespace if module else {}, {}, is_module=True)
             self._bind_parameters(signature, result, site.args, site.kwargs, frame, site)
             instance.attrs.update(frame.locals)
             post_init = self._inherited_method(cls, "__post_init__")
             if post_init is not None:
-                self.call_function(FunctionObj(post_init[0], post_init[1], bound_self=instance, owner=post_init[2],
-                                               method=True), [], {}, site)
+                self.call_function(
+                    FunctionObj(
+                        post_init[0], post_init[1], bound_self=instance, owner=post_init[2], method=True
+                    ),
+                    [],
+                    {},
+                    site,
+                )
         return instance
 
     def _owner_of(self, cls: ClassRef, function: FunctionRef) -> ClassRef:
@@ -860,7 +1006,9 @@ class Evaluator:
     def _inherited_init(self, cls: ClassRef) -> tuple[FunctionRef, dict[str, EValue], ClassRef] | None:
         return self._inherited_method(cls, "__init__")
 
-    def _inherited_method(self, cls: ClassRef, name: str) -> tuple[FunctionRef, dict[str, EValue], ClassRef] | None:
+    def _inherited_method(
+        self, cls: ClassRef, name: str
+    ) -> tuple[FunctionRef, dict[str, EValue], ClassRef] | None:
         for item in mro(self.project, cls):
             if isinstance(item, ClassRef):
                 method = find_method(item, name)
@@ -879,7 +1027,11 @@ class Evaluator:
                 method = find_method(item, name)
                 if method is None and name == "__init__" and self.signature(item) is not None:
                     signature = self.signature(item)
-                    if signature is not None and signature.dataclass_fields and isinstance(instance, InstanceObj):
+                    if (
+                        signature is not None
+                        and signature.dataclass_fields
+                        and isinstance(instance, InstanceObj)
+                    ):
                         result = bind(signature, len(site.args), list(site.kwargs))
                         scratch = Frame(item.module, frame.globals, {}, is_module=True)
                         self._bind_parameters(signature, result, site.args, site.kwargs, scratch, site)
@@ -887,8 +1039,13 @@ class Evaluator:
                         return Literal(None)
                 if method is not None:
                     module = self.run_module(item.module.path)
-                    function = FunctionObj(FunctionRef(item.module, method), module.namespace if module else {},
-                                           bound_self=instance, owner=item, method=True)
+                    function = FunctionObj(
+                        FunctionRef(item.module, method),
+                        module.namespace if module else {},
+                        bound_self=instance,
+                        owner=item,
+                        method=True,
+                    )
                     return self.call_function(function, site.args, site.kwargs, site)
             else:
                 found = self.hooks.external_call(self, f"{item.qualname}.{name}", site)
@@ -901,12 +1058,18 @@ class Evaluator:
             return
         location = site.location
         if signature is None:
-            self.calls[key] = CallCheck(cls.name, location, cls.location, certain=False,
-                                        in_entry_point=site.module.path == self.entry_point)
+            self.calls[key] = CallCheck(
+                cls.name,
+                location,
+                cls.location,
+                certain=False,
+                in_entry_point=site.module.path == self.entry_point,
+            )
             return
         positional = len(site.args)
-        result = bind(signature, positional, site.keyword_order, star_args=site.star_args,
-                      star_kwargs=site.star_kwargs)
+        result = bind(
+            signature, positional, site.keyword_order, star_args=site.star_args, star_kwargs=site.star_kwargs
+        )
         self.calls[key] = CallCheck(
             callee=cls.name,
             location=location,
@@ -933,8 +1096,11 @@ class Evaluator:
         if qualname in ("os.environ.get", "os.getenv"):
             return self._env_var(first, args[1] if len(args) > 1 else site.kwargs.get("default"), location)
         if qualname == "builtins.str" and first is not None:
-            return text_part(first) if not (isinstance(first, Literal) and not isinstance(first.value, str)) \
+            return (
+                text_part(first)
+                if not (isinstance(first, Literal) and not isinstance(first.value, str))
                 else Literal(str(first.value), first.origin, location)
+            )
         if qualname == "builtins.int" and isinstance(first, Literal):
             try:
                 return Literal(int(first.value), first.origin, location)
@@ -950,10 +1116,8 @@ class Evaluator:
             items = _iteration_items(first)
             if items is not None:
                 if qualname == "builtins.sorted" and all(isinstance(i, Literal) for i in items):
-                    try:
+                    with contextlib.suppress(TypeError):
                         items = sorted(items, key=lambda i: i.value)  # type: ignore[union-attr]
-                    except TypeError:
-                        pass
                 return Literal(tuple(items), origin_of(first), location)
         if qualname == "builtins.dict":
             merged: dict[str, EValue] = {}
@@ -972,27 +1136,39 @@ class Evaluator:
         if qualname == "builtins.enumerate" and first is not None:
             items = _iteration_items(first)
             if items is not None:
-                return Literal(tuple(Literal((Literal(i), item)) for i, item in enumerate(items)), location=location)
+                return Literal(
+                    tuple(Literal((Literal(i), item)) for i, item in enumerate(items)), location=location
+                )
         if qualname == "builtins.zip" and args:
             lists = [_iteration_items(a) for a in args]
             if all(items is not None for items in lists):
-                return Literal(tuple(Literal(tuple(group)) for group in zip(*lists, strict=False)),  # type: ignore[misc]
-                               location=location)
+                return Literal(
+                    tuple(Literal(tuple(group)) for group in zip(*lists, strict=False)),  # type: ignore[misc]
+                    location=location,
+                )
         if qualname in ("builtins.isinstance", "builtins.hasattr", "builtins.callable"):
             return Unknown("type test", location=location)
-        if qualname == "builtins.getattr" and len(args) >= 2 and isinstance(args[1], Literal) \
-                and isinstance(args[1].value, str):
+        if (
+            qualname == "builtins.getattr"
+            and len(args) >= 2
+            and isinstance(args[1], Literal)
+            and isinstance(args[1].value, str)
+        ):
             value = self.attribute(args[0], args[1].value, location)
             if isinstance(value, Unknown) and len(args) > 2:
                 return merge(value, args[2])
             return value
-        return Unknown("result of a call from outside the worktree", Origin.EXTERNAL, location, qualname + "()")
+        return Unknown(
+            "result of a call from outside the worktree", Origin.EXTERNAL, location, qualname + "()"
+        )
 
     def _env_var(self, name: EValue | None, default: EValue | None, location: Location) -> EValue:
         if not (isinstance(name, Literal) and isinstance(name.value, str)):
             return Unknown("environment variable", Origin.ENV_VAR, location)
         origin = Origin.ENV_VAR | self.note_name(name.value, location)
-        return Unknown("environment variable", origin | origin_of(default) & ~Origin.SUFFIX, location, name.value)
+        return Unknown(
+            "environment variable", origin | origin_of(default) & ~Origin.SUFFIX, location, name.value
+        )
 
     # -- operators ------------------------------------------------------------------------------------
 
@@ -1000,17 +1176,31 @@ class Evaluator:
         if isinstance(op, cst.Add):
             if _is_text(left) and _is_text(right):
                 return concat([left, right], location)  # type: ignore[list-item]
-            if isinstance(left, Literal) and isinstance(right, Literal):
-                if isinstance(left.value, tuple) and isinstance(right.value, tuple):
-                    return Literal(left.value + right.value, left.origin | right.origin, location)
+            if (
+                isinstance(left, Literal)
+                and isinstance(right, Literal)
+                and isinstance(left.value, tuple)
+                and isinstance(right.value, tuple)
+            ):
+                return Literal(left.value + right.value, left.origin | right.origin, location)
         if isinstance(op, cst.Modulo) and isinstance(left, Literal) and isinstance(left.value, str):
             return _percent_format(left, right, location)
-        if isinstance(op, cst.BitOr) and isinstance(left, Literal) and isinstance(right, Literal) \
-                and isinstance(left.value, dict) and isinstance(right.value, dict):
+        if (
+            isinstance(op, cst.BitOr)
+            and isinstance(left, Literal)
+            and isinstance(right, Literal)
+            and isinstance(left.value, dict)
+            and isinstance(right.value, dict)
+        ):
             return Literal({**left.value, **right.value}, left.origin | right.origin, location)
         function = _ARITH.get(type(op))
-        if function and isinstance(left, Literal) and isinstance(right, Literal) \
-                and _is_number(left.value) and _is_number(right.value):
+        if (
+            function
+            and isinstance(left, Literal)
+            and isinstance(right, Literal)
+            and _is_number(left.value)
+            and _is_number(right.value)
+        ):
             try:
                 return Literal(function(left.value, right.value), left.origin | right.origin, location)
             except (ArithmeticError, ValueError, OverflowError):
@@ -1034,7 +1224,11 @@ class Evaluator:
         value = self.eval(node.expression, frame)
         if isinstance(node.operator, cst.Not):
             known = truthiness(value)
-            return Literal(not known, location=location) if known is not None else Unknown("negation", location=location)
+            return (
+                Literal(not known, location=location)
+                if known is not None
+                else Unknown("negation", location=location)
+            )
         if isinstance(value, Literal) and _is_number(value.value):
             if isinstance(node.operator, cst.Minus):
                 return Literal(-value.value, value.origin, location)
@@ -1101,8 +1295,9 @@ class Evaluator:
             if isinstance(inner, dict) and isinstance(key, str) and key in inner:
                 return inner[key]
         if isinstance(base, Obj):
-            found = base.method(self, "__getitem__", CallSite(cst.Call(func=node.value), frame.module,
-                                                              [Literal(key)], {}))
+            found = base.method(
+                self, "__getitem__", CallSite(cst.Call(func=node.value), frame.module, [Literal(key)], {})
+            )
             if found is not None:
                 return found
         return Unknown("item of an unknown value", origin_of(base), location, _code(frame, node))
@@ -1114,7 +1309,9 @@ class Evaluator:
         items = _iteration_items(self.eval(generator.iter, frame))
         if items is None or len(items) > MAX_LOOP_ITEMS:
             return Unknown("comprehension over unknown items", location=location, hint=_code(frame, node))
-        inner = Frame(frame.module, frame.globals, {}, parent=frame, self_obj=frame.self_obj, owner=frame.owner)
+        inner = Frame(
+            frame.module, frame.globals, {}, parent=frame, self_obj=frame.self_obj, owner=frame.owner
+        )
         results: list[EValue] = []
         pairs: dict[str, EValue] = {}
         for item in items:
@@ -1320,26 +1517,47 @@ def _literal_method(ev: Evaluator, target: EValue, name: str, site: CallSite) ->
                     parts.append(Literal(text))
                 parts.append(text_part(item))
             return concat(parts, location)
-        simple = {"lower": str.lower, "upper": str.upper, "strip": str.strip, "title": str.title,
-                  "capitalize": str.capitalize, "lstrip": str.lstrip, "rstrip": str.rstrip}
+        simple = {
+            "lower": str.lower,
+            "upper": str.upper,
+            "strip": str.strip,
+            "title": str.title,
+            "capitalize": str.capitalize,
+            "lstrip": str.lstrip,
+            "rstrip": str.rstrip,
+        }
         if name in simple and not args:
             return Literal(simple[name](text), target.origin, location)
-        if name == "replace" and len(args) >= 2 and all(isinstance(a, Literal) and isinstance(a.value, str)
-                                                          for a in args[:2]):
+        if (
+            name == "replace"
+            and len(args) >= 2
+            and all(isinstance(a, Literal) and isinstance(a.value, str) for a in args[:2])
+        ):
             return Literal(text.replace(args[0].value, args[1].value), target.origin, location)  # type: ignore[union-attr]
-        if name in ("startswith", "endswith") and args and isinstance(args[0], Literal) \
-                and isinstance(args[0].value, (str, tuple)):
-            probe = args[0].value if isinstance(args[0].value, str) else tuple(
-                i.value for i in args[0].value if isinstance(i, Literal))
+        if (
+            name in ("startswith", "endswith")
+            and args
+            and isinstance(args[0], Literal)
+            and isinstance(args[0].value, (str, tuple))
+        ):
+            probe = (
+                args[0].value
+                if isinstance(args[0].value, str)
+                else tuple(i.value for i in args[0].value if isinstance(i, Literal))
+            )
             return Literal(getattr(text, name)(probe), location=location)
         if name == "split" and all(isinstance(a, Literal) for a in args):
             pieces = text.split(*[a.value for a in args])  # type: ignore[union-attr]
             return Literal(tuple(Literal(p, target.origin) for p in pieces), target.origin, location)
     if isinstance(target, (Concat, Unknown)) and name in ("lower", "upper", "strip", "replace", "title"):
-        origin = target.origin | (Origin.NONE if name == "lower" else Origin.NONE)
+        origin = target.origin
         if name == "lower" and isinstance(target, Concat):
-            parts = [Literal(p.value.lower(), p.origin) if isinstance(p, Literal) and isinstance(p.value, str) else p
-                     for p in target.parts]
+            parts = [
+                Literal(p.value.lower(), p.origin)
+                if isinstance(p, Literal) and isinstance(p.value, str)
+                else p
+                for p in target.parts
+            ]
             return concat(parts, location)
         if name == "lower" and isinstance(target, Unknown):
             return Unknown(target.reason, target.origin & ~Origin.MAYBE_UPPERCASE, location, target.hint)
@@ -1382,8 +1600,11 @@ def _mutate_container(ev: Evaluator, target: Literal, name: str, site: CallSite)
             updated = Literal((*target.value, args[0]), target.origin, target.location)
         elif name == "extend" and args:
             items = _iteration_items(args[0])
-            updated = Literal((*target.value, *items), target.origin, target.location) if items is not None else \
-                Unknown("list extended with unknown items", target.origin)
+            updated = (
+                Literal((*target.value, *items), target.origin, target.location)
+                if items is not None
+                else Unknown("list extended with unknown items", target.origin)
+            )
         elif name == "insert" and len(args) == 2:
             updated = Literal((args[1], *target.value), target.origin, target.location)
     elif isinstance(target.value, dict):
@@ -1393,12 +1614,15 @@ def _mutate_container(ev: Evaluator, target: Literal, name: str, site: CallSite)
                 inner.update(args[0].value)
             inner.update(site.kwargs)
             updated = Literal(inner, target.origin, target.location)
-        elif name == "setdefault" and args and isinstance(args[0], Literal) and isinstance(args[0].value, str):
+        elif (
+            name == "setdefault" and args and isinstance(args[0], Literal) and isinstance(args[0].value, str)
+        ):
             inner.setdefault(args[0].value, args[1] if len(args) > 1 else Literal(None))
             updated = Literal(inner, target.origin, target.location)
     if updated is not None:
-        ev.assign(node.value, updated, frame) if isinstance(node.value, cst.Name) else \
-            _assign_attribute(ev, node.value, updated, frame)
+        ev.assign(node.value, updated, frame) if isinstance(node.value, cst.Name) else _assign_attribute(
+            ev, node.value, updated, frame
+        )
     return Literal(None)
 
 

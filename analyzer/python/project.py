@@ -124,7 +124,9 @@ class PythonProject:
         try:
             data = (self.root / relative).read_bytes()
         except OSError as error:
-            self.problems.append(ParseProblem(Location(relative, 1), f"cannot read: {error.strerror}", "skipped"))
+            self.problems.append(
+                ParseProblem(Location(relative, 1), f"cannot read: {error.strerror}", "skipped")
+            )
             return None
         parsed = parse_python(data, relative)
         self.read.append(relative)
@@ -195,7 +197,9 @@ class PythonProject:
             self._collect(relative, module.module.body, table, guarded=False)
         return table
 
-    def _collect(self, relative: str, body: Iterable[cst.CSTNode], table: ModuleSymbols, guarded: bool) -> None:
+    def _collect(
+        self, relative: str, body: Iterable[cst.CSTNode], table: ModuleSymbols, guarded: bool
+    ) -> None:
         for statement in body:
             if isinstance(statement, cst.ClassDef):
                 table.bindings[statement.name.value] = Binding("class", statement, guarded=guarded)
@@ -210,8 +214,9 @@ class PythonProject:
                 for block in _blocks(statement):
                     self._collect(relative, block, table, guarded=True)
 
-    def _collect_small(self, relative: str, small: cst.BaseSmallStatement, table: ModuleSymbols,
-                       guarded: bool) -> None:
+    def _collect_small(
+        self, relative: str, small: cst.BaseSmallStatement, table: ModuleSymbols, guarded: bool
+    ) -> None:
         if isinstance(small, cst.Import):
             for alias in small.names:
                 dotted = dotted_name(alias.name) or ""
@@ -231,7 +236,11 @@ class PythonProject:
                 name = alias.name.value if isinstance(alias.name, cst.Name) else dotted_name(alias.name)
                 if name is None:
                     continue
-                local = alias.asname.name.value if alias.asname and isinstance(alias.asname.name, cst.Name) else name
+                local = (
+                    alias.asname.name.value
+                    if alias.asname and isinstance(alias.asname.name, cst.Name)
+                    else name
+                )
                 table.bindings[local] = Binding("import", small, module, name, guarded)
         elif isinstance(small, (cst.Assign, cst.AnnAssign, cst.AugAssign)):
             targets: list[cst.BaseExpression] = []
@@ -376,7 +385,9 @@ class PythonProject:
                 yield module, alias.name.value
 
 
-def _top_level_imports(module: cst.Module) -> Iterator[tuple[cst.SimpleStatementLine, cst.Import | cst.ImportFrom]]:
+def _top_level_imports(
+    module: cst.Module,
+) -> Iterator[tuple[cst.SimpleStatementLine, cst.Import | cst.ImportFrom]]:
     for statement in module.body:
         if isinstance(statement, cst.SimpleStatementLine):
             for small in statement.body:
@@ -421,9 +432,49 @@ def _parents(files: Iterable[str]) -> frozenset[str]:
     return frozenset(found)
 
 
-_BUILTINS = frozenset({
-    "object", "dict", "list", "tuple", "set", "str", "int", "float", "bool", "len", "range", "enumerate",
-    "zip", "sorted", "min", "max", "isinstance", "print", "super", "getattr", "hasattr", "Exception",
-    "ValueError", "TypeError", "KeyError", "property", "staticmethod", "classmethod", "any", "all", "map",
-    "filter", "open", "repr", "abs", "sum", "frozenset", "reversed", "type", "id", "format", "round",
-})
+_BUILTINS = frozenset(
+    {
+        "object",
+        "dict",
+        "list",
+        "tuple",
+        "set",
+        "str",
+        "int",
+        "float",
+        "bool",
+        "len",
+        "range",
+        "enumerate",
+        "zip",
+        "sorted",
+        "min",
+        "max",
+        "isinstance",
+        "print",
+        "super",
+        "getattr",
+        "hasattr",
+        "Exception",
+        "ValueError",
+        "TypeError",
+        "KeyError",
+        "property",
+        "staticmethod",
+        "classmethod",
+        "any",
+        "all",
+        "map",
+        "filter",
+        "open",
+        "repr",
+        "abs",
+        "sum",
+        "frozenset",
+        "reversed",
+        "type",
+        "id",
+        "format",
+        "round",
+    }
+)

@@ -104,8 +104,14 @@ def function_signature(function: FunctionRef, *, method: bool, owner: str = "") 
     star = parameters.star_arg
     var_positional = star.name.value if isinstance(star, cst.Param) else None
     var_keyword = parameters.star_kwarg.name.value if parameters.star_kwarg is not None else None
-    return Signature(tuple(params), var_positional, var_keyword, owner or node.name.value,
-                     function.module.location(node), function)
+    return Signature(
+        tuple(params),
+        var_positional,
+        var_keyword,
+        owner or node.name.value,
+        function.module.location(node),
+        function,
+    )
 
 
 def _param(param: cst.Param, kind: ParamKind) -> Param:
@@ -151,8 +157,9 @@ def class_signature(
 def _replace_owner(signature: Signature, cls: ClassRef, external_definition: bool = False) -> Signature:
     from dataclasses import replace
 
-    return replace(signature, owner=cls.name, definition=cls.location if external_definition
-                   else signature.definition)
+    return replace(
+        signature, owner=cls.name, definition=cls.location if external_definition else signature.definition
+    )
 
 
 def find_method(cls: ClassRef, name: str) -> cst.FunctionDef | None:
@@ -228,8 +235,11 @@ def _dataclass_signature(
 ) -> Signature | None:
     fields: dict[str, Param] = {}
     chain = [item for item in mro(project, cls) if isinstance(item, ClassRef)]
-    externals = [item for item in mro(project, cls) if isinstance(item, External)
-                 and item.qualname not in ("builtins.object", "object")]
+    externals = [
+        item
+        for item in mro(project, cls)
+        if isinstance(item, External) and item.qualname not in ("builtins.object", "object")
+    ]
     if externals:
         return None  # a non-dataclass base from outside may define the initializer
     for item in reversed(chain):
@@ -299,7 +309,11 @@ def _field_param(node: cst.AnnAssign, kw_only: bool) -> Param | None:
 
 
 def _with_passthrough(
-    project: PythonProject, cls: ClassRef, signature: Signature, external: ExternalSignatures | None, depth: int
+    project: PythonProject,
+    cls: ClassRef,
+    signature: Signature,
+    external: ExternalSignatures | None,
+    depth: int,
 ) -> Signature:
     """Follow ``super().__init__(..., **kwargs)`` to the base initializer that receives the keywords."""
     from dataclasses import replace
@@ -318,11 +332,20 @@ def _with_passthrough(
     target = bases[0]
     if isinstance(target, ClassRef):
         base_signature = class_signature(project, target, external, depth + 1)
-        return replace(signature, kwargs_signature=base_signature, kwargs_supplied=supplied,
-                       kwargs_positional=max(positional, 0))
+        return replace(
+            signature,
+            kwargs_signature=base_signature,
+            kwargs_supplied=supplied,
+            kwargs_positional=max(positional, 0),
+        )
     base_signature = external(target.qualname) if external is not None else None
-    return replace(signature, kwargs_signature=base_signature, kwargs_supplied=supplied,
-                   kwargs_positional=max(positional, 0), kwargs_to=target.qualname)
+    return replace(
+        signature,
+        kwargs_signature=base_signature,
+        kwargs_supplied=supplied,
+        kwargs_positional=max(positional, 0),
+        kwargs_to=target.qualname,
+    )
 
 
 def _super_init_call(node: cst.FunctionDef, kwargs_name: str) -> cst.Call | None:
@@ -337,8 +360,10 @@ def _super_init_call(node: cst.FunctionDef, kwargs_name: str) -> cst.Call | None
             call = small.value
             if not (isinstance(call.func, cst.Attribute) and call.func.attr.value == "__init__"):
                 continue
-            forwards = any(arg.star == "**" and isinstance(arg.value, cst.Name) and arg.value.value == kwargs_name
-                           for arg in call.args)
+            forwards = any(
+                arg.star == "**" and isinstance(arg.value, cst.Name) and arg.value.value == kwargs_name
+                for arg in call.args
+            )
             if forwards:
                 return call
     return None
@@ -389,8 +414,11 @@ def bind(
             extra_keywords.append(keyword)
         else:
             unexpected.append(keyword)
-    missing = [p.name for p in signature.params
-               if not p.has_default and p.name not in positional_to and p.name not in keyword_to]
+    missing = [
+        p.name
+        for p in signature.params
+        if not p.has_default and p.name not in positional_to and p.name not in keyword_to
+    ]
     certain = True
     via = None
     if star_args:
@@ -411,8 +439,18 @@ def bind(
             missing += [m for m in inner_missing if m not in missing]
             via = f"**{signature.var_keyword} to {signature.kwargs_to or base.owner}"
         certain = certain and inner.certain
-    return BindResult(tuple(missing), tuple(unexpected), too_many, tuple(duplicates), certain, via,
-                      positional_to, keyword_to, tuple(extra_positional), tuple(extra_keywords))
+    return BindResult(
+        tuple(missing),
+        tuple(unexpected),
+        too_many,
+        tuple(duplicates),
+        certain,
+        via,
+        positional_to,
+        keyword_to,
+        tuple(extra_positional),
+        tuple(extra_keywords),
+    )
 
 
 def describe_call(call: cst.Call) -> tuple[int, list[str], bool, bool]:

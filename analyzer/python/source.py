@@ -93,8 +93,10 @@ def parse_python(source: str | bytes, path: str) -> SourceModule | ParseProblem:
         module = cst.parse_module(source)
     except cst.ParserSyntaxError as error:
         message = str(error).splitlines()[0] if str(error) else "syntax error"
-        return ParseProblem(Location(path, max(error.raw_line, 1), max(error.raw_column, 0) + 1),
-                            f"Python syntax error: {message}")
+        return ParseProblem(
+            Location(path, max(error.raw_line, 1), max(error.raw_column, 0) + 1),
+            f"Python syntax error: {message}",
+        )
     except RecursionError:
         return ParseProblem(Location(path, 1), "Python source nests too deeply to analyse", kind="limit")
     except Exception as error:  # libcst raises assorted errors on exotic input

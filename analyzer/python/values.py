@@ -153,8 +153,9 @@ def to_value(value: EValue | None, _depth: int = 0) -> Value:
                 return value
             return Literal(tuple(to_value(item, _depth + 1) for item in inner), value.origin, value.location)
         if isinstance(inner, dict):
-            return Literal({key: to_value(item, _depth + 1) for key, item in inner.items()}, value.origin,
-                           value.location)
+            return Literal(
+                {key: to_value(item, _depth + 1) for key, item in inner.items()}, value.origin, value.location
+            )
     return value  # type: ignore[return-value]
 
 
@@ -219,10 +220,32 @@ _NORMALIZE = re.compile(r"[^a-z0-9]")
 
 # Names that carry the per-deployment suffix, and names of an environment *name*, after lower-casing
 # and removing separators (environment_suffix, environmentSuffix, ENVIRONMENT_SUFFIX all match).
-SUFFIX_NAMES = frozenset({"environmentsuffix", "envsuffix", "suffix", "stacksuffix", "deploymentsuffix",
-                          "resourcesuffix", "namesuffix", "prsuffix", "uniquesuffix"})
-ENV_NAMES = frozenset({"environment", "env", "stage", "environmentname", "environmenttype", "envname",
-                       "deploymentenvironment", "envtype", "stagename"})
+SUFFIX_NAMES = frozenset(
+    {
+        "environmentsuffix",
+        "envsuffix",
+        "suffix",
+        "stacksuffix",
+        "deploymentsuffix",
+        "resourcesuffix",
+        "namesuffix",
+        "prsuffix",
+        "uniquesuffix",
+    }
+)
+ENV_NAMES = frozenset(
+    {
+        "environment",
+        "env",
+        "stage",
+        "environmentname",
+        "environmenttype",
+        "envname",
+        "deploymentenvironment",
+        "envtype",
+        "stagename",
+    }
+)
 
 
 def normalize_name(name: str) -> str:
@@ -251,8 +274,7 @@ def text_part(value: EValue) -> EValue:
 def id_text(value: Value) -> str:
     """A value rendered for a logical id: unknown parts as ``{hint}``."""
     if isinstance(value, Literal):
-        return "" if value.value is None else str(value.value) if not isinstance(value.value, bool) else str(
-            value.value)
+        return "" if value.value is None else str(value.value)
     if isinstance(value, Ref):
         return "{" + value.resource + ("." + value.attribute if value.attribute else "") + "}"
     if isinstance(value, Unknown):

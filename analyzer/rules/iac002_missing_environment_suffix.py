@@ -31,6 +31,33 @@ FIXED_NAMES: Mapping[tuple[str, str], str] = {
     ("AWS::IAM::Role", "AWSCloudFormationStackSetExecutionRole"): "StackSets looks this role up by name",
 }
 
+# Types whose explicit name does not have to be unique, so a repeated name never collides; or that
+# exist once per account and region whatever their name, so a suffix would not help (a rule about
+# singletons owns those).
+NAME_NEED_NOT_BE_UNIQUE: Mapping[str, str] = {
+    # Route 53 Developer Guide, "Creating a public hosted zone": several hosted zones may share a name.
+    "AWS::Route53::HostedZone": "hosted zones may share a name",
+    # AWS Batch User Guide, "Job definitions": registering an existing name adds a revision.
+    "AWS::Batch::JobDefinition": "a second registration adds a revision",
+    # AWS Config Developer Guide: one configuration recorder and one delivery channel per region.
+    "AWS::Config::ConfigurationRecorder": "one per account and region whatever its name",
+    "AWS::Config::DeliveryChannel": "one per account and region whatever its name",
+}
+
+# Names unique only within a parent that the provider schemas do not put in the primary identifier:
+# type -> the properties naming that parent.
+EXTRA_SCOPES: Mapping[str, tuple[str, ...]] = {
+    # EC2 API Reference, CreateSecurityGroup: "the name must be unique within the VPC".
+    "AWS::EC2::SecurityGroup": ("VpcId",),
+    # EventBridge API Reference, PutRule: rule names are unique per event bus.
+    "AWS::Events::Rule": ("EventBusName",),
+    # AWS Cloud Map API Reference, CreateService: names are unique per namespace.
+    "AWS::ServiceDiscovery::Service": ("NamespaceId",),
+    # AppSync API Reference, CreateDataSource / CreateFunction: names are unique per API.
+    "AWS::AppSync::DataSource": ("ApiId",),
+    "AWS::AppSync::FunctionConfiguration": ("ApiId",),
+}
+
 # Origins that name a value known to be the same for two deployments into one account and region.
 _SHARED_ORIGINS = Origin.ACCOUNT | Origin.REGION
 
@@ -61,6 +88,8 @@ def classify_name(resource: Resource, project: Project) -> Verdict | None:
     if value is None or (isinstance(value, Literal) and value.value in (None, "")):
         return None
     if isinstance(value, Literal) and (resource.type, value.value) in FIXED_NAMES:
+        return Verdict.EXEMPT
+    if resource.type in NAME_NEED_NOT_BE_UNIQUE:
         return Verdict.EXEMPT
     if _scoped_in_deployment(resource, project):
         return Verdict.SCOPED
@@ -148,12 +177,14 @@ def _mentions_deployment_resource(value: Value | None, project: Project) -> bool
 def _scope_parents(resource_type: str) -> tuple[str, ...]:
     """The properties that, besides the name, make up the type's primary identifier (its parent
     scope), from the CloudFormation provider schemas cfn-lint ships (through ``analyzer.awsdata``)."""
+    extra = EXTRA_SCOPES.get(resource_type, ())
     schema = provider_schema(resource_type)
     if not schema:
-        return ()
+        return extra
     read_only = {_top(pointer) for pointer in schema.get("readOnlyProperties", [])}
     primary = [_top(pointer) for pointer in schema.get("primaryIdentifier", [])]
-    return tuple(prop for prop in primary if prop and prop not in read_only and len(primary) > 1)
+    derived = tuple(prop for prop in primary if prop and prop not in read_only and len(primary) > 1)
+    return extra + tuple(prop for prop in derived if prop not in extra)
 
 
 def _top(pointer: object) -> str | None:
@@ -214,8 +245,10 @@ class MissingEnvironmentSuffix(Rule):
     deploying `dev`) still collide. Configure `suffix-names` when such a parameter really is your
     per-deployment suffix. Names AWS requires verbatim (`dms-vpc-role`, ...) are exempt (IAC004 checks
     them), and so are names unique only inside a parent resource of the same deployment (a metric
-    filter in the stack's own log group). A name with a part from outside the worktree (a config value
-    without default, an import) is left alone.
+    filter in the stack's own log group, a security group in the stack's own VPC), names AWS lets
+    repeat (hosted zones, Batch job definitions) and per-account singletons (AWS Config's recorder).
+    A name with a part from outside the worktree (a config value without default, an import, a
+    conditional) is left alone.
 
     It also reports, once per project, a suffix that is declared but reaches no resource name.
 
@@ -779,5 +812,26 @@ Resources:
 """,
         title="configuration declares Stage as the suffix (suffix-names)",
         **{".iacscan.toml": 'suffix-names = ["Stage"]\n'},
+    ),
+    Example.cfn_yaml(
+        _CFN_SUFFIX_PARAMETER
+        + """\
+Resources:
+  Vpc:
+    Type: AWS::EC2::VPC
+    Properties:
+      CidrBlock: 10.0.0.0/16
+  WebSecurityGroup:
+    Type: AWS::EC2::SecurityGroup
+    Properties:
+      GroupName: web
+      GroupDescription: web tier
+      VpcId: !Ref Vpc
+  Zone:
+    Type: AWS::Route53::HostedZone
+    Properties:
+      Name: internal.example.com
+""",
+        title="a security group name is unique per VPC (this stack's own); hosted zones may share names",
     ),
 ]

@@ -175,6 +175,34 @@ def test_names_scoped_to_a_parent_of_this_deployment_are_silent() -> None:
     assert [finding.resource for finding in run(proj)] == ["OtherFilter"]
 
 
+def test_security_group_names_are_scoped_to_their_vpc() -> None:
+    vpc = Resource("Vpc", "AWS::EC2::VPC", Location("t.yml", 2))
+    own = Resource(
+        "Own",
+        "AWS::EC2::SecurityGroup",
+        Location("t.yml", 5),
+        properties={"VpcId": Ref("Vpc"), "GroupName": Literal("web")},
+        name=Literal("web"),
+        name_property="GroupName",
+    )
+    shared = Resource(
+        "Shared",
+        "AWS::EC2::SecurityGroup",
+        Location("t.yml", 9),
+        properties={"VpcId": Literal("vpc-0123"), "GroupName": Literal("web")},
+        name=Literal("web"),
+        name_property="GroupName",
+    )
+    proj = project(vpc, own, shared, suffixed(), platform="cloudformation")
+    assert [finding.resource for finding in run(proj)] == ["Shared"]
+
+
+def test_names_aws_lets_repeat_are_exempt() -> None:
+    zone = bucket("Zone", Literal("example.com"), type="AWS::Route53::HostedZone", name_property="Name")
+    assert classify_name(zone, project(zone)) is Verdict.EXEMPT
+    assert run(project(zone, suffixed())) == []
+
+
 def test_suffix_declared_but_unused_is_reported_once_at_the_declaration() -> None:
     proj = project(bucket("a", Literal("tap-a-dev")), bucket("b", Literal("tap-b-dev"), line=20))
     findings = run(proj)

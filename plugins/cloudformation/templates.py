@@ -6,7 +6,8 @@ under ``cdk.out`` (the CDK plugin's), ``node_modules``, dot-directories, build o
 fixtures are not the stack's templates.
 
 Twins: many repositories keep the same template as YAML and as JSON side by side. Two templates
-are twins when they share at least half of the smaller one's logical ids. Of a group of twins,
+are twins when they share at least half of the larger one's logical ids (so two
+stacks that merely both define a ``Bucket`` are not twins). Of a group of twins,
 the deployed one is (first match wins):
 
 1. the only one named by the repository's deploy scripts (``package.json`` scripts, files under
@@ -192,8 +193,8 @@ def _twin_groups(templates: Sequence[Decoded]) -> list[list[Decoded]]:
 
     for first in range(len(templates)):
         for second in range(first + 1, len(templates)):
-            smaller = min(len(ids[first]), len(ids[second]))
-            if smaller and len(ids[first] & ids[second]) >= _TWIN_OVERLAP * smaller:
+            larger = max(len(ids[first]), len(ids[second]))
+            if larger and len(ids[first] & ids[second]) >= _TWIN_OVERLAP * larger:
                 parent[root(second)] = root(first)
     grouped: dict[int, list[Decoded]] = {}
     for index, decoded in enumerate(templates):

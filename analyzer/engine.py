@@ -74,9 +74,14 @@ class ScanResult:
         return {"suppression": len(self.suppressed) - baselined, "baseline": baselined}
 
     def suffix_coverage(self) -> tuple[int, int]:
-        """(named resources whose name differs per deployment, named resources) over all projects."""
-        named = [r for item in self.projects for r in item.project.resources if r.name is not None]
-        return sum(1 for r in named if r.name is not None and r.name.origin.per_deployment), len(named)
+        """(named resources whose name differs per deployment, named resources) over all projects.
+
+        Counted by IAC002's classification, so names AWS requires verbatim and names scoped inside
+        a resource of the same deployment do not count against the figure."""
+        from analyzer.rules.iac002_missing_environment_suffix import suffix_coverage
+
+        figures = [suffix_coverage(item.project) for item in self.projects]
+        return sum(f.with_suffix for f in figures), sum(f.named for f in figures)
 
     def notifications(self) -> list[Finding]:
         """Findings about the analysis itself (internal errors, unparsable or skipped files)."""

@@ -76,7 +76,6 @@ def resource_data(resource: Resource, graph: ResourceGraph | None) -> dict[str, 
 
 
 def project_data(project: Project, graph: ResourceGraph | None = None) -> dict[str, Any]:
-    named = [r for r in project.resources if r.name is not None]
     return {
         "platform": project.platform,
         "entry_point": project.entry_point,
@@ -104,8 +103,19 @@ def project_data(project: Project, graph: ResourceGraph | None = None) -> dict[s
             for p in project.import_problems
         ],
         "problems": [{"location": location_text(p.location), "message": p.message} for p in project.problems],
-        "coverage": {
-            "named_resources": len(named),
-            "with_suffix": sum(1 for r in named if r.name is not None and r.name.origin.per_deployment),
-        },
+        "coverage": _coverage(project),
+    }
+
+
+def _coverage(project: Project) -> dict[str, int]:
+    # One computation of the figure, shared with the reports (ScanResult.suffix_coverage) and IAC002.
+    from analyzer.rules.iac002_missing_environment_suffix import suffix_coverage
+
+    figures = suffix_coverage(project)
+    return {
+        "named_resources": figures.named,
+        "with_suffix": figures.with_suffix,
+        "env_name_only": figures.env_name_only,
+        "fixed": figures.fixed,
+        "unknown": figures.unknown,
     }

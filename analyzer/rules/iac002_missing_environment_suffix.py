@@ -360,10 +360,10 @@ class MissingEnvironmentSuffix(Rule):
 
 
 def _id_carries_suffix(resource: Resource, project: Project) -> bool:
-    """Whether the rendered id shows the suffix: plugins render values from outside as ``${expr}``."""
+    """Whether the rendered id shows the suffix: plugins render values from outside as ``{expr}`` (or ``${expr}``)."""
     own = resource.id.rsplit("/", 1)[-1] if project.platform == "cdk" else resource.id
     wanted = {name.lower() for name in project.suffix.names} | {"suffix"}
-    placeholders = re.findall(r"\$\{([^}]*)\}", own)
+    placeholders = re.findall(r"\{([^}]*)\}", own)
     return any(any(word in text.lower() for word in wanted) for text in placeholders)
 
 

@@ -1,0 +1,501 @@
+"""IAC005 missing-dependency: orderings AWS needs that nothing in the code enforces.
+
+The orderings are data (``analyzer/data/orderings.json``). Each entry names a dependent resource
+type, a *relation* that finds the prerequisite resources related to one dependent resource, and
+why the order matters. A relation yields *requirements*; each requirement is a list of
+alternative prerequisites, and it is met when the graph orders at least one of them before the
+dependent (a chain of references or explicit dependencies, :meth:`ResourceGraph.depends_on`).
+
+Relation kinds, and exactly how "related" is decided:
+
+``shared``
+    The dependent refers, at one of ``dependent_paths``, to a resource X of one of ``via_types``
+    (its internet gateway, bucket, function, REST API, target group); a prerequisite refers to the
+    same X at one of its ``paths``.
+``same_vpc``
+    The dependent's VPC is found by following its references through network resources (subnets,
+    security groups, instances, network interfaces, route tables) to an ``AWS::EC2::VPC``; a
+    prerequisite refers to that VPC at one of its ``paths``.
+``any``
+    Every prerequisite of the given types in the project (account- or region-wide singletons such
+    as the AWS Config recorder).
+``role_grant``
+    The dependent's role is the ``AWS::IAM::Role`` it refers to at ``role_paths`` (or, with
+    ``through``, the role of the resource it refers to there: an event source mapping's function's
+    role); prerequisites are the policy resources attached to that role separately (the graph's
+    IAM grants), narrowed by ``grant`` when given (managed policy names, actions, or a reference to
+    the resource the dependent uses). When the role itself already carries a matching policy, the
+    requirement is met by the role.
+``dms_role``
+    The role DMS looks up by name (see IAC004) and the attachments that carry its managed policy.
+``log_group``
+    The ``AWS::Logs::LogGroup`` whose name is ``/aws/lambda/`` followed by the function's name.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from analyzer.findings import Finding, Related, Severity
+from analyzer.graph import EdgeKind, ResourceGraph
+from analyzer.model import Literal, Project, Ref, Resource, Value, get_path, items_of, iter_refs, render
+from analyzer.rules.base import Rule, RuleContext
+from analyzer.rules.iac004_dms_role_name import dms_role_uses
+
+_DATA = Path(__file__).resolve().parent.parent / "data" / "orderings.json"
+
+_VPC = "AWS::EC2::VPC"
+_ROLE = "AWS::IAM::Role"
+# Resources whose references lead to the VPC they live in (Subnet.VpcId, SecurityGroup.VpcId,
+# Instance.SubnetId, NetworkInterface.SubnetId, RouteTable.VpcId).
+_NETWORK_TYPES = frozenset(
+    {
+        "AWS::EC2::Subnet",
+        "AWS::EC2::SecurityGroup",
+        "AWS::EC2::Instance",
+        "AWS::EC2::NetworkInterface",
+        "AWS::EC2::RouteTable",
+        _VPC,
+    }
+)
+_NETWORK_DEPTH = 3
+
+# How to add the ordering, by the project's platform (a lookup, not a branch per platform).
+_FIX_BY_PLATFORM: Mapping[str, str] = {
+    "cloudformation": "add `DependsOn: [{prerequisites}]` to '{dependent}'",
+    "pulumi": "list the {quoted} resource(s) in `depends_on=[...]` of the `opts=pulumi.ResourceOptions(...)` "
+    "of '{dependent}'",
+    "cdk": "call `.node.add_dependency(...)` on '{dependent}' with the {quoted} construct(s)",
+}
+_FIX_NEUTRAL = (
+    "add DependsOn: [{prerequisites}] (CloudFormation), depends_on=[{prerequisites}] in ResourceOptions "
+    "(Pulumi), or node.add_dependency({prerequisites}) (CDK) to '{dependent}'"
+)
+
+
+# -- the table -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Ordering:
+    id: str
+    dependent_types: tuple[str, ...]
+    dependent_when: tuple[Mapping[str, Any], ...]
+    relation: Mapping[str, Any]
+    severity: Severity
+    escalate: Severity | None
+    reason: str
+    error: str
+    source: str
+
+
+@cache
+def orderings() -> tuple[Ordering, ...]:
+    raw = json.loads(_DATA.read_text(encoding="utf-8"))
+    return tuple(
+        Ordering(
+            id=entry["id"],
+            dependent_types=tuple(entry["dependent"]["types"]),
+            dependent_when=tuple(entry["dependent"].get("when", ())),
+            relation=entry["relation"],
+            severity=Severity.parse(entry["severity"]),
+            escalate=Severity.parse(entry["escalate"]) if "escalate" in entry else None,
+            reason=entry["reason"],
+            error=entry["error"],
+            source=entry["source"],
+        )
+        for entry in raw["orderings"]
+    )
+
+
+# -- paths and conditions --------------------------------------------------------------------------
+
+
+@cache
+def _path_pattern(pattern: str) -> re.Pattern[str]:
+    if pattern == "**":
+        return re.compile(r".*")
+    text = re.escape(pattern.lower()).replace(r"\[\*\]", r"\[\d+\]").replace(r"\*", r"[^.]*")
+    return re.compile(f"^{text}$")
+
+
+def _path_matches(path: str, patterns: Sequence[str]) -> bool:
+    lowered = path.lower()
+    return any(_path_pattern(pattern).match(lowered) for pattern in patterns)
+
+
+def refs_at(resource: Resource, patterns: Sequence[str]) -> list[Ref]:
+    """References ``resource`` makes at property paths matching ``patterns``."""
+    found: list[Ref] = []
+    for name, value in resource.properties.items():
+        for path, ref in iter_refs(value, name):
+            if ref.resource != resource.id and _path_matches(path, patterns):
+                found.append(ref)
+    return found
+
+
+def _prop(resource: Resource, dotted: str) -> Value | None:
+    head, *rest = dotted.split(".")
+    for key, value in resource.properties.items():
+        if key.lower() == head.lower():
+            return get_path(value, *rest) if rest else value
+    return None
+
+
+def condition_holds(resource: Resource, condition: Mapping[str, Any]) -> bool | None:
+    """True/False when the condition is decided; None when the value is not known."""
+    value = _prop(resource, condition["path"])
+    if value is None or (isinstance(value, Literal) and value.value in (None, (), {})):
+        if "present" in condition:
+            return not condition["present"]
+        return bool(condition.get("absent", False))
+    if "present" in condition:
+        return bool(condition["present"])
+    if not isinstance(value, Literal) or not isinstance(value.value, str):
+        return None
+    text = value.value.strip().lower()
+    if "in" in condition:
+        return text in {option.lower() for option in condition["in"]}
+    if "not_in" in condition:
+        return text not in {option.lower() for option in condition["not_in"]}
+    return None
+
+
+def _all_hold(resource: Resource, conditions: Iterable[Mapping[str, Any]]) -> bool:
+    return all(condition_holds(resource, condition) is True for condition in conditions)
+
+
+def _type_matches(resource_type: str, patterns: Sequence[str]) -> bool:
+    return any(
+        resource_type == pattern or (pattern.endswith("*") and resource_type.startswith(pattern[:-1]))
+        for pattern in patterns
+    )
+
+
+# -- relations -------------------------------------------------------------------------------------
+
+Requirement = list[Resource]  # alternatives: one of them ordered first is enough
+
+
+@dataclass(frozen=True, slots=True)
+class _Scope:
+    project: Project
+    graph: ResourceGraph
+
+    def resource(self, resource_id: str) -> Resource | None:
+        return self.project.resource(resource_id)
+
+    def selected(self, selector: Mapping[str, Any]) -> list[Resource]:
+        return [
+            r
+            for r in self.project.resources
+            if _type_matches(r.type, selector["types"]) and _all_hold(r, selector.get("when", ()))
+        ]
+
+
+def _shared(scope: _Scope, dependent: Resource, relation: Mapping[str, Any]) -> list[Requirement]:
+    via = relation.get("via_types")
+    shared = {
+        ref.resource
+        for ref in refs_at(dependent, relation["dependent_paths"])
+        if (target := scope.resource(ref.resource)) is not None and (via is None or target.type in via)
+    }
+    if not shared:
+        return []
+    candidates = [
+        r
+        for selector in relation["prerequisites"]
+        for r in scope.selected(selector)
+        if r.id != dependent.id
+        and any(ref.resource in shared for ref in refs_at(r, selector.get("paths", ["**"])))
+    ]
+    return [candidates] if candidates else []
+
+
+def _vpcs_of(scope: _Scope, resource: Resource) -> set[str]:
+    """The VPCs reached from ``resource`` through network resources (at most a few hops)."""
+    found: set[str] = set()
+    frontier, seen = [resource.id], {resource.id}
+    for _ in range(_NETWORK_DEPTH):
+        following: list[str] = []
+        for node in frontier:
+            for edge in scope.graph.edges(EdgeKind.REFERENCE, source=node):
+                target = scope.resource(edge.target)
+                if target is None or target.type not in _NETWORK_TYPES or edge.target in seen:
+                    continue
+                seen.add(edge.target)
+                if target.type == _VPC:
+                    found.add(target.id)
+                else:
+                    following.append(target.id)
+        frontier = following
+    return found
+
+
+def _same_vpc(scope: _Scope, dependent: Resource, relation: Mapping[str, Any]) -> list[Requirement]:
+    vpcs = _vpcs_of(scope, dependent)
+    if not vpcs:
+        return []
+    candidates = [
+        r
+        for selector in relation["prerequisites"]
+        for r in scope.selected(selector)
+        if any(ref.resource in vpcs for ref in refs_at(r, selector.get("paths", ["**"])))
+    ]
+    return [candidates] if candidates else []
+
+
+def _any(scope: _Scope, dependent: Resource, relation: Mapping[str, Any]) -> list[Requirement]:
+    candidates = [
+        r for selector in relation["prerequisites"] for r in scope.selected(selector) if r.id != dependent.id
+    ]
+    return [candidates] if candidates else []
+
+
+def _roles_of(scope: _Scope, dependent: Resource, relation: Mapping[str, Any]) -> list[Resource]:
+    targets = [scope.resource(ref.resource) for ref in refs_at(dependent, relation["role_paths"])]
+    if "through" in relation:
+        targets = [
+            scope.resource(ref.resource)
+            for middle in targets
+            if middle is not None
+            for ref in refs_at(middle, relation["through"])
+        ]
+    return [t for t in targets if t is not None and t.type == _ROLE]
+
+
+def _statement_actions(document: Value | None) -> list[str]:
+    actions: list[str] = []
+    if not isinstance(document, Literal) or not isinstance(document.value, dict):
+        return actions
+    for statement in items_of(document.value.get("Statement")):
+        if isinstance(statement, Literal) and isinstance(statement.value, dict):
+            for action in items_of(statement.value.get("Action")):
+                if isinstance(action, Literal) and isinstance(action.value, str):
+                    actions.append(action.value)
+    return actions
+
+
+def _action_covers(granted: str, wanted: str) -> bool:
+    pattern = re.escape(granted.lower()).replace(r"\*", ".*").replace(r"\?", ".")
+    return re.fullmatch(pattern, wanted.lower()) is not None
+
+
+def _policy_values(scope: _Scope, holder: Resource) -> tuple[list[Value], list[Value]]:
+    """(managed policy ARNs, policy documents) a role or a policy resource carries."""
+    arns = list(items_of(holder.prop("ManagedPolicyArns"))) + list(items_of(holder.prop("PolicyArn")))
+    documents: list[Value] = [v for v in (holder.prop("PolicyDocument"),) if v is not None]
+    for policy in items_of(holder.prop("Policies")):
+        document = get_path(policy, "PolicyDocument")
+        if document is not None:
+            documents.append(document)
+    for arn in list(arns):
+        if isinstance(arn, Ref) and (managed := scope.resource(arn.resource)) is not None:
+            documents.extend(v for v in (managed.prop("PolicyDocument"),) if v is not None)
+    return arns, documents
+
+
+def _grant_matches(scope: _Scope, holder: Resource, grant: Mapping[str, Any], mentioned: set[str]) -> bool:
+    arns, documents = _policy_values(scope, holder)
+    for name in grant.get("managed_policies", ()):
+        pattern = re.compile(rf"(?<![A-Za-z0-9]){re.escape(name)}(?![A-Za-z0-9])")
+        if any(pattern.search(render(arn)) for arn in arns):
+            return True
+    wanted = grant.get("actions", ())
+    for document in documents:
+        if any(
+            _action_covers(granted, action) for granted in _statement_actions(document) for action in wanted
+        ):
+            return True
+        if mentioned and any(ref.resource in mentioned for _, ref in iter_refs(document)):
+            return True
+    return False
+
+
+def _role_grant(scope: _Scope, dependent: Resource, relation: Mapping[str, Any]) -> list[Requirement]:
+    grant = relation.get("grant")
+    mentioned = (
+        {ref.resource for ref in refs_at(dependent, grant.get("mentions_paths", ()))} if grant else set()
+    )
+    requirements: list[Requirement] = []
+    for role in _roles_of(scope, dependent, relation):
+        if grant is not None and _grant_matches(scope, role, grant, mentioned):
+            continue  # the role carries the permission itself and is created with it
+        attached = [scope.resource(policy_id) for policy_id in scope.graph.grants_to(role.id)]
+        candidates = [
+            policy
+            for policy in attached
+            if policy is not None
+            and policy.id != dependent.id
+            and (grant is None or _grant_matches(scope, policy, grant, mentioned))
+        ]
+        if candidates:
+            requirements.append(candidates)
+    return requirements
+
+
+def _dms_role(scope: _Scope, dependent: Resource, relation: Mapping[str, Any]) -> list[Requirement]:
+    uses = [u for u in dms_role_uses(scope.project, scope.graph) if u.spec.name == relation["role_name"]]
+    if not uses:
+        return []
+    requirements: list[Requirement] = [[use.role for use in uses]]
+    requirements.extend([attachment] for use in uses for attachment in use.attachments)
+    return requirements
+
+
+def _log_group(scope: _Scope, dependent: Resource, relation: Mapping[str, Any]) -> list[Requirement]:
+    prefix = relation["prefix"]
+    own_name = render(dependent.name) if dependent.name is not None else None
+    candidates: list[Resource] = []
+    for group in scope.project.of_type("AWS::Logs::LogGroup"):
+        name = group.prop("LogGroupName")
+        if name is None:
+            continue
+        text = render(name)
+        names_it = any(ref.resource == dependent.id for _, ref in iter_refs(name)) and text.startswith(prefix)
+        if names_it or (own_name is not None and text == prefix + own_name):
+            candidates.append(group)
+    return [candidates] if candidates else []
+
+
+_RELATIONS = {
+    "shared": _shared,
+    "same_vpc": _same_vpc,
+    "any": _any,
+    "role_grant": _role_grant,
+    "dms_role": _dms_role,
+    "log_group": _log_group,
+}
+
+
+def _invoked_during_deployment(scope: _Scope, resource: Resource, relation: Mapping[str, Any]) -> bool:
+    invokers = relation.get("invokers")
+    if not invokers:
+        return False
+    return any(
+        _type_matches(other.type, invokers)
+        and any(ref.resource == resource.id for ref in refs_at(other, relation.get("invoker_paths", ["**"])))
+        for other in scope.project.resources
+    )
+
+
+# -- the rule --------------------------------------------------------------------------------------
+
+
+class MissingDependency(Rule):
+    """
+    ## What it does
+    Checks orderings that AWS needs at creation time but that nothing in the code enforces: for
+    each pair in a table of "B must be created after the related A" (with the reason and the AWS
+    source), it reports B when no chain of references or explicit dependencies orders A first.
+    Pulumi `depends_on`, CDK `node.add_dependency` and CloudFormation `DependsOn` all count.
+
+    Covered: DMS subnet groups and instances after the `dms-vpc-role` and its policy attachment;
+    internet-facing load balancers, Elastic IPs, NAT gateways and routes to an internet gateway
+    after the VPC's gateway attachment; AWS Config delivery channels and rules after the
+    configuration recorder; a CloudTrail trail after its bucket policy and its log role's policy; a
+    Secrets Manager rotation schedule, a custom Config rule, or a bucket notification after the
+    `AWS::Lambda::Permission` that lets the service invoke the function; a WAF association after the
+    API stage; an API Gateway deployment after its methods; a stage after its deployment; an ECS
+    service with a load balancer after the listener; an event source mapping, a VPC or dead-letter
+    function, a logging state machine after the separately attached role policy they need; a
+    function after its explicit log group. Only resources that are really related are compared:
+    the same internet gateway, VPC, bucket, function, API, target group or role (see the module
+    documentation for the exact relations).
+
+    ## Why is this bad
+    Without an ordering the deployment tool creates both at once, and AWS rejects the dependent
+    resource because its prerequisite is not there yet: `The IAM Role ...dms-vpc-role is not
+    configured properly`, `Unable to validate the following destination configurations`,
+    `NoAvailableConfigurationRecorderException`, `The target group ... does not have an associated
+    load balancer`. These failures are often intermittent, which makes them worse.
+
+    ## Example
+    ```python
+    dms_vpc_role = aws.iam.Role("dms-vpc-role", name="dms-vpc-role", ...)
+    aws.dms.ReplicationSubnetGroup("dms-subnets", subnet_ids=subnet_ids)
+    ```
+
+    ## Use instead
+    ```python
+    dms_vpc_role = aws.iam.Role("dms-vpc-role", name="dms-vpc-role", ...)
+    aws.dms.ReplicationSubnetGroup(
+        "dms-subnets",
+        subnet_ids=subnet_ids,
+        opts=pulumi.ResourceOptions(depends_on=[dms_vpc_role]),
+    )
+    ```
+    (`DependsOn: DmsVpcRole` in CloudFormation, `subnet_group.node.add_dependency(role)` in CDK.)
+    """
+
+    id = "IAC005"
+    name = "missing-dependency"
+    severity = Severity.ERROR
+    summary = "a resource AWS creates only after another related resource has no ordering on it"
+    tags = ("ordering", "deploy-failure")
+
+    def check(self, ctx: RuleContext) -> Iterable[Finding]:
+        scope = _Scope(ctx.project, ctx.graph)
+        for ordering in orderings():
+            relate = _RELATIONS[ordering.relation["kind"]]
+            for dependent in ctx.project.resources:
+                if not _type_matches(dependent.type, ordering.dependent_types):
+                    continue
+                if not _all_hold(dependent, ordering.dependent_when):
+                    continue
+                missing = _unmet(scope, dependent, relate(scope, dependent, ordering.relation))
+                if missing:
+                    yield self._report(scope, ordering, dependent, missing)
+
+    def _report(
+        self, scope: _Scope, ordering: Ordering, dependent: Resource, missing: list[Resource]
+    ) -> Finding:
+        names = ", ".join(f"{r.type} '{r.id}' ({r.location})" for r in missing)
+        message = (
+            f"{dependent.type} '{dependent.id}' is not ordered after {names}: {ordering.reason}. "
+            f"Created at the same time it can fail with '{ordering.error}' (source: {ordering.source})"
+        )
+        severity = ordering.severity
+        if ordering.escalate is not None and _invoked_during_deployment(scope, dependent, ordering.relation):
+            severity = ordering.escalate
+        return self.finding(
+            message,
+            dependent.location,
+            _fix_hint(scope, dependent, missing),
+            resource=dependent.id,
+            key=f"{ordering.id}:" + ",".join(r.id for r in missing),
+            related=[Related(r.location, f"prerequisite {r.type} '{r.id}'") for r in missing],
+            severity=severity,
+        )
+
+
+def _unmet(scope: _Scope, dependent: Resource, requirements: list[Requirement]) -> list[Resource]:
+    """The prerequisites of every requirement that no ordering meets (empty when all are met)."""
+    missing: list[Resource] = []
+    for alternatives in requirements:
+        if any(scope.graph.depends_on(dependent.id, r.id) for r in alternatives):
+            continue
+        missing.extend(r for r in alternatives if r not in missing)
+    return missing
+
+
+def _fix_hint(scope: _Scope, dependent: Resource, missing: list[Resource]) -> str:
+    template = _FIX_BY_PLATFORM.get(scope.project.platform, _FIX_NEUTRAL)
+    hint = template.format(
+        prerequisites=", ".join(r.id for r in missing),
+        quoted=", ".join(f"'{r.id}'" for r in missing),
+        dependent=dependent.id,
+    )
+    cycles = [r for r in missing if scope.graph.depends_on(r.id, dependent.id)]
+    for prerequisite in cycles:
+        hint += (
+            f"; '{prerequisite.id}' already refers to '{dependent.id}', so first remove that reference "
+            f"(build the name or ARN from a literal string) or the dependency makes a cycle"
+        )
+    return hint

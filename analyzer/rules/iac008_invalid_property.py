@@ -117,8 +117,8 @@ class InvalidProperty(Rule):
         Example.cfn_yaml(
             """
             Resources:
-              Worker:
-                Type: AWS::Lambda::Function  # expect: IAC008
+              Worker:  # expect: IAC008
+                Type: AWS::Lambda::Function
                 Properties:
                   Runtime: python3.12
                   Handler: index.handler

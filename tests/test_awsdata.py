@@ -1,0 +1,212 @@
+"""analyzer.awsdata: reading cfn-lint's installed data, and applying schemas to partly known values."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from analyzer import awsdata
+from analyzer.model import Concat, Literal, Origin, Ref, Unknown
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache() -> Iterator[None]:
+    awsdata.clear_cache()
+    yield
+    awsdata.clear_cache()
+
+
+def installed_cfnlint_data() -> Path:
+    spec = importlib.util.find_spec("cfnlint")
+    assert spec is not None and spec.submodule_search_locations
+    return Path(next(iter(spec.submodule_search_locations))) / "data"
+
+
+# -- where the data comes from ---------------------------------------------------------------------
+
+
+def test_data_is_read_from_the_installed_cfnlint_package() -> None:
+    assert awsdata.cfnlint_data_dir() == installed_cfnlint_data()
+    # nothing of cfn-lint's data is copied into iacscan
+    own = {path.name for path in (Path(awsdata.__file__).parent / "data").glob("*.json")}
+    assert not own & {"engine_version.json", "engine_version_deprecated.json", "LmbdRuntimeLifecycle.json"}
+
+
+def test_provider_schema_and_extension_fragments_load() -> None:
+    bucket = awsdata.provider_schema("AWS::S3::Bucket")
+    assert bucket is not None and bucket["typeName"] == "AWS::S3::Bucket"
+    assert awsdata.property_schema("AWS::S3::Bucket", "BucketName")["maxLength"] == 63
+    fragment = awsdata.extension_schema("AWS::RDS::DBCluster", "engine_version.json")
+    assert fragment is not None and "allOf" in fragment
+    assert awsdata.provider_schema("AWS::Nope::Nothing") is None
+    assert awsdata.extension_schema("AWS::RDS::DBCluster", "../../providers/us-east-1.json") is None
+
+
+def test_unknown_region_falls_back_to_us_east_1() -> None:
+    assert awsdata.provider_schema("AWS::SQS::Queue", "xx-nowhere-1") == awsdata.provider_schema(
+        "AWS::SQS::Queue"
+    )
+
+
+def test_missing_cfnlint_gives_no_data_instead_of_an_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(awsdata, "cfnlint_data_dir", lambda: None)
+    awsdata.clear_cache()
+    assert awsdata.provider_schema("AWS::S3::Bucket") is None
+    assert awsdata.extension_schema("AWS::RDS::DBCluster", "engine_version.json") is None
+    assert awsdata.lambda_runtime_lifecycle() == {}
+    assert awsdata.runtime_status("python3.6", date(2030, 1, 1)) is None
+
+
+def test_corrupt_data_file_gives_no_data(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "schemas" / "providers").mkdir(parents=True)
+    (tmp_path / "schemas" / "providers" / "us-east-1.json").write_text("{not json", encoding="utf-8")
+    monkeypatch.setattr(awsdata, "cfnlint_data_dir", lambda: tmp_path)
+    awsdata.clear_cache()
+    assert awsdata.provider_schema("AWS::S3::Bucket") is None
+
+
+def test_a_changed_data_directory_changes_the_answer(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The lifecycle comes from the installed file: point the loader elsewhere and the verdict moves."""
+    assert awsdata.runtime_status("python3.12", date(2026, 11, 25)) is None
+    lifecycle = json.loads(
+        (installed_cfnlint_data() / "AdditionalSpecs" / "LmbdRuntimeLifecycle.json").read_text()
+    )
+    lifecycle["python3.12"] = {
+        "deprecated": "2020-01-01",
+        "create-block": "2020-02-01",
+        "update-block": None,
+        "successor": "python3.14",
+    }
+    target = tmp_path / "AdditionalSpecs"
+    target.mkdir()
+    (target / "LmbdRuntimeLifecycle.json").write_text(json.dumps(lifecycle), encoding="utf-8")
+    monkeypatch.setattr(awsdata, "cfnlint_data_dir", lambda: tmp_path)
+    awsdata.clear_cache()
+    status = awsdata.runtime_status("python3.12", date(2026, 11, 25))
+    assert status is not None and status[0] == "blocked"
+
+
+def test_data_sources_name_versions_paths_and_refresh() -> None:
+    sources = awsdata.data_sources()
+    assert len(sources) == 4
+    for source in sources:
+        assert {"name", "version", "path", "refresh"} <= set(source)
+    assert awsdata.cfnlint_version() in sources[0]["version"]
+    assert str(installed_cfnlint_data()) in sources[0]["path"]
+    assert "dms_engine_versions.json" in sources[3]["path"]
+    assert "docs.aws.amazon.com" in sources[3]["refresh"]
+
+
+# -- lifecycle tables ------------------------------------------------------------------------------
+
+
+def test_runtime_status_follows_the_dates() -> None:
+    deprecated = awsdata.runtime_status("python3.8", date(2026, 11, 25))
+    assert deprecated is not None and deprecated[0] == "deprecated"
+    blocked = awsdata.runtime_status("python3.8", date(2027, 2, 2))
+    assert blocked is not None and blocked[0] == "blocked"
+    assert awsdata.runtime_status("python3.8", date(2024, 1, 1)) is None
+    assert awsdata.runtime_status("not-a-runtime", date(2026, 11, 25)) is None
+
+
+def test_dms_versions_from_the_table() -> None:
+    today = date(2026, 11, 25)
+    status = awsdata.dms_version_status("3.5.2", today)
+    assert status is not None and status[0] == "unavailable" and "2025-03-30" in status[1]
+    assert awsdata.dms_version_status("3.5.2", date(2025, 1, 1)) is None  # still creatable then
+    assert awsdata.dms_version_status("3.5.4", today) is None  # no settled date: never reported
+    assert awsdata.dms_version_status("3.9.9", today) is None  # newer than the table: unknown
+    old = awsdata.dms_version_status("3.3.4", today)
+    assert old is not None and "3.4.6" in old[1]
+    assert awsdata.dms_version_status("latest", today) is None
+    assert "3.5.4" in awsdata.dms_available(today)
+
+
+def test_dms_table_records_its_source_and_date() -> None:
+    table = awsdata.dms_engine_versions()
+    assert table["source"].startswith("AWS DMS User Guide")
+    date.fromisoformat(table["retrieved"])
+    for entry in table["versions"].values():
+        assert entry["no_new_instances"] is None or date.fromisoformat(entry["no_new_instances"])
+
+
+# -- schemas applied to partly known values ---------------------------------------------------------
+
+LAMBDA_LIKE = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["Role", "Code"],
+    "properties": {
+        "Role": {"type": "string", "pattern": "^arn:"},
+        "Code": {"type": "object"},
+        "MemorySize": {"type": "integer"},
+        "Tracing": {"type": "boolean"},
+        "Name": {"type": "string"},
+        "Engine": {"type": "string"},
+        "Version": {"type": "string"},
+    },
+    "if": {"properties": {"Engine": {"const": "a"}}, "required": ["Engine"]},
+    "then": {"properties": {"Version": {"enum": ["1", "2"]}}},
+    "else": {"properties": {"Version": {"enum": ["9"]}}},
+}
+
+
+def errors(instance: dict) -> list[tuple[str, list]]:
+    return sorted((e.validator, list(e.absolute_path)) for e in awsdata.proven_errors(LAMBDA_LIKE, instance))
+
+
+def test_known_violations_are_reported() -> None:
+    found = errors({"Code": {}, "MemorySize": "lots", "Extra": 1, "Role": "nope"})
+    assert found == [("additionalProperties", []), ("pattern", ["Role"]), ("type", ["MemorySize"])]
+    assert errors({"Code": {}, "Role": "arn:x"}) == []
+    assert errors({"Role": "arn:x"}) == [("required", [])]
+
+
+def test_cloudformation_coercions_are_accepted() -> None:
+    assert errors({"Code": {}, "Role": "arn:x", "MemorySize": "256", "Tracing": "true", "Name": 12}) == []
+    assert errors({"Code": {}, "Role": "arn:x", "MemorySize": 1.5}) == [("type", ["MemorySize"])]
+
+
+def test_unknown_values_are_never_judged() -> None:
+    unknown = awsdata.to_instance(Unknown("parameter"))
+    reference = awsdata.to_instance(Ref("Role", "Arn"))
+    partial = awsdata.to_instance(Concat((Literal("x-"), Unknown("suffix", Origin.SUFFIX))))
+    assert isinstance(partial, awsdata.PartialStr)
+    assert errors({"Code": unknown, "Role": reference, "MemorySize": unknown, "Name": partial}) == []
+    # a partly known string is a string, but its pattern cannot be judged
+    assert errors({"Code": {}, "Role": partial}) == []
+
+
+def test_conditions_on_unknown_values_decide_nothing() -> None:
+    # Engine unknown: the else-branch must not be applied to a known Version
+    assert errors({"Code": {}, "Role": "arn:x", "Engine": awsdata.Opaque(), "Version": "1"}) == []
+    # Engine known: the branch applies
+    assert errors({"Code": {}, "Role": "arn:x", "Engine": "a", "Version": "9"}) == [("enum", ["Version"])]
+    assert errors({"Code": {}, "Role": "arn:x", "Engine": "b", "Version": "1"}) == [("enum", ["Version"])]
+
+
+def test_yaml_floats_compare_with_version_strings() -> None:
+    schema = {"properties": {"Version": {"enum": ["15.10", "16"]}}}
+    assert awsdata.proven_errors(schema, {"Version": 15.1}) == []  # YAML 15.10 is the float 15.1
+    assert awsdata.proven_errors(schema, {"Version": 16}) == []
+    assert len(awsdata.proven_errors(schema, {"Version": 15.4})) == 1
+
+
+def test_schemas_jsonschema_cannot_apply_do_not_raise() -> None:
+    bad_pattern = {"properties": {"Name": {"pattern": "\\p{L}+("}}}
+    assert awsdata.proven_errors(bad_pattern, {"Name": "x"}) == []
+    dangling = {"properties": {"Name": {"$ref": "#/definitions/Missing"}}}
+    assert awsdata.proven_errors(dangling, {"Name": "x"}) == []
+    assert awsdata.proven_errors({"type": 12}, {"Name": "x"}) == []
+
+
+def test_model_values_convert_to_plain_data() -> None:
+    value = Literal({"A": Literal((Literal(1), Literal("x"))), "B": Literal(None)})
+    assert awsdata.to_instance(value) == {"A": [1, "x"], "B": None}
+    assert not awsdata.uncertain(awsdata.to_instance(value))
+    assert awsdata.uncertain({"A": [1, awsdata.Opaque()]})

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -56,7 +55,6 @@ def shown_path(prefix: str, location: Location) -> str:
     return prefix + location.path
 
 
-@cache
 def rules_by_id() -> dict[str, type[Rule]]:
     from analyzer.registry import all_rules
 
@@ -76,3 +74,30 @@ def shown_dir(result: ScanResult, prefix: str, directory: Path | str) -> str:
     except ValueError:
         return resolved.as_posix()
     return (prefix + relative if relative != "." else prefix).rstrip("/") or "."
+
+
+class SourceLines:
+    """Source lines of the scanned files, read only to show them (text excerpt, SARIF snippet)."""
+
+    MAX_BYTES = 5_000_000
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.cache: dict[str, list[str] | None] = {}
+
+    def line(self, location: Location) -> str | None:
+        lines = self._lines(location.path)
+        if lines is None or not 1 <= location.line <= len(lines):
+            return None
+        return lines[location.line - 1].rstrip("\r\n")
+
+    def _lines(self, path: str) -> list[str] | None:
+        if path not in self.cache:
+            self.cache[path] = None
+            try:
+                raw = (self.root / path).read_bytes() if path != "." else b""
+            except OSError:
+                raw = b""
+            if raw and len(raw) <= self.MAX_BYTES and b"\0" not in raw[:8192]:
+                self.cache[path] = raw.decode("utf-8", errors="replace").splitlines()
+        return self.cache[path]

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from analyzer.report.layout import (
     INFORMATION_URI,
     ReportOptions,
+    SourceLines,
     base_of,
     path_prefix,
     rule_help_uri,
@@ -40,6 +41,7 @@ def render(result: ScanResult, options: ReportOptions) -> str:
 
 def document(result: ScanResult, options: ReportOptions) -> dict[str, Any]:
     prefix = path_prefix(result, options)
+    source = SourceLines(result.root)  # for region snippets
     rules = list(rules_by_id().values())
     index = {rule.id: position for position, rule in enumerate(rules)}
     with_suffix, named = result.suffix_coverage()
@@ -61,12 +63,12 @@ def document(result: ScanResult, options: ReportOptions) -> dict[str, Any]:
             {
                 "executionSuccessful": result.execution_successful,
                 "toolExecutionNotifications": [
-                    _notification(finding, prefix, index) for finding in result.notifications()
+                    _notification(finding, prefix, index, source) for finding in result.notifications()
                 ],
             }
         ],
         "columnKind": "unicodeCodePoints",
-        "results": [_result(finding, prefix, index) for finding in result.findings],
+        "results": [_result(finding, prefix, index, source) for finding in result.findings],
         "properties": {
             "worktrees": [shown_dir(result, prefix, path) for path in result.worktrees],
             "namedResources": named,
@@ -99,18 +101,18 @@ def _descriptor(rule: type[Rule]) -> dict[str, Any]:
     }
 
 
-def _result(finding: Finding, prefix: str, index: dict[str, int]) -> dict[str, Any]:
+def _result(finding: Finding, prefix: str, index: dict[str, int], source: SourceLines) -> dict[str, Any]:
     data: dict[str, Any] = {"ruleId": finding.rule_id}
     if finding.rule_id in index:
         data["ruleIndex"] = index[finding.rule_id]
     data["level"] = _LEVEL[finding.severity.label]
     data["message"] = {"text": _message(finding)}
-    location = _physical(finding.location, prefix)
+    location = _physical(finding.location, prefix, source)
     if location is not None:
         data["locations"] = [{"physicalLocation": location}]
     related = []
     for number, item in enumerate(finding.related, start=1):
-        physical = _physical(item.location, prefix)
+        physical = _physical(item.location, prefix, source)
         if physical is not None:
             related.append({"id": number, "physicalLocation": physical, "message": {"text": item.message}})
     if related:
@@ -128,7 +130,9 @@ def _result(finding: Finding, prefix: str, index: dict[str, int]) -> dict[str, A
     return data
 
 
-def _notification(finding: Finding, prefix: str, index: dict[str, int]) -> dict[str, Any]:
+def _notification(
+    finding: Finding, prefix: str, index: dict[str, int], source: SourceLines
+) -> dict[str, Any]:
     data: dict[str, Any] = {
         "level": _LEVEL[finding.severity.label],
         "message": {"text": _sentence(finding.message)},
@@ -136,13 +140,13 @@ def _notification(finding: Finding, prefix: str, index: dict[str, int]) -> dict[
     }
     if finding.rule_id in index:
         data["associatedRule"] = {"id": finding.rule_id, "index": index[finding.rule_id]}
-    location = _physical(finding.location, prefix)
+    location = _physical(finding.location, prefix, source)
     if location is not None:
         data["locations"] = [{"physicalLocation": location}]
     return data
 
 
-def _physical(location: Location, prefix: str) -> dict[str, Any] | None:
+def _physical(location: Location, prefix: str, source: SourceLines) -> dict[str, Any] | None:
     if location.path == "." and not prefix:
         return None  # the whole worktree: no artifact to point at
     uri = shown_path(prefix, location)
@@ -155,6 +159,9 @@ def _physical(location: Location, prefix: str) -> dict[str, Any] | None:
         same_line = region.get("endLine", region["startLine"]) == region["startLine"]
         if not same_line or location.end_column >= location.column:
             region["endColumn"] = location.end_column
+    snippet = source.line(location)
+    if snippet is not None and snippet.strip():
+        region["snippet"] = {"text": snippet}
     return {"artifactLocation": {"uri": _uri(uri), "uriBaseId": SRCROOT}, "region": region}
 
 

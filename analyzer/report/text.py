@@ -8,11 +8,9 @@ import io
 from itertools import groupby
 from typing import TYPE_CHECKING
 
-from analyzer.report.layout import ReportOptions, path_prefix, shown_path
+from analyzer.report.layout import ReportOptions, SourceLines, path_prefix, shown_path
 
 if TYPE_CHECKING:
-    from pathlib import Path
-
     from rich.text import Text
 
     from analyzer.engine import ScanResult
@@ -39,14 +37,12 @@ def render(result: ScanResult, options: ReportOptions) -> str:
     )
     prefix = path_prefix(result, options)
     if not options.quiet:
-        source = _SourceLines(result.root)
+        source = SourceLines(result.root)
         for path, group in groupby(result.findings, key=lambda finding: shown_path(prefix, finding.location)):
             console.print(_header(path))
             for finding in group:
                 console.print(_finding_line(path, finding))
-                for line in source.excerpt(
-                    finding.location.path, finding.location.line, finding.location.column
-                ):
+                for line in _excerpt(source, finding.location):
                     console.print(line)
                 for related in finding.related:
                     console.print(f"    see {shown_path(prefix, related.location)}: {related.message}")
@@ -118,36 +114,14 @@ def _summary(result: ScanResult) -> Text:
     return line
 
 
-class _SourceLines:
-    """The finding's source line with a caret under the column (read only for display)."""
-
-    def __init__(self, root: Path) -> None:
-        self.root = root
-        self.cache: dict[str, list[str] | None] = {}
-
-    def excerpt(self, location: Location) -> list[str]:
-        line, column = location.line, location.column
-        lines = self._lines(location.path)
-        if not lines or not 1 <= line <= len(lines):
-            return []
-        text = lines[line - 1].rstrip()
-        if not text.strip():
-            return []
-        gutter = f"    {line} | "
-        shown = [gutter + text.expandtabs(4)]
-        if column > 0:
-            indent = text[: column - 1].expandtabs(4)
-            shown.append(" " * (len(gutter) - 2) + "| " + " " * len(indent) + "^")
-        return shown
-
-    def _lines(self, path: str) -> list[str] | None:
-        if path not in self.cache:
-            try:
-                raw = (self.root / path).read_bytes()
-            except OSError:
-                raw = None
-            if raw is not None and len(raw) <= 5_000_000 and b"\0" not in raw[:8192]:
-                self.cache[path] = raw.decode("utf-8", errors="replace").splitlines()
-            else:
-                self.cache[path] = None
-        return self.cache[path]
+def _excerpt(source: SourceLines, location: Location) -> list[str]:
+    """The finding's source line with a caret under the column."""
+    text = source.line(location)
+    if text is None or not text.strip():
+        return []
+    gutter = f"    {location.line} | "
+    shown = [gutter + text.expandtabs(4)]
+    if location.column > 0:
+        indent = text[: location.column - 1].expandtabs(4)
+        shown.append(" " * (len(gutter) - 2) + "| " + " " * len(indent) + "^")
+    return shown

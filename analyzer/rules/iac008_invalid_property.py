@@ -173,6 +173,8 @@ class InvalidProperty(Rule):
             if top is not None and (top in skipped or top == naming):
                 continue  # IAC007 / IAC009 report these with better words
             for message, prop, key in _describe(error, schema, resource):
+                if emitted >= _MAX_PER_RESOURCE:
+                    return
                 yield self.finding(
                     f"{_label(resource)}: {message}",
                     resource.location_of(prop),
@@ -181,8 +183,6 @@ class InvalidProperty(Rule):
                     key=key,
                 )
                 emitted += 1
-            if emitted >= _MAX_PER_RESOURCE:
-                return
 
 
 def _from_template(project: Project, resource: Resource) -> bool:

@@ -1,0 +1,133 @@
+"""IAC008 on hand-built models, and on templates through the CloudFormation plugin."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from analyzer.graph import ResourceGraph
+from analyzer.model import Concat, Literal, Location, Origin, Project, Ref, Resource, Unknown, Value
+from analyzer.rules.base import RuleContext
+from analyzer.rules.iac008_invalid_property import InvalidProperty
+
+PATH = "lib/TapStack.yml"
+
+
+def resource(
+    kind: str, rid: str = "Res", source_type: str | None = None, present: tuple[str, ...] = (), **props: Value
+) -> Resource:
+    locations = {name: Location(PATH, 20 + index) for index, name in enumerate((*props, *present))}
+    return Resource(
+        rid,
+        kind,
+        Location(PATH, 10),
+        properties=props,
+        property_locations=locations,
+        source_type=kind if source_type is None else source_type,
+    )
+
+
+def run(*resources: Resource, platform: str = "cloudformation", options: dict | None = None) -> list:
+    project = Project(root="/x", platform=platform, resources=resources)
+    return list(InvalidProperty().check(RuleContext(project, ResourceGraph(project), options or {})))
+
+
+def function(**props: Value) -> Resource:
+    base: dict[str, Value] = {
+        "Runtime": Literal("python3.12"),
+        "Handler": Literal("index.handler"),
+        "Role": Ref("Role", "Arn"),
+        "Code": Literal({"ZipFile": Literal("def handler(e, c): pass")}),
+    }
+    base.update(props)
+    return resource("AWS::Lambda::Function", **base)
+
+
+def test_a_valid_function_is_silent() -> None:
+    assert run(function(MemorySize=Literal(256), Timeout=Literal("30"))) == []
+
+
+def test_unknown_property_with_a_suggestion_at_its_line() -> None:
+    [finding] = run(resource("AWS::S3::Bucket", VersioningEnabled=Literal(True)))
+    assert "unknown property 'VersioningEnabled'" in finding.message
+    assert "VersioningConfiguration" in finding.message
+    assert finding.location == Location(PATH, 20)
+
+
+def test_wrong_type_enum_and_missing_required() -> None:
+    found = run(function(MemorySize=Literal("lots"), PackageType=Literal("Jar"), Role=Unknown("dropped")))
+    messages = sorted(f.message for f in found)
+    assert len(found) == 2
+    assert any("MemorySize must be integer" in m for m in messages)
+    assert any("PackageType is 'Jar'" in m for m in messages)
+    [missing] = run(resource("AWS::Lambda::Function", Code=Literal({"ZipFile": Literal("x")})))
+    assert "required property 'Role' is missing" in missing.message
+
+
+def test_nested_unknown_property_names_its_path() -> None:
+    code = Literal({"ZipFile": Literal("x"), "S3Bukcet": Literal("b")})
+    [finding] = run(function(Code=code))
+    assert "unknown property 'S3Bukcet' in Code" in finding.message
+
+
+def test_values_known_only_at_deploy_time_are_not_judged() -> None:
+    partial = Concat((Literal("arn:aws:iam::"), Unknown("account", Origin.ACCOUNT), Literal(":role/x")))
+    assert run(function(MemorySize=Unknown("parameter"), Role=partial, Layers=Unknown("if"))) == []
+
+
+def test_required_property_present_in_the_source_is_not_reported() -> None:
+    # the plugin could not keep the value (an unsupported intrinsic) but the property was written
+    assert (
+        run(resource("AWS::Lambda::Function", present=("Role",), Code=Literal({"ZipFile": Literal("x")})))
+        == []
+    )
+
+
+def test_only_template_resources_are_checked() -> None:
+    bad = resource("AWS::S3::Bucket", VersioningEnabled=Literal(True))
+    assert run(bad, platform="pulumi") == []
+    assert (
+        run(resource("AWS::S3::Bucket", source_type="aws:s3/bucket:Bucket", VersioningEnabled=Literal(1)))
+        == []
+    )
+
+
+def test_unknown_types_and_custom_resources_are_skipped() -> None:
+    assert (
+        run(resource("Custom::Thing", Anything=Literal(1)), resource("AWS::Nope::Nothing", X=Literal(1)))
+        == []
+    )
+
+
+def test_engine_versions_and_names_are_left_to_iac007_and_iac009() -> None:
+    docdb = resource("AWS::DocDB::DBCluster", EngineVersion=Literal("3.0"))
+    bucket = resource("AWS::S3::Bucket", BucketName=Literal("Bad_Name"))
+    assert run(docdb, bucket) == []
+
+
+def test_findings_per_resource_are_capped() -> None:
+    props = {f"Bogus{index}": Literal(index) for index in range(30)}
+    assert len(run(resource("AWS::SQS::Queue", **props))) == 10
+
+
+def test_examples_through_the_cloudformation_plugin(tmp_path: Path) -> None:
+    plugin_module = pytest.importorskip("plugins.cloudformation")
+    from analyzer.config import Config
+    from analyzer.engine import scan
+
+    rule = InvalidProperty
+    examples = [(e, True) for e in rule.INVALID] + [(e, False) for e in rule.VALID]
+    checked = 0
+    for index, (example, invalid) in enumerate(examples):
+        if not any(path.startswith("lib/TapStack") for path in example.files):
+            continue
+        root = tmp_path / str(index)
+        expected = example.materialize(root)
+        result = scan([root], Config(), rules=[rule], plugins=[plugin_module.CloudFormationPlugin()])
+        got = sorted(
+            (f.location.path, f.location.line, f.rule_id) for f in result.findings if f.rule_id == rule.id
+        )
+        assert got == (expected if invalid else []), example.title
+        checked += 1
+    assert checked >= 3

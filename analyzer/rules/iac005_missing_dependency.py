@@ -45,7 +45,7 @@ from typing import Any
 from analyzer.findings import Finding, Related, Severity
 from analyzer.graph import EdgeKind, ResourceGraph
 from analyzer.model import Literal, Project, Ref, Resource, Value, get_path, items_of, iter_refs, render
-from analyzer.rules.base import Rule, RuleContext
+from analyzer.rules.base import Example, Rule, RuleContext
 from analyzer.rules.iac004_dms_role_name import dms_role_uses
 
 _DATA = Path(__file__).resolve().parent.parent / "data" / "orderings.json"
@@ -157,9 +157,9 @@ def condition_holds(resource: Resource, condition: Mapping[str, Any]) -> bool | 
         return bool(condition.get("absent", False))
     if "present" in condition:
         return bool(condition["present"])
-    if not isinstance(value, Literal) or not isinstance(value.value, str):
+    if not isinstance(value, Literal) or not isinstance(value.value, (str, bool, int)):
         return None
-    text = value.value.strip().lower()
+    text = render(value).strip().lower()  # booleans compare as "true"/"false" (Pulumi's internal=True)
     if "in" in condition:
         return text in {option.lower() for option in condition["in"]}
     if "not_in" in condition:
@@ -439,6 +439,508 @@ class MissingDependency(Rule):
     severity = Severity.ERROR
     summary = "a resource AWS creates only after another related resource has no ordering on it"
     tags = ("ordering", "deploy-failure")
+    VALID = [
+        Example.cfn_yaml(
+            """
+            Resources:
+              Vpc:
+                Type: AWS::EC2::VPC
+                Properties:
+                  CidrBlock: 10.0.0.0/16
+              Igw:
+                Type: AWS::EC2::InternetGateway
+              Attach:
+                Type: AWS::EC2::VPCGatewayAttachment
+                Properties:
+                  VpcId: !Ref Vpc
+                  InternetGatewayId: !Ref Igw
+              PublicRoutes:
+                Type: AWS::EC2::RouteTable
+                Properties:
+                  VpcId: !Ref Vpc
+              DefaultRoute:
+                Type: AWS::EC2::Route
+                DependsOn: Attach
+                Properties:
+                  RouteTableId: !Ref PublicRoutes
+                  DestinationCidrBlock: 0.0.0.0/0
+                  GatewayId: !Ref Igw
+            """,
+            title="route after the gateway attachment",
+        ),
+        Example.cfn_yaml(
+            """
+            Resources:
+              TrailBucket:
+                Type: AWS::S3::Bucket
+              TrailBucketPolicy:
+                Type: AWS::S3::BucketPolicy
+                Properties:
+                  Bucket: !Ref TrailBucket
+                  PolicyDocument:
+                    Statement:
+                      - Effect: Allow
+                        Principal: {Service: cloudtrail.amazonaws.com}
+                        Action: s3:PutObject
+                        Resource: !Sub "${TrailBucket.Arn}/AWSLogs/${AWS::AccountId}/*"
+              Trail:
+                Type: AWS::CloudTrail::Trail
+                DependsOn: [TrailBucketPolicy]
+                Properties:
+                  IsLogging: true
+                  S3BucketName: !Ref TrailBucket
+            """,
+        ),
+        Example.cfn_json(
+            """
+            {
+              "Resources": {
+                "Recorder": {
+                  "Type": "AWS::Config::ConfigurationRecorder",
+                  "Properties": {"RoleARN": "arn:aws:iam::123456789012:role/config"}
+                },
+                "Channel": {
+                  "Type": "AWS::Config::DeliveryChannel",
+                  "DependsOn": "Recorder",
+                  "Properties": {"S3BucketName": "config-bucket"}
+                },
+                "Rule": {
+                  "Type": "AWS::Config::ConfigRule",
+                  "DependsOn": ["Recorder"],
+                  "Properties": {"Source": {"Owner": "AWS", "SourceIdentifier": "S3_BUCKET_VERSIONING_ENABLED"}}
+                }
+              }
+            }
+            """,  # noqa: E501
+        ),
+        Example.cfn_yaml(
+            """
+            Resources:
+              Handler:
+                Type: AWS::Lambda::Function
+                Properties:
+                  Runtime: python3.12
+                  Handler: index.handler
+                  Role: arn:aws:iam::123456789012:role/handler
+                  Code:
+                    ZipFile: "def handler(event, context): return None"
+              S3InvokePermission:
+                Type: AWS::Lambda::Permission
+                Properties:
+                  FunctionName: !Ref Handler
+                  Action: lambda:InvokeFunction
+                  Principal: s3.amazonaws.com
+                  SourceArn: arn:aws:s3:::uploads-bucket
+              Uploads:
+                Type: AWS::S3::Bucket
+                DependsOn: S3InvokePermission
+                Properties:
+                  NotificationConfiguration:
+                    LambdaConfigurations:
+                      - Event: s3:ObjectCreated:*
+                        Function: !GetAtt Handler.Arn
+            """,
+        ),
+        Example.cfn_yaml(
+            """
+            Resources:
+              Vpc:
+                Type: AWS::EC2::VPC
+                Properties:
+                  CidrBlock: 10.0.0.0/16
+              Attach:
+                Type: AWS::EC2::VPCGatewayAttachment
+                Properties:
+                  VpcId: !Ref Vpc
+                  InternetGatewayId: igw-0123456789abcdef0
+              Subnet:
+                Type: AWS::EC2::Subnet
+                Properties:
+                  VpcId: !Ref Vpc
+                  CidrBlock: 10.0.1.0/24
+              InternalAlb:
+                Type: AWS::ElasticLoadBalancingV2::LoadBalancer
+                Properties:
+                  Scheme: internal
+                  Subnets: [!Ref Subnet]
+            """,
+            title="an internal load balancer needs no internet gateway",
+        ),
+        Example.pulumi(
+            """
+            import json
+
+            import pulumi
+            import pulumi_aws as aws
+
+
+            class TapStack(pulumi.ComponentResource):
+                def __init__(self, name, args, opts=None):
+                    super().__init__("tap:stack:TapStack", name, None, opts)
+                    self.dms_vpc_role = aws.iam.Role(
+                        "dms-vpc-role",
+                        name="dms-vpc-role",
+                        assume_role_policy=json.dumps({
+                            "Statement": [{"Effect": "Allow", "Principal": {"Service": "dms.amazonaws.com"},
+                                           "Action": "sts:AssumeRole"}],
+                        }),
+                        managed_policy_arns=["arn:aws:iam::aws:policy/service-role/AmazonDMSVPCManagementRole"],
+                        opts=pulumi.ResourceOptions(parent=self),
+                    )
+                    aws.dms.ReplicationSubnetGroup(
+                        f"dms-subnets-{args.environment_suffix}",
+                        replication_subnet_group_id=f"dms-subnets-{args.environment_suffix}",
+                        replication_subnet_group_description="dms",
+                        subnet_ids=["subnet-1", "subnet-2"],
+                        opts=pulumi.ResourceOptions(parent=self, depends_on=[self.dms_vpc_role]),
+                    )
+            """,
+            title="seed 002 fixed",
+        ),
+        Example.pulumi(
+            """
+            import pulumi
+            import pulumi_aws as aws
+
+
+            class TapStack(pulumi.ComponentResource):
+                def __init__(self, name, args, opts=None):
+                    super().__init__("tap:stack:TapStack", name, None, opts)
+                    vpc = aws.ec2.Vpc(f"vpc-{args.environment_suffix}", cidr_block="10.0.0.0/16")
+                    igw = aws.ec2.InternetGateway(f"igw-{args.environment_suffix}", vpc_id=vpc.id)
+                    table = aws.ec2.RouteTable(f"public-{args.environment_suffix}", vpc_id=vpc.id)
+                    aws.ec2.Route(
+                        f"default-{args.environment_suffix}",
+                        route_table_id=table.id,
+                        destination_cidr_block="0.0.0.0/0",
+                        gateway_id=igw.id,
+                    )
+            """,
+            title="Pulumi's InternetGateway(vpc_id=...) is attached when created; the route refers to it",
+        ),
+        Example.pulumi(
+            """
+            import json
+
+            import pulumi
+            import pulumi_aws as aws
+
+
+            class TapStack(pulumi.ComponentResource):
+                def __init__(self, name, args, opts=None):
+                    super().__init__("tap:stack:TapStack", name, None, opts)
+                    role = aws.iam.Role(
+                        f"fn-role-{args.environment_suffix}",
+                        assume_role_policy=json.dumps({
+                            "Statement": [{"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"},
+                                           "Action": "sts:AssumeRole"}],
+                        }),
+                    )
+                    vpc_access = aws.iam.RolePolicyAttachment(
+                        f"fn-vpc-{args.environment_suffix}",
+                        role=role.name,
+                        policy_arn="arn:aws:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole",
+                    )
+                    aws.lambda_.Function(
+                        f"fn-{args.environment_suffix}",
+                        role=role.arn,
+                        runtime="python3.12",
+                        handler="index.handler",
+                        code=pulumi.AssetArchive({"index.py": pulumi.StringAsset("def handler(e, c): pass")}),
+                        vpc_config=aws.lambda_.FunctionVpcConfigArgs(
+                            subnet_ids=["subnet-1"], security_group_ids=["sg-1"]
+                        ),
+                        opts=pulumi.ResourceOptions(depends_on=[vpc_access]),
+                    )
+            """,  # noqa: E501
+        ),
+        Example.cdk(
+            """
+            import aws_cdk as cdk
+            from aws_cdk import aws_ec2 as ec2
+            from constructs import Construct
+
+
+            class TapStack(cdk.Stack):
+                def __init__(self, scope: Construct, construct_id: str, props=None, **kwargs):
+                    super().__init__(scope, construct_id, **kwargs)
+                    vpc = ec2.CfnVPC(self, "Vpc", cidr_block="10.0.0.0/16")
+                    igw = ec2.CfnInternetGateway(self, "Igw")
+                    attach = ec2.CfnVPCGatewayAttachment(
+                        self, "Attach", vpc_id=vpc.ref, internet_gateway_id=igw.ref
+                    )
+                    table = ec2.CfnRouteTable(self, "Public", vpc_id=vpc.ref)
+                    route = ec2.CfnRoute(
+                        self,
+                        "Default",
+                        route_table_id=table.ref,
+                        destination_cidr_block="0.0.0.0/0",
+                        gateway_id=igw.ref,
+                    )
+                    route.node.add_dependency(attach)
+            """,
+        ),
+    ]
+    INVALID = [
+        Example.cfn_yaml(
+            """
+            Resources:
+              Vpc:
+                Type: AWS::EC2::VPC
+                Properties:
+                  CidrBlock: 10.0.0.0/16
+              Igw:
+                Type: AWS::EC2::InternetGateway
+              Attach:
+                Type: AWS::EC2::VPCGatewayAttachment
+                Properties:
+                  VpcId: !Ref Vpc
+                  InternetGatewayId: !Ref Igw
+              PublicRoutes:
+                Type: AWS::EC2::RouteTable
+                Properties:
+                  VpcId: !Ref Vpc
+              DefaultRoute:  # expect: IAC005
+                Type: AWS::EC2::Route
+                Properties:
+                  RouteTableId: !Ref PublicRoutes
+                  DestinationCidrBlock: 0.0.0.0/0
+                  GatewayId: !Ref Igw
+            """,
+            title="route to the gateway before it is attached",
+        ),
+        Example.cfn_yaml(
+            """
+            Resources:
+              TrailBucket:
+                Type: AWS::S3::Bucket
+              TrailBucketPolicy:
+                Type: AWS::S3::BucketPolicy
+                Properties:
+                  Bucket: !Ref TrailBucket
+                  PolicyDocument:
+                    Statement:
+                      - Effect: Allow
+                        Principal: {Service: cloudtrail.amazonaws.com}
+                        Action: s3:PutObject
+                        Resource: !Sub "${TrailBucket.Arn}/AWSLogs/${AWS::AccountId}/*"
+              Trail:  # expect: IAC005
+                Type: AWS::CloudTrail::Trail
+                Properties:
+                  IsLogging: true
+                  S3BucketName: !Ref TrailBucket
+            """,
+        ),
+        Example.cfn_json(
+            """
+            {
+              "Resources": {
+                "Recorder": {
+                  "Type": "AWS::Config::ConfigurationRecorder",
+                  "Properties": {"RoleARN": "arn:aws:iam::123456789012:role/config"}
+                },
+                "Channel": { // expect: IAC005
+                  "Type": "AWS::Config::DeliveryChannel",
+                  "Properties": {"S3BucketName": "config-bucket"}
+                },
+                "Rule": { // expect: IAC005
+                  "Type": "AWS::Config::ConfigRule",
+                  "Properties": {"Source": {"Owner": "AWS", "SourceIdentifier": "S3_BUCKET_VERSIONING_ENABLED"}}
+                }
+              }
+            }
+            """,  # noqa: E501
+        ),
+        Example.cfn_yaml(
+            """
+            Resources:
+              Handler:
+                Type: AWS::Lambda::Function
+                Properties:
+                  Runtime: python3.12
+                  Handler: index.handler
+                  Role: arn:aws:iam::123456789012:role/handler
+                  Code:
+                    ZipFile: "def handler(event, context): return None"
+              S3InvokePermission:
+                Type: AWS::Lambda::Permission
+                Properties:
+                  FunctionName: !Ref Handler
+                  Action: lambda:InvokeFunction
+                  Principal: s3.amazonaws.com
+                  SourceArn: arn:aws:s3:::uploads-bucket
+              Uploads:  # expect: IAC005
+                Type: AWS::S3::Bucket
+                Properties:
+                  NotificationConfiguration:
+                    LambdaConfigurations:
+                      - Event: s3:ObjectCreated:*
+                        Function: !GetAtt Handler.Arn
+            """,
+        ),
+        Example.cfn_yaml(
+            """
+            Resources:
+              TargetGroup:
+                Type: AWS::ElasticLoadBalancingV2::TargetGroup
+                Properties:
+                  Port: 80
+                  Protocol: HTTP
+                  TargetType: ip
+                  VpcId: vpc-0123456789abcdef0
+              Listener:
+                Type: AWS::ElasticLoadBalancingV2::Listener
+                Properties:
+                  LoadBalancerArn: arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/x/y
+                  Port: 80
+                  Protocol: HTTP
+                  DefaultActions:
+                    - Type: forward
+                      TargetGroupArn: !Ref TargetGroup
+              Service:  # expect: IAC005
+                Type: AWS::ECS::Service
+                Properties:
+                  Cluster: default
+                  TaskDefinition: web:1
+                  LoadBalancers:
+                    - ContainerName: web
+                      ContainerPort: 80
+                      TargetGroupArn: !Ref TargetGroup
+            """,
+        ),
+        Example.cfn_yaml(
+            """
+            Resources:
+              Api:
+                Type: AWS::ApiGateway::RestApi
+                Properties:
+                  Name: orders
+              GetOrders:
+                Type: AWS::ApiGateway::Method
+                Properties:
+                  RestApiId: !Ref Api
+                  ResourceId: !GetAtt Api.RootResourceId
+                  HttpMethod: GET
+                  AuthorizationType: NONE
+                  Integration:
+                    Type: MOCK
+              Deployment:  # expect: IAC005
+                Type: AWS::ApiGateway::Deployment
+                Properties:
+                  RestApiId: !Ref Api
+            """,
+        ),
+        Example.pulumi(
+            """
+            import json
+
+            import pulumi
+            import pulumi_aws as aws
+
+
+            class TapStack(pulumi.ComponentResource):
+                def __init__(self, name, args, opts=None):
+                    super().__init__("tap:stack:TapStack", name, None, opts)
+                    self.dms_vpc_role = aws.iam.Role(
+                        "dms-vpc-role",
+                        name="dms-vpc-role",
+                        assume_role_policy=json.dumps({
+                            "Statement": [{"Effect": "Allow", "Principal": {"Service": "dms.amazonaws.com"},
+                                           "Action": "sts:AssumeRole"}],
+                        }),
+                        managed_policy_arns=["arn:aws:iam::aws:policy/service-role/AmazonDMSVPCManagementRole"],
+                        opts=pulumi.ResourceOptions(parent=self),
+                    )
+                    self.dms_subnet_group = aws.dms.ReplicationSubnetGroup(  # expect: IAC005
+                        f"dms-subnets-{args.environment_suffix}",
+                        replication_subnet_group_id=f"dms-subnets-{args.environment_suffix}",
+                        replication_subnet_group_description="dms",
+                        subnet_ids=["subnet-1", "subnet-2"],
+                        opts=pulumi.ResourceOptions(parent=self),
+                    )
+            """,
+            title="seed 002: subnet group races the dms-vpc-role",
+        ),
+        Example.pulumi(
+            """
+            import pulumi
+            import pulumi_aws as aws
+
+
+            class TapStack(pulumi.ComponentResource):
+                def __init__(self, name, args, opts=None):
+                    super().__init__("tap:stack:TapStack", name, None, opts)
+                    vpc = aws.ec2.Vpc(f"vpc-{args.environment_suffix}", cidr_block="10.0.0.0/16")
+                    aws.ec2.InternetGateway(f"igw-{args.environment_suffix}", vpc_id=vpc.id)
+                    subnet = aws.ec2.Subnet(f"public-{args.environment_suffix}", vpc_id=vpc.id, cidr_block="10.0.1.0/24")
+                    aws.lb.LoadBalancer(  # expect: IAC005
+                        f"alb-{args.environment_suffix}",
+                        load_balancer_type="application",
+                        subnets=[subnet.id],
+                    )
+            """,  # noqa: E501
+            title="internet-facing load balancer before the internet gateway",
+        ),
+        Example.pulumi(
+            """
+            import json
+
+            import pulumi
+            import pulumi_aws as aws
+
+
+            class TapStack(pulumi.ComponentResource):
+                def __init__(self, name, args, opts=None):
+                    super().__init__("tap:stack:TapStack", name, None, opts)
+                    role = aws.iam.Role(
+                        f"fn-role-{args.environment_suffix}",
+                        assume_role_policy=json.dumps({
+                            "Statement": [{"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"},
+                                           "Action": "sts:AssumeRole"}],
+                        }),
+                    )
+                    aws.iam.RolePolicyAttachment(
+                        f"fn-vpc-{args.environment_suffix}",
+                        role=role.name,
+                        policy_arn="arn:aws:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole",
+                    )
+                    aws.lambda_.Function(  # expect: IAC005
+                        f"fn-{args.environment_suffix}",
+                        role=role.arn,
+                        runtime="python3.12",
+                        handler="index.handler",
+                        code=pulumi.AssetArchive({"index.py": pulumi.StringAsset("def handler(e, c): pass")}),
+                        vpc_config=aws.lambda_.FunctionVpcConfigArgs(
+                            subnet_ids=["subnet-1"], security_group_ids=["sg-1"]
+                        ),
+                    )
+            """,  # noqa: E501
+            title="VPC function before its VPC-access policy attachment",
+        ),
+        Example.cdk(
+            """
+            import aws_cdk as cdk
+            from aws_cdk import aws_ec2 as ec2
+            from constructs import Construct
+
+
+            class TapStack(cdk.Stack):
+                def __init__(self, scope: Construct, construct_id: str, props=None, **kwargs):
+                    super().__init__(scope, construct_id, **kwargs)
+                    vpc = ec2.CfnVPC(self, "Vpc", cidr_block="10.0.0.0/16")
+                    igw = ec2.CfnInternetGateway(self, "Igw")
+                    ec2.CfnVPCGatewayAttachment(self, "Attach", vpc_id=vpc.ref, internet_gateway_id=igw.ref)
+                    table = ec2.CfnRouteTable(self, "Public", vpc_id=vpc.ref)
+                    ec2.CfnRoute(  # expect: IAC005
+                        self,
+                        "Default",
+                        route_table_id=table.ref,
+                        destination_cidr_block="0.0.0.0/0",
+                        gateway_id=igw.ref,
+                    )
+            """,
+        ),
+    ]
 
     def check(self, ctx: RuleContext) -> Iterable[Finding]:
         scope = _Scope(ctx.project, ctx.graph)

@@ -1,0 +1,808 @@
+"""What the CDK app synthesizes, collected while the evaluator runs and frozen into ``Resource``s.
+
+Construct paths are resource ids (``TapStackdev/Storage/VideoBucket``). L1 ``Cfn*`` classes map
+every keyword through the generated table; L2 classes keep the keywords whose CloudFormation
+property has the same name and a scalar value, plus the shapes rules need (role trust policies,
+role references, function code, state machine definitions). IAM grants become statements on the
+grantee role's ``<role>/DefaultPolicy`` (``AWS::IAM::Policy``), as CDK synthesizes them.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from analyzer.model import (
+    Concat,
+    Dependency,
+    FunctionCode,
+    Literal,
+    Location,
+    Origin,
+    ParseProblem,
+    Ref,
+    Resource,
+    Unknown,
+    Value,
+    render,
+)
+from analyzer.python.values import EValue, ExternalObj, InstanceObj, JsonText, Obj, id_text, to_value
+from plugins.cdk import tables
+from plugins.cdk.objects import (
+    AppObj,
+    ChainObj,
+    CodeObj,
+    ConstructObj,
+    PolicyDocumentObj,
+    PrincipalObj,
+    StatementObj,
+    StateObj,
+    arn_of,
+)
+
+if TYPE_CHECKING:
+    from analyzer.python.evaluator import CallSite, Evaluator
+
+STACK = "aws_cdk.Stack"
+NESTED_STACK = "aws_cdk.NestedStack"
+ROLE_TYPE = "AWS::IAM::Role"
+
+# CDK's RemovalPolicy -> CloudFormation DeletionPolicy/UpdateReplacePolicy (core/lib/removal-policy.ts).
+_REMOVAL = {
+    "DESTROY": "Delete",
+    "RETAIN": "Retain",
+    "SNAPSHOT": "Snapshot",
+    "RETAIN_ON_UPDATE_OR_DELETE": "Retain",
+}
+
+
+@dataclass(slots=True)
+class Scope:
+    """A construct in the tree: its path, id and the stack it belongs to."""
+
+    path: str
+    id_value: Value
+    stack: StackInfo | None
+    location: Location | None = None
+
+
+@dataclass(slots=True)
+class StackInfo:
+    path: str
+    name: Value  # the CloudFormation stack name (explicit stack_name, else the construct id)
+    nested: bool
+    parent: StackInfo | None
+    location: Location | None = None
+
+
+@dataclass(slots=True)
+class ResourceRecord:
+    id: str
+    type: str
+    location: Location
+    source_type: str
+    stack: StackInfo | None
+    properties: dict[str, Any] = field(default_factory=dict)
+    property_locations: dict[str, Location] = field(default_factory=dict)
+    name: Value | None = None
+    name_property: str | None = None
+    depends_on: list[Dependency] = field(default_factory=list)
+    options: dict[str, Value] = field(default_factory=dict)
+    code: FunctionCode | None = None
+    in_loop: bool = False
+    statements: list[Any] = field(default_factory=list)  # DefaultPolicy statements (lazy parts)
+
+
+class Builder:
+    def __init__(self, root: Path, context: dict[str, Any], has_cdk_json: bool) -> None:
+        self.root = root
+        self.context = context
+        self.has_cdk_json = has_cdk_json
+        self.records: dict[str, ResourceRecord] = {}
+        self.scopes: dict[int, Scope] = {}  # id(obj) -> scope, for user construct instances and the app
+        self.stacks: list[StackInfo] = []
+        self.problems: list[ParseProblem] = []
+        self.context_reads: dict[str, Value] = {}
+        self._keep: list[Any] = []  # objects whose id() keys self.scopes
+
+    # -- scopes ----------------------------------------------------------------------------------
+
+    def register_app(self, app: AppObj) -> None:
+        self._keep.append(app)
+        self.scopes[id(app)] = Scope("", Literal(""), None)
+
+    def scope_of(self, value: EValue | None) -> Scope | None:
+        if isinstance(value, ConstructObj):
+            return value.scope
+        if value is None:
+            return None
+        return self.scopes.get(id(value))
+
+    def child_scope(self, parent: EValue | None, id_value: EValue | None, location: Location) -> Scope:
+        parent_scope = self.scope_of(parent)
+        text = id_text(to_value(id_value)) if id_value is not None else "?"
+        if parent_scope is None:
+            path = "?/" + text if not isinstance(parent, AppObj) else text
+            return Scope(path, to_value(id_value), None, location)
+        path = f"{parent_scope.path}/{text}" if parent_scope.path else text
+        return Scope(path, to_value(id_value), parent_scope.stack, location)
+
+    def register_user_construct(
+        self,
+        instance: InstanceObj,
+        base: str,
+        site: CallSite,
+        *,
+        scope_arg: EValue | None,
+        id_arg: EValue | None,
+        stack_name: EValue | None,
+    ) -> None:
+        """A worktree class deriving from a CDK construct (a stack, a nested stack, a construct)."""
+        scope = self.child_scope(scope_arg, id_arg, site.location)
+        if tables.is_subclass(base, STACK):
+            nested = tables.is_subclass(base, NESTED_STACK)
+            parent = scope.stack
+            if nested and parent is not None:
+                name = parent.name  # CloudFormation names a nested stack after its parent stack
+            elif stack_name is not None and not (
+                isinstance(stack_name, Literal) and stack_name.value is None
+            ):
+                name = to_value(stack_name)
+            else:
+                name = scope.id_value
+            stack = StackInfo(scope.path, name, nested, parent, site.location)
+            self.stacks = [s for s in self.stacks if s.path != stack.path] + [stack]
+            scope = Scope(scope.path, scope.id_value, stack, site.location)
+            if nested and parent is not None:
+                self._add(
+                    ResourceRecord(
+                        scope.path + ".NestedStack", "AWS::CloudFormation::Stack", site.location, base, parent
+                    )
+                )
+        self._keep.append(instance)
+        instance.data["cdk"] = base
+        self.scopes[id(instance)] = scope
+
+    # -- context ---------------------------------------------------------------------------------
+
+    def context_value(self, ev: Evaluator, key: EValue | None, location: Location) -> EValue:
+        if not isinstance(key, Literal) or not isinstance(key.value, str):
+            return Unknown("context key not known", Origin.CONFIG, location, "try_get_context(...)")
+        name = key.value
+        origin = Origin.CONFIG | ev.note_name(name, location)
+        if name in self.context:
+            value: Value = _plain_literal(self.context[name], origin, location)
+        else:
+            where = "cdk.json has no such context key" if self.has_cdk_json else "there is no cdk.json"
+            value = Unknown(
+                f"context '{name}' is given at deploy time (-c {name}=...); {where}", origin, location, name
+            )
+        self.context_reads[name] = value
+        return value
+
+    # -- resources -------------------------------------------------------------------------------
+
+    def _add(self, record: ResourceRecord) -> ResourceRecord:
+        base, index = record.id, 2
+        while record.id in self.records:
+            record.id = f"{base}~{index}"
+            index += 1
+        self.records[record.id] = record
+        return record
+
+    def construct(self, ev: Evaluator, cls: str, site: CallSite) -> EValue:
+        """A library construct call: ``s3.Bucket(self, "Videos", bucket_name=...)``."""
+        info = tables.construct(cls)
+        scope = self.child_scope(site.arg(0, "scope"), site.arg(1, "id"), site.location)
+        in_loop = bool(site.frame and site.frame.in_loop)
+        obj = ConstructObj(self, cls, scope, None)
+        if info is None or not info.cfn_type:
+            return obj
+        record = self._add(
+            ResourceRecord(scope.path, info.cfn_type, site.location, cls, scope.stack, in_loop=in_loop)
+        )
+        obj.resource_id = record.id
+        if scope.stack is not None:
+            record.options["StackName"] = scope.stack.name
+        for keyword, value in site.kwargs.items():
+            self._keyword(ev, obj, record, info, keyword, value, site)
+        if info.name_keyword and info.name_keyword in site.kwargs:
+            value = to_value(site.kwargs[info.name_keyword])
+            if not (isinstance(value, Literal) and value.value is None):
+                record.name = value
+                record.name_property = info.cfn_property(info.name_keyword) or info.name_keyword
+        self._companions(obj, record, site)
+        self._special(ev, obj, record, site)
+        return obj
+
+    def _keyword(
+        self,
+        ev: Evaluator,
+        obj: ConstructObj,
+        record: ResourceRecord,
+        info: tables.ConstructInfo,
+        keyword: str,
+        value: EValue,
+        site: CallSite,
+    ) -> None:
+        location = site.arg_locations.get(keyword, site.location)
+        if keyword == "removal_policy":
+            self._removal(record, value)
+            return
+        if keyword in ("auto_delete_objects",):
+            record.options["AutoDeleteObjects"] = to_value(value)
+            return
+        target = info.cfn_property(keyword)
+        if target is None:
+            return
+        if info.level == 1:
+            converted = _cfn_value(value, target)
+        else:
+            if tables.struct_property(info.path, keyword) is None and target.lower() != keyword.replace(
+                "_", ""
+            ):
+                return  # an L2 rename whose value shape differs from CloudFormation's
+            converted = _cfn_value(value, target)
+            if isinstance(converted, Literal) and isinstance(converted.value, (dict, tuple)):
+                return
+        record.properties[target] = converted
+        record.property_locations[target] = location
+
+    def _removal(self, record: ResourceRecord, value: EValue) -> None:
+        member = value.qualname.rsplit(".", 1)[-1] if isinstance(value, ExternalObj) else None
+        if member in _REMOVAL:
+            record.options["RemovalPolicy"] = Literal(member.lower())
+            record.options["DeletionPolicy"] = Literal(_REMOVAL[member])
+            record.options["UpdateReplacePolicy"] = Literal(_REMOVAL[member])
+        else:
+            record.options["RemovalPolicy"] = to_value(value)
+
+    def _companions(self, obj: ConstructObj, record: ResourceRecord, site: CallSite) -> None:
+        for companion in tables.companions(obj.cls):
+            given = companion.get("unless")
+            if given and given in site.kwargs and not _is_none(site.kwargs[given]):
+                if companion.get("attr"):
+                    obj.links[companion["attr"]] = site.kwargs[given]
+                continue
+            when = companion.get("when")
+            if when and (when not in site.kwargs or _is_none(site.kwargs[when])):
+                continue
+            if companion.get("lazy"):
+                obj.data.setdefault("lazy", []).append(companion)
+                continue
+            self._make_companion(obj, record, companion, site)
+
+    def _make_companion(
+        self, obj: ConstructObj, record: ResourceRecord, companion: dict[str, Any], site: CallSite
+    ) -> ConstructObj:
+        child = Scope(
+            f"{obj.scope.path}/{companion['id']}", Literal(companion["id"]), obj.scope.stack, site.location
+        )
+        sub = self._add(
+            ResourceRecord(
+                child.path,
+                companion["type"],
+                record.location,
+                obj.cls + "#" + companion["id"],
+                obj.scope.stack,
+                in_loop=record.in_loop,
+            )
+        )
+        if obj.scope.stack is not None:
+            sub.options["StackName"] = obj.scope.stack.name
+        if companion["type"] == ROLE_TYPE:
+            sub.properties["AssumeRolePolicyDocument"] = _trust(Literal(companion.get("assumed_by", "")))
+            if companion.get("managed"):
+                sub.properties["ManagedPolicyArns"] = Literal(
+                    tuple(Literal(f"arn:aws:iam::aws:policy/{name}") for name in companion["managed"])
+                )
+        for keyword, prop in companion.get("props", {}).items():
+            if keyword in site.kwargs:
+                sub.properties[prop] = to_value(site.kwargs[keyword])
+        companion_obj = ConstructObj(
+            self, "aws_cdk.aws_iam.Role" if companion["type"] == ROLE_TYPE else obj.cls, child, sub.id
+        )
+        if companion.get("attr"):
+            obj.links[companion["attr"]] = companion_obj
+        return companion_obj
+
+    # -- per-construct shapes the rules need -------------------------------------------------------
+
+    def _special(self, ev: Evaluator, obj: ConstructObj, record: ResourceRecord, site: CallSite) -> None:
+        kwargs = site.kwargs
+        if record.type == ROLE_TYPE and obj.cls.endswith("aws_iam.Role"):
+            if "assumed_by" in kwargs:
+                record.properties["AssumeRolePolicyDocument"] = _trust(kwargs["assumed_by"])
+            if "managed_policies" in kwargs:
+                record.properties["ManagedPolicyArns"] = to_value(kwargs["managed_policies"])
+            if "inline_policies" in kwargs:
+                policies = kwargs["inline_policies"]
+                if isinstance(policies, Literal) and isinstance(policies.value, dict):
+                    record.properties["Policies"] = Literal(
+                        tuple(
+                            Literal({"PolicyName": Literal(key), "PolicyDocument": to_value(doc)})
+                            for key, doc in policies.value.items()
+                        )
+                    )
+        role_keyword = {
+            "AWS::Lambda::Function": ("role", "Role"),
+            "AWS::StepFunctions::StateMachine": ("role", "RoleArn"),
+        }.get(record.type)
+        if role_keyword and obj.cls.count(".") >= 2 and tables.construct(obj.cls).level == 2:  # type: ignore[union-attr]
+            role = obj.links.get("role")
+            if role is not None:
+                record.properties[role_keyword[1]] = arn_of(role)
+        if record.type == "AWS::ECS::TaskDefinition" and tables.construct(obj.cls).level == 2:  # type: ignore[union-attr]
+            for attr, prop in (("task_role", "TaskRoleArn"), ("execution_role", "ExecutionRoleArn")):
+                if attr in obj.links:
+                    record.properties[prop] = arn_of(obj.links[attr])
+            if "family" not in kwargs:
+                record.properties.pop("Family", None)
+        if record.type == "AWS::Lambda::Function":
+            self._function(ev, record, site)
+        if record.type == "AWS::StepFunctions::StateMachine" and tables.construct(obj.cls).level == 2:  # type: ignore[union-attr]
+            self._state_machine(obj, record, site)
+        if record.type == "AWS::IAM::Policy" and obj.cls.endswith("aws_iam.Policy"):
+            statements = kwargs.get("statements")
+            record.statements.extend(_items(statements))
+            roles = [arn_of(r) for r in _items(kwargs.get("roles"))]
+            record.properties["Roles"] = Literal(
+                tuple(Ref(r.resource) if isinstance(r, Ref) else r for r in roles)
+            )
+            record.properties["PolicyName"] = to_value(kwargs.get("policy_name", Literal(record.id)))
+
+    def _function(self, ev: Evaluator, record: ResourceRecord, site: CallSite) -> None:
+        kwargs = site.kwargs
+        runtime = kwargs.get("runtime")
+        runtime_text = _runtime(runtime)
+        if runtime_text:
+            record.properties["Runtime"] = Literal(runtime_text)
+        environment = kwargs.get("environment")
+        if environment is not None:
+            record.properties["Environment"] = Literal({"Variables": to_value(environment)})
+        code = kwargs.get("code")
+        handler = to_value(kwargs.get("handler")) if "handler" in kwargs else None
+        handler_text = (
+            handler.value if isinstance(handler, Literal) and isinstance(handler.value, str) else None
+        )
+        if isinstance(code, CodeObj):
+            inline = to_value(code.inline) if code.inline is not None else None
+            asset = to_value(code.asset) if code.asset is not None else None
+            if isinstance(inline, Literal):
+                record.properties["Code"] = Literal({"ZipFile": inline})
+            record.code = _analyze_code(
+                self.root,
+                handler_text,
+                runtime_text,
+                inline.value if isinstance(inline, Literal) else None,
+                code.location,
+                asset.value if isinstance(asset, Literal) else None,
+            )
+
+    def _state_machine(self, obj: ConstructObj, record: ResourceRecord, site: CallSite) -> None:
+        body = site.kwargs.get("definition_body", site.kwargs.get("definition"))
+        chain = (
+            body if isinstance(body, ChainObj) else ChainObj([body]) if isinstance(body, StateObj) else None
+        )
+        if chain is not None:
+            states = chain.all_states()
+            document: dict[str, Value] = {"StartAt": Literal(states[0].name) if states else Literal(None)}
+            rendered: dict[str, Value] = {}
+            for index, state in enumerate(chain.states):
+                data = {key: to_value(value) for key, value in state.state.items()}
+                if state.state.get("Type") not in (Literal("Succeed"), Literal("Fail"), Literal("Choice")):
+                    if index + 1 < len(chain.states):
+                        data["Next"] = Literal(chain.states[index + 1].name)
+                    else:
+                        data["End"] = Literal(True)
+                rendered[state.name] = Literal(data)
+            for state in states:
+                rendered.setdefault(state.name, Literal({k: to_value(v) for k, v in state.state.items()}))
+            document["States"] = Literal(rendered)
+            record.properties["Definition"] = Literal(document)
+            role = obj.links.get("role")
+            role_id = _resource_id(role)
+            if role_id is not None and self._mutable_role(role):
+                for state in states:
+                    self.records[role_id].statements.extend(state.statements)
+        elif isinstance(body, (Literal, Concat, JsonText, Unknown)):
+            record.properties["DefinitionString"] = to_value(body)
+
+    def _mutable_role(self, role: EValue) -> bool:
+        return isinstance(role, ConstructObj) and role.resource_id in self.records
+
+    # -- methods on constructs -------------------------------------------------------------------
+
+    def construct_method(self, ev: Evaluator, obj: ConstructObj, name: str, site: CallSite) -> EValue | None:
+        record = self.records.get(obj.resource_id or "")
+        if name.startswith("grant") and record is not None:
+            return self._grant(obj, name, site)
+        if name in ("add_to_role_policy", "add_to_policy", "add_to_principal_policy", "add_statements"):
+            target = (
+                obj
+                if record is not None and record.type in (ROLE_TYPE, "AWS::IAM::Policy")
+                else (obj.links.get("role") or obj.links.get("task_role"))
+            )
+            target_record = self.records.get(_resource_id(target) or "")
+            if target_record is not None:
+                target_record.statements.extend(site.args)
+            return Literal(None)
+        if name == "add_managed_policy" and record is not None:
+            existing = record.properties.get("ManagedPolicyArns")
+            items = (
+                list(existing.value)
+                if isinstance(existing, Literal) and isinstance(existing.value, tuple)
+                else []
+            )
+            record.properties["ManagedPolicyArns"] = Literal(
+                tuple([*items, *(to_value(a) for a in site.args)])
+            )
+            return Literal(None)
+        if name == "attach_to_role" and record is not None:
+            roles = record.properties.get("Roles")
+            items = list(roles.value) if isinstance(roles, Literal) and isinstance(roles.value, tuple) else []
+            for role in site.args:
+                role_id = _resource_id(role)
+                if role_id:
+                    items.append(Ref(role_id))
+            record.properties["Roles"] = Literal(tuple(items))
+            return Literal(None)
+        if name in ("add_dependency", "add_depends_on"):
+            self.add_dependency(obj, site.args, site.location)
+            return Literal(None)
+        if name == "apply_removal_policy" and record is not None:
+            self._removal(record, site.arg(0, "policy") or Literal(None))
+            return Literal(None)
+        if name == "add_property_override" and record is not None:
+            key, value = site.arg(0, "property_path"), site.arg(1, "value")
+            if isinstance(key, Literal) and isinstance(key.value, str) and "." not in key.value:
+                record.properties[key.value] = to_value(value)
+            return Literal(None)
+        if name == "add_container" and record is not None:
+            return self._add_container(obj, record, site)
+        return None
+
+    def _grant(self, obj: ConstructObj, name: str, site: CallSite) -> EValue:
+        actions = tables.grant_actions(obj.cls, name)
+        grantee = site.arg(0, "grantee")
+        if name in ("grant", "grant_actions") or actions is None:
+            if name == "grant":
+                actions_values = [to_value(a) for a in site.args[1:]]
+            else:
+                return Literal(None)
+        else:
+            actions_values = [Literal(a) for a in actions]
+        role_id = self.principal_role(grantee)
+        if role_id is None or obj.resource_id is None:
+            return Literal(None)
+        resource: Value = Ref(obj.resource_id, "Arn")
+        self.records[role_id].statements.append(
+            {
+                "Effect": Literal("Allow"),
+                "Action": Literal(tuple(actions_values)),
+                "Resource": Literal((resource,)),
+            }
+        )
+        return Literal(None)
+
+    def principal_role(self, grantee: EValue | None) -> str | None:
+        """The role a grant lands on: a role itself, or the role a function/state machine runs as."""
+        if isinstance(grantee, ConstructObj):
+            record = self.records.get(grantee.resource_id or "")
+            if record is not None and record.type == ROLE_TYPE:
+                return record.id
+            for link in ("role", "task_role"):
+                if link in grantee.links:
+                    return self.principal_role(grantee.links[link])
+        return None
+
+    def _add_container(self, obj: ConstructObj, record: ResourceRecord, site: CallSite) -> EValue:
+        needs_execution_role = any(k in site.kwargs for k in ("logging", "secrets"))
+        image = site.kwargs.get("image")
+        if isinstance(image, Unknown) and image.hint and "from_registry" not in image.hint:
+            needs_execution_role = True
+        if needs_execution_role and "execution_role" not in obj.links:
+            for companion in obj.data.get("lazy", []):
+                if companion.get("attr") == "execution_role":
+                    role = self._make_companion(obj, record, companion, site)
+                    record.properties["ExecutionRoleArn"] = Ref(role.resource_id or "", "Arn")
+        containers = record.properties.get("ContainerDefinitions")
+        items = list(containers.value) if isinstance(containers, Literal) else []
+        items.append(Literal({"Name": to_value(site.arg(0, "id"))}))
+        record.properties["ContainerDefinitions"] = Literal(tuple(items))
+        return ConstructObj(
+            self,
+            "aws_cdk.aws_ecs.ContainerDefinition",
+            self.child_scope(obj, site.arg(0, "id"), site.location),
+            None,
+        )
+
+    def add_dependency(self, owner: EValue, others: list[EValue], location: Location) -> None:
+        sources = self._resource_ids_under(owner)
+        for other in others:
+            targets = self._resource_ids_under(other)
+            for source in sources:
+                for target in targets:
+                    if source != target:
+                        self.records[source].depends_on.append(Dependency(target, location))
+
+    def _resource_ids_under(self, value: EValue) -> list[str]:
+        if isinstance(value, ConstructObj) and value.resource_id:
+            return [value.resource_id]
+        scope = self.scope_of(value)
+        if scope is None:
+            return []
+        nested = scope.path + ".NestedStack"
+        if nested in self.records:
+            return [nested]
+        prefix = scope.path + "/"
+        return [rid for rid in self.records if rid.startswith(prefix)][:200]
+
+    # -- Step Functions states -------------------------------------------------------------------
+
+    def state(self, cls: str, site: CallSite) -> StateObj:
+        short = cls.rsplit(".", 1)[-1]
+        name = id_text(to_value(site.arg(1, "id")))
+        kwargs = site.kwargs
+        if short == "CustomState":
+            body = kwargs.get("state_json")
+            mapping = body.value if isinstance(body, Literal) and isinstance(body.value, dict) else {}
+            return StateObj(name, dict(mapping))
+        if short == "EcsRunTask":
+            return self._ecs_run_task(name, site)
+        if short == "LambdaInvoke":
+            fn = kwargs.get("lambda_function")
+            state: dict[str, EValue] = {
+                "Type": Literal("Task"),
+                "Resource": Literal("arn:aws:states:::lambda:invoke"),
+                "Parameters": Literal({"FunctionName": arn_of(fn)}) if fn else Literal({}),
+            }
+            statements = [_statement(["lambda:InvokeFunction"], [arn_of(fn)])] if fn is not None else []
+            return StateObj(name, state, statements)
+        if short == "SnsPublish":
+            topic = kwargs.get("topic")
+            state = {
+                "Type": Literal("Task"),
+                "Resource": Literal("arn:aws:states:::sns:publish"),
+                "Parameters": Literal({"TopicArn": arn_of(topic) if topic else Literal(None)}),
+            }
+            return StateObj(name, state, [_statement(["sns:Publish"], [arn_of(topic)])] if topic else [])
+        kind = {
+            "Pass": "Pass",
+            "Succeed": "Succeed",
+            "Fail": "Fail",
+            "Wait": "Wait",
+            "Choice": "Choice",
+            "Parallel": "Parallel",
+            "Map": "Map",
+            "DistributedMap": "Map",
+        }.get(short, "Task")
+        state = {"Type": Literal(kind)}
+        if kind == "Task":
+            state["Resource"] = Unknown(f"the {short} task's service integration is not modelled", hint=short)
+        return StateObj(name, state)
+
+    def _ecs_run_task(self, name: str, site: CallSite) -> StateObj:
+        kwargs = site.kwargs
+        pattern = kwargs.get("integration_pattern")
+        member = (
+            pattern.qualname.rsplit(".", 1)[-1] if isinstance(pattern, ExternalObj) else "REQUEST_RESPONSE"
+        )
+        resource = "arn:aws:states:::ecs:runTask" + {
+            "RUN_JOB": ".sync",
+            "WAIT_FOR_TASK_TOKEN": ".waitForTaskToken",
+        }.get(member, "")
+        task_definition = kwargs.get("task_definition")
+        cluster = kwargs.get("cluster")
+        launch = kwargs.get("launch_target")
+        parameters: dict[str, Value] = {
+            "Cluster": arn_of(cluster) if cluster is not None else Literal(None),
+            "TaskDefinition": arn_of(task_definition) if task_definition is not None else Literal(None),
+        }
+        if isinstance(launch, Unknown) and launch.hint and "Fargate" in launch.hint:
+            parameters["LaunchType"] = Literal("FARGATE")
+        state = {"Type": Literal("Task"), "Resource": Literal(resource), "Parameters": Literal(parameters)}
+        # aws-stepfunctions-tasks/lib/ecs/run-task.ts makePolicyStatements: RunTask on the task
+        # definition, Stop/DescribeTasks, PassRole on the task and execution roles, and the
+        # EventBridge managed rule for .sync.
+        statements: list[Any] = [
+            _statement(["ecs:RunTask"], [arn_of(task_definition)]),
+            _statement(["ecs:StopTask", "ecs:DescribeTasks"], [Literal("*")]),
+            ("passrole", task_definition),
+        ]
+        if member == "RUN_JOB":
+            statements.append(
+                _statement(
+                    ["events:PutTargets", "events:PutRule", "events:DescribeRule"],
+                    [Literal("arn:aws:events:*:*:rule/StepFunctionsGetEventsForECSTaskRule")],
+                )
+            )
+        return StateObj(name, state, statements)
+
+    # -- freezing --------------------------------------------------------------------------------
+
+    def resources(self) -> list[Resource]:
+        self._emit_default_policies()
+        out: list[Resource] = []
+        for record in self.records.values():
+            out.append(
+                Resource(
+                    id=record.id,
+                    type=record.type,
+                    location=record.location,
+                    properties={key: to_value(value) for key, value in record.properties.items()},
+                    property_locations=dict(record.property_locations),
+                    name=record.name,
+                    name_property=record.name_property,
+                    depends_on=tuple(dict.fromkeys(record.depends_on)),
+                    options=dict(record.options),
+                    source_type=record.source_type,
+                    component=record.stack.path if record.stack else None,
+                    code=record.code,
+                    in_loop=record.in_loop,
+                )
+            )
+        return out
+
+    def _emit_default_policies(self) -> None:
+        for record in list(self.records.values()):
+            if not record.statements:
+                continue
+            statements = [s for item in record.statements for s in self._expand(item)]
+            document = Literal({"Version": Literal("2012-10-17"), "Statement": Literal(tuple(statements))})
+            if record.type == "AWS::IAM::Policy":
+                record.properties["PolicyDocument"] = document
+                continue
+            if record.type != ROLE_TYPE:
+                continue
+            policy = ResourceRecord(
+                record.id + "/DefaultPolicy",
+                "AWS::IAM::Policy",
+                record.location,
+                "aws_cdk.aws_iam.Policy#DefaultPolicy",
+                record.stack,
+                in_loop=record.in_loop,
+            )
+            policy.properties = {
+                "PolicyDocument": document,
+                "Roles": Literal((Ref(record.id),)),
+                "PolicyName": Literal(record.id.replace("/", "") + "DefaultPolicy"),
+            }
+            if record.stack is not None:
+                policy.options["StackName"] = record.stack.name
+            self.records[policy.id] = policy
+
+    def _expand(self, item: Any) -> list[Value]:
+        if isinstance(item, tuple) and item and item[0] == "passrole":
+            task_definition = item[1]
+            roles = []
+            if isinstance(task_definition, ConstructObj):
+                for link in ("task_role", "execution_role"):
+                    if link in task_definition.links:
+                        roles.append(arn_of(task_definition.links[link]))
+            return [_statement(["iam:PassRole"], roles)] if roles else []
+        if isinstance(item, dict):
+            return [Literal({key: to_value(value) for key, value in item.items()})]
+        if isinstance(item, (StatementObj, Obj)):
+            return [to_value(item)]
+        return [to_value(item)]
+
+    def stack_facts(self) -> dict[str, Any]:
+        return {
+            stack.path: {
+                "name": render(stack.name),
+                "nested": stack.nested,
+                "parent": stack.parent.path if stack.parent else None,
+                "per_deployment": stack.name.origin.per_deployment or bool(stack.name.origin & Origin.SUFFIX),
+            }
+            for stack in self.stacks
+        }
+
+
+# -- helpers ---------------------------------------------------------------------------------------
+
+
+def _is_none(value: EValue) -> bool:
+    return isinstance(value, Literal) and value.value is None
+
+
+def _items(value: EValue | None) -> list[EValue]:
+    if isinstance(value, Literal) and isinstance(value.value, tuple):
+        return list(value.value)
+    return [] if value is None or _is_none(value) else [value]
+
+
+def _resource_id(value: EValue | None) -> str | None:
+    return value.resource_id if isinstance(value, ConstructObj) else None
+
+
+def _statement(actions: list[str], resources: list[Value]) -> dict[str, Value]:
+    return {
+        "Effect": Literal("Allow"),
+        "Action": Literal(tuple(Literal(a) for a in actions)),
+        "Resource": Literal(tuple(resources)),
+    }
+
+
+def _trust(principal: EValue) -> Value:
+    if isinstance(principal, Literal) and isinstance(principal.value, str):
+        principal_value: Value = Literal({"Service": principal})
+    else:
+        principal_value = to_value(principal)
+    return Literal(
+        {
+            "Version": Literal("2012-10-17"),
+            "Statement": Literal(
+                (
+                    Literal(
+                        {
+                            "Effect": Literal("Allow"),
+                            "Principal": principal_value,
+                            "Action": Literal("sts:AssumeRole"),
+                        }
+                    ),
+                )
+            ),
+        }
+    )
+
+
+def _cfn_value(value: EValue, target: str) -> Value:
+    if isinstance(value, ConstructObj) and value.resource_id is not None:
+        wants_arn = target.endswith("Arn") or target in ("Role", "ServiceRole")
+        return Ref(value.resource_id, "Arn" if wants_arn else None)
+    if isinstance(value, (PrincipalObj, PolicyDocumentObj, StatementObj)):
+        return value.to_value()
+    return to_value(value)
+
+
+def _runtime(value: EValue | None) -> str | None:
+    """``lambda_.Runtime.PYTHON_3_11`` -> ``python3.11`` (aws-lambda/lib/runtime.ts names)."""
+    if not isinstance(value, ExternalObj) or ".Runtime." not in value.qualname:
+        return None
+    member = value.qualname.rsplit(".", 1)[-1]
+    if member.startswith("PYTHON_"):
+        return "python" + member[len("PYTHON_") :].replace("_", ".")
+    if member.startswith("NODEJS_"):
+        return "nodejs" + member[len("NODEJS_") :].replace("_X", ".x").replace("_", ".")
+    return None
+
+
+def _plain_literal(value: Any, origin: Origin, location: Location) -> Value:
+    if isinstance(value, dict):
+        return Literal(
+            {str(k): _plain_literal(v, origin, location) for k, v in value.items()}, origin, location
+        )
+    if isinstance(value, list):
+        return Literal(tuple(_plain_literal(v, origin, location) for v in value), origin, location)
+    return Literal(value, origin, location)
+
+
+def _analyze_code(
+    root: Path,
+    handler: str | None,
+    runtime: str | None,
+    inline: str | None,
+    location: Location | None,
+    asset: str | None,
+) -> FunctionCode | None:
+    try:
+        from analyzer.python.lambda_code import analyze_function_code
+    except ImportError:  # the Lambda-code analysis is optional
+        return None
+    try:
+        return analyze_function_code(
+            root, handler, runtime, inline_source=inline, inline_location=location, code_path=asset
+        )
+    except Exception:  # never let a code-analysis bug end the scan
+        return None
+
+
+def json_document(text: str) -> Value | None:
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return None
+    return _plain_literal(data, Origin.NONE, Location(".", 1))

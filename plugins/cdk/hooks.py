@@ -1,0 +1,210 @@
+"""How the evaluator meets aws-cdk-lib: library calls become construct objects, library base
+classes get their signatures from the generated jsii tables (so ``**kwargs`` forwarded to
+``cdk.Stack.__init__`` are checked), and worktree stacks/constructs get construct paths."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from analyzer.model import Literal, Location, Origin, Unknown, Value, concat
+from analyzer.python.evaluator import CallSite, Evaluator, Hooks
+from analyzer.python.signatures import Param, ParamKind, Signature, mro
+from analyzer.python.values import EValue, ExternalObj, InstanceObj, JsonText, Obj
+from plugins.cdk import tables
+from plugins.cdk.builder import Builder, json_document
+from plugins.cdk.objects import (
+    AppObj,
+    ChainObj,
+    CodeObj,
+    NodeObj,
+    PolicyDocumentObj,
+    PrincipalObj,
+    StatementObj,
+    StateObj,
+)
+
+if TYPE_CHECKING:
+    pass
+
+_STATE_MODULES = ("aws_cdk.aws_stepfunctions_tasks.", "aws_cdk.aws_stepfunctions.")
+_STATE_CLASSES = frozenset(
+    {"Pass", "Succeed", "Fail", "Wait", "Choice", "Parallel", "Map", "DistributedMap", "CustomState"}
+)
+_PRINCIPALS = {
+    "ServicePrincipal": "Service",
+    "ArnPrincipal": "AWS",
+    "AccountPrincipal": "AWS",
+    "FederatedPrincipal": "Federated",
+}
+
+
+class CdkHooks(Hooks):
+    def __init__(self, root: Path, context: dict[str, Any], has_cdk_json: bool) -> None:
+        self.builder = Builder(root, context, has_cdk_json)
+        self.evaluator: Evaluator | None = None
+
+    def context_values(self) -> dict[str, Value]:
+        return dict(self.builder.context_reads)
+
+    # -- library signatures --------------------------------------------------------------------------
+
+    def external_signature(self, qualname: str) -> Signature | None:
+        found = tables.keyword_parameters(qualname)
+        if found is None:
+            return None
+        args, args_required, keywords, required = found
+        params = [Param(name, ParamKind.POSITIONAL, name not in args_required) for name in args]
+        params += [Param(name, ParamKind.KEYWORD_ONLY, name not in required) for name in keywords]
+        return Signature(tuple(params), owner=qualname)
+
+    # -- construction of worktree classes ------------------------------------------------------------
+
+    def instance_created(self, ev: Evaluator, instance: InstanceObj, site: CallSite) -> None:
+        base = self._construct_base(ev, instance)
+        if base is None:
+            return
+        scope = site.arg(0, "scope")
+        id_value = (
+            site.arg(1, "id")
+            if "id" in site.kwargs or len(site.args) > 1
+            else site.kwargs.get("construct_id")
+        )
+        self.builder.register_user_construct(
+            instance, base, site, scope_arg=scope, id_arg=id_value, stack_name=site.kwargs.get("stack_name")
+        )
+
+    def _construct_base(self, ev: Evaluator, instance: InstanceObj) -> str | None:
+        for item in mro(ev.project, instance.cls):
+            qualname = getattr(item, "qualname", None)
+            if qualname and tables.is_subclass(qualname, "constructs.Construct"):
+                return qualname
+        return None
+
+    # -- library calls -------------------------------------------------------------------------------
+
+    def external_call(self, ev: Evaluator, qualname: str, site: CallSite) -> EValue | None:
+        if not qualname.startswith(("aws_cdk", "constructs")):
+            return None
+        if qualname.endswith(".__init__"):
+            return self._super_init(qualname.removesuffix(".__init__"), site)
+        if qualname == "aws_cdk.App":
+            app = AppObj(self.builder)
+            self.builder.register_app(app)
+            return app
+        short = qualname.rsplit(".", 1)[-1]
+        if qualname.startswith(_STATE_MODULES) and (short in _STATE_CLASSES or "tasks" in qualname):
+            info = tables.construct(qualname)
+            if info is not None and info.level == 0:
+                return self.builder.state(qualname, site)
+        if qualname == "aws_cdk.aws_stepfunctions.Chain.start":
+            chain = ChainObj([])
+            chain.append(site.arg(0, "state"))
+            return chain
+        if qualname == "aws_cdk.aws_stepfunctions.DefinitionBody.from_chainable":
+            return site.arg(0, "chainable")
+        if qualname == "aws_cdk.aws_stepfunctions.DefinitionBody.from_string":
+            text = site.arg(0, "definition")
+            if isinstance(text, Literal) and isinstance(text.value, str):
+                return json_document(text.value) or text
+            return text if isinstance(text, JsonText) else None
+        if qualname == "aws_cdk.aws_iam.PolicyStatement":
+            return StatementObj(
+                site.kwargs.get("effect", Literal("Allow")) if "effect" in site.kwargs else Literal("Allow"),
+                _list(site.kwargs.get("actions")),
+                _list(site.kwargs.get("resources")),
+                site.location,
+            )
+        if qualname == "aws_cdk.aws_iam.PolicyDocument":
+            return PolicyDocumentObj(_list(site.kwargs.get("statements")))
+        if qualname.startswith("aws_cdk.aws_iam.") and short in _PRINCIPALS:
+            return PrincipalObj(_PRINCIPALS[short], [site.arg(0, "service")] if site.args else [])
+        if qualname == "aws_cdk.aws_iam.ManagedPolicy.from_aws_managed_policy_name":
+            name = site.arg(0, "managed_policy_name")
+            return concat(
+                [Literal("arn:aws:iam::aws:policy/"), name or Unknown("policy name")], site.location
+            )
+        if qualname in ("aws_cdk.aws_lambda.Code.from_asset", "aws_cdk.aws_lambda.Code.asset"):
+            return CodeObj(asset=site.arg(0, "path"), location=site.location)
+        if qualname in ("aws_cdk.aws_lambda.Code.from_inline", "aws_cdk.aws_lambda.InlineCode"):
+            return CodeObj(inline=site.arg(0, "code"), location=site.location)
+        if qualname == "aws_cdk.Stack.of":
+            return None
+        if qualname == "aws_cdk.aws_stepfunctions.IntegrationPattern":
+            return None
+        info = tables.construct(qualname)
+        if (info is not None and len(site.args) >= 2) or (info is not None and "scope" in site.kwargs):
+            return self.builder.construct(ev, qualname, site)
+        struct = tables.tables()["structs"].get(qualname)
+        if struct is not None:
+            return Literal(
+                {struct.get(key, key): value for key, value in site.kwargs.items()}, location=site.location
+            )
+        if qualname.startswith("aws_cdk.") and _is_enum_like(short) is False and site.kwargs and info is None:
+            return None
+        return None
+
+    def _super_init(self, base: str, site: CallSite) -> EValue | None:
+        frame = site.frame
+        instance = frame.self_obj if frame is not None else None
+        if isinstance(instance, InstanceObj) and tables.is_subclass(base, "constructs.Construct"):
+            self.builder.register_user_construct(
+                instance,
+                base,
+                site,
+                scope_arg=site.arg(0, "scope"),
+                id_arg=site.arg(1, "id"),
+                stack_name=site.kwargs.get("stack_name"),
+            )
+            return Literal(None)
+        return None
+
+    # -- reads on worktree constructs ----------------------------------------------------------------
+
+    def attribute(self, ev: Evaluator, target: EValue, name: str, location: Location) -> EValue | None:
+        if isinstance(target, InstanceObj) and "cdk" in target.data:
+            if name == "node":
+                return NodeObj(self.builder, target)
+            scope = self.builder.scope_of(target)
+            stack = scope.stack if scope else None
+            if name == "stack_name" and stack is not None:
+                return stack.name
+            if name == "region":
+                return Unknown("the stack's region", Origin.REGION, location, "stack.region")
+            if name == "account":
+                return Unknown("the stack's account", Origin.ACCOUNT, location, "stack.account")
+            if name == "add_dependency":
+                return _AddDependency(self.builder, target)
+        return None
+
+    def method_call(self, ev: Evaluator, target: EValue, name: str, site: CallSite) -> EValue | None:
+        if isinstance(target, InstanceObj) and "cdk" in target.data and name == "add_dependency":
+            self.builder.add_dependency(target, site.args, site.location)
+            return Literal(None)
+        return None
+
+
+@dataclass(eq=False, slots=True)
+class _AddDependency(Obj):
+    """``stack.add_dependency(other)`` on a worktree stack or construct."""
+
+    builder: Builder
+    owner: InstanceObj
+
+    def call(self, ev: Evaluator, site: CallSite) -> EValue | None:
+        self.builder.add_dependency(self.owner, site.args, site.location)
+        return Literal(None)
+
+
+def _list(value: EValue | None) -> list[EValue]:
+    if isinstance(value, Literal) and isinstance(value.value, tuple):
+        return list(value.value)
+    return [] if value is None else [value]
+
+
+def _is_enum_like(name: str) -> bool:
+    return name.isupper()
+
+
+__all__ = ["CdkHooks", "ExternalObj", "StateObj"]

@@ -56,6 +56,16 @@ class CloudFormationPlugin:
         decoded_templates: list[Decoded] = []
         files: list[str] = []
         for relative in candidate_files(worktree):
+            if _too_large(worktree, relative):
+                limit = worktree.limits.max_file_bytes
+                problems.append(
+                    ParseProblem(
+                        Location(relative, 1),
+                        f"file is over the {limit:,}-byte limit; not analysed",
+                        kind="limit",
+                    )
+                )
+                continue
             text = _read(worktree, relative)
             if text is None:
                 problems.append(
@@ -164,6 +174,13 @@ def _project_ids(decoded: Decoded, taken: set[str]) -> dict[str, str]:
         taken.add(project_id)
         ids[logical] = project_id
     return ids
+
+
+def _too_large(worktree: Worktree, relative: str) -> bool:
+    try:
+        return worktree.path(relative).stat().st_size > worktree.limits.max_file_bytes
+    except OSError:
+        return False
 
 
 def _read(worktree: Worktree, relative: str) -> str | None:

@@ -2,7 +2,8 @@
 
 The CLI, report, baseline and suppression tests run the real engine with a tiny *fake* platform
 and rule, so they test the pipeline's plumbing without depending on how the real plugins model a
-given source. The fake platform reads files named ``stack.*`` (``.yml``, ``.py``, ...: discovery lists only source-like files) line by line::
+given source. The fake platform reads files named ``stack.*`` line by line (``stack.yml``,
+``stack.py``: discovery lists only source-like files)::
 
     resource <Id> <Type> [name=<physical-name>] [ignore=<RULE>:<reason>]
     broken                      # a line the "parser" rejects: a ParseProblem

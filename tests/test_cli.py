@@ -15,16 +15,18 @@ from analyzer import __version__
 from analyzer.cli import run
 from tests.conftest import REPO, write_tree
 
+Capture = pytest.CaptureFixture[str]
+
 pytestmark = pytest.mark.usefixtures("fake_pipeline")
 
 
-def scan(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+def scan(capsys: Capture, *args: str) -> tuple[int, str, str]:
     code = run(list(args))
     captured = capsys.readouterr()
     return code, captured.out, captured.err
 
 
-def test_version(capsys: pytest.CaptureFixture[str]) -> None:
+def test_version(capsys: Capture) -> None:
     assert scan(capsys, "--version") == (0, f"iacscan {__version__}\n", "")
 
 
@@ -38,7 +40,7 @@ def test_version_does_not_import_heavy_libraries() -> None:
     assert completed.stdout.splitlines() == [f"iacscan {__version__}", "[]"]
 
 
-def test_unknown_flag_is_a_one_line_usage_error(capsys: pytest.CaptureFixture[str], worktree: Path) -> None:
+def test_unknown_flag_is_a_one_line_usage_error(capsys: Capture, worktree: Path) -> None:
     code, out, err = scan(capsys, str(worktree), "--no-such-flag")
     assert code == 2
     assert out == ""
@@ -57,9 +59,7 @@ def test_unknown_flag_through_the_console_entry_point() -> None:
     assert "Traceback" not in completed.stderr
 
 
-def test_findings_exit_1_and_fail_on_never_exits_0(
-    capsys: pytest.CaptureFixture[str], worktree: Path
-) -> None:
+def test_findings_exit_1_and_fail_on_never_exits_0(capsys: Capture, worktree: Path) -> None:
     code, out, _ = scan(capsys, str(worktree))
     assert code == 1
     assert "IAC990" in out
@@ -67,13 +67,13 @@ def test_findings_exit_1_and_fail_on_never_exits_0(
     assert code == 0
 
 
-def test_fail_on_compares_severities(capsys: pytest.CaptureFixture[str], worktree: Path) -> None:
+def test_fail_on_compares_severities(capsys: Capture, worktree: Path) -> None:
     # Only the warning-level rule: fails on warning, not on error.
     assert scan(capsys, str(worktree), "--select", "IAC991", "--fail-on", "error")[0] == 0
     assert scan(capsys, str(worktree), "--select", "IAC991", "--fail-on", "warning")[0] == 1
 
 
-def test_clean_worktree_exits_0(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+def test_clean_worktree_exits_0(capsys: Capture, tmp_path: Path) -> None:
     clean = write_tree(
         tmp_path / "clean", {"metadata.json": "{}", "stack.yml": "resource A AWS::S3::Bucket\n"}
     )
@@ -82,7 +82,7 @@ def test_clean_worktree_exits_0(capsys: pytest.CaptureFixture[str], tmp_path: Pa
     assert out.startswith("No findings")
 
 
-def test_scan_subcommand_is_implied(capsys: pytest.CaptureFixture[str], worktree: Path) -> None:
+def test_scan_subcommand_is_implied(capsys: Capture, worktree: Path) -> None:
     implied = scan(capsys, str(worktree), "--format", "line")
     explicit = scan(capsys, "scan", str(worktree), "--format", "line")
     assert implied == explicit
@@ -90,22 +90,20 @@ def test_scan_subcommand_is_implied(capsys: pytest.CaptureFixture[str], worktree
 
 
 @pytest.mark.parametrize("option", ["--select", "--ignore"])
-def test_unknown_rule_id_is_a_usage_error(
-    capsys: pytest.CaptureFixture[str], worktree: Path, option: str
-) -> None:
+def test_unknown_rule_id_is_a_usage_error(capsys: Capture, worktree: Path, option: str) -> None:
     code, out, err = scan(capsys, str(worktree), option, "IAC990,IAC123")
     assert (code, out) == (2, "")
     assert err == f"iacscan: error: unknown rule 'IAC123' in {option} (iacscan rules lists them)\n"
 
 
-def test_select_accepts_names_and_prefixes(capsys: pytest.CaptureFixture[str], worktree: Path) -> None:
+def test_select_accepts_names_and_prefixes(capsys: Capture, worktree: Path) -> None:
     by_name = scan(capsys, str(worktree), "--select", "queue-warning", "--format", "line")[1]
     assert [line.split()[2] for line in by_name.splitlines()] == ["IAC991"]
     by_prefix = scan(capsys, str(worktree), "--select", "IAC99", "--format", "line")[1]
     assert {line.split()[2] for line in by_prefix.splitlines()} == {"IAC990", "IAC991"}
 
 
-def test_ignore_and_severity_threshold(capsys: pytest.CaptureFixture[str], worktree: Path) -> None:
+def test_ignore_and_severity_threshold(capsys: Capture, worktree: Path) -> None:
     ignored = scan(capsys, str(worktree), "--ignore", "IAC990", "--format", "line")[1]
     assert [line.split()[2] for line in ignored.splitlines()] == ["IAC991"]
     above = scan(capsys, str(worktree), "--severity-threshold", "error", "--format", "line")[1]
@@ -120,17 +118,13 @@ def test_ignore_and_severity_threshold(capsys: pytest.CaptureFixture[str], workt
         (["--format", "xml"], "unknown --format 'xml'"),
     ],
 )
-def test_bad_option_values(
-    capsys: pytest.CaptureFixture[str], worktree: Path, args: list[str], message: str
-) -> None:
+def test_bad_option_values(capsys: Capture, worktree: Path, args: list[str], message: str) -> None:
     code, out, err = scan(capsys, str(worktree), *args)
     assert (code, out) == (2, "")
     assert message in err and err.count("\n") == 1
 
 
-def test_missing_path_and_file_path_are_usage_errors(
-    capsys: pytest.CaptureFixture[str], tmp_path: Path
-) -> None:
+def test_missing_path_and_file_path_are_usage_errors(capsys: Capture, tmp_path: Path) -> None:
     code, _, err = scan(capsys, str(tmp_path / "nope"))
     assert code == 2 and err == f"iacscan: error: no such file or directory: {tmp_path / 'nope'}\n"
     file = tmp_path / "tap.py"
@@ -140,7 +134,7 @@ def test_missing_path_and_file_path_are_usage_errors(
 
 
 def test_output_is_written_whole_and_stdout_stays_empty(
-    capsys: pytest.CaptureFixture[str], worktree: Path, tmp_path: Path
+    capsys: Capture, worktree: Path, tmp_path: Path
 ) -> None:
     target = tmp_path / "out" / "r.json"
     target.parent.mkdir()
@@ -151,7 +145,7 @@ def test_output_is_written_whole_and_stdout_stays_empty(
 
 
 def test_failed_report_leaves_previous_output_untouched(
-    capsys: pytest.CaptureFixture[str], worktree: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    capsys: Capture, worktree: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     import analyzer.report.json as json_report
 
@@ -169,9 +163,7 @@ def test_failed_report_leaves_previous_output_untouched(
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".r.json")] == []
 
 
-def test_debug_shows_the_traceback(
-    capsys: pytest.CaptureFixture[str], worktree: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_debug_shows_the_traceback(capsys: Capture, worktree: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import analyzer.report.line as line_report
 
     def explode(*_: object) -> str:
@@ -185,7 +177,7 @@ def test_debug_shows_the_traceback(
 
 
 def test_sigterm_exits_143_and_sigint_130(
-    capsys: pytest.CaptureFixture[str], worktree: Path, monkeypatch: pytest.MonkeyPatch
+    capsys: Capture, worktree: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     import analyzer.engine
 
@@ -207,7 +199,7 @@ def test_sigterm_exits_143_and_sigint_130(
 
 
 def test_recursive_finds_every_worktree(
-    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    capsys: Capture, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     root = tmp_path / "repos"
     for name in ("alpha", "nested/beta"):
@@ -222,13 +214,13 @@ def test_recursive_finds_every_worktree(
     ]
 
 
-def test_recursive_without_worktrees_is_an_error(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+def test_recursive_without_worktrees_is_an_error(capsys: Capture, tmp_path: Path) -> None:
     (tmp_path / "empty").mkdir()
     code, _, err = scan(capsys, "-r", str(tmp_path / "empty"))
     assert code == 2 and "no worktree found under" in err
 
 
-def test_several_paths_one_report(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+def test_several_paths_one_report(capsys: Capture, tmp_path: Path) -> None:
     for name in ("a", "b"):
         write_tree(tmp_path / name, {"tap.py": "", "stack.yml": "resource B AWS::S3::Bucket name=fixed\n"})
     code, out, _ = scan(capsys, str(tmp_path / "a"), str(tmp_path / "b"), "--format", "json")
@@ -239,7 +231,7 @@ def test_several_paths_one_report(capsys: pytest.CaptureFixture[str], tmp_path: 
 
 
 def test_paths_are_relative_to_the_current_directory(
-    capsys: pytest.CaptureFixture[str], worktree: Path, monkeypatch: pytest.MonkeyPatch
+    capsys: Capture, worktree: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.chdir(worktree.parent)
     out = scan(capsys, "wt", "--format", "line")[1]
@@ -252,26 +244,26 @@ def test_paths_are_relative_to_the_current_directory(
     assert out.splitlines()[0].startswith("stack.yml:2:1: error IAC990 ")
 
 
-def test_plain_text_when_not_a_terminal(capsys: pytest.CaptureFixture[str], worktree: Path) -> None:
+def test_plain_text_when_not_a_terminal(capsys: Capture, worktree: Path) -> None:
     out = scan(capsys, str(worktree))[1]
     assert "\x1b[" not in out
 
 
-def test_quiet_prints_the_summary_only(capsys: pytest.CaptureFixture[str], worktree: Path) -> None:
+def test_quiet_prints_the_summary_only(capsys: Capture, worktree: Path) -> None:
     code, out, _ = scan(capsys, str(worktree), "--quiet")
     assert code == 1
     assert out.splitlines() == [out.strip()]
     assert out.startswith("3 findings (2 errors, 1 warning, 0 notes)")
 
 
-def test_non_worktree_path_gets_a_hint(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+def test_non_worktree_path_gets_a_hint(capsys: Capture, tmp_path: Path) -> None:
     write_tree(tmp_path / "repo" / "deep" / "wt", {"tap.py": ""})
     code, _, err = scan(capsys, str(tmp_path / "repo"))
     assert code == 0
     assert "--recursive" in err
 
 
-def test_rules_lists_every_rule(capsys: pytest.CaptureFixture[str]) -> None:
+def test_rules_lists_every_rule(capsys: Capture) -> None:
     code, out, _ = scan(capsys, "rules")
     assert code == 0
     rows = {line.split()[0]: line.split()[1:3] for line in out.splitlines()[1:]}
@@ -283,7 +275,7 @@ def test_rules_lists_every_rule(capsys: pytest.CaptureFixture[str]) -> None:
     ].items()
 
 
-def test_explain_prints_the_rule_page(capsys: pytest.CaptureFixture[str]) -> None:
+def test_explain_prints_the_rule_page(capsys: Capture) -> None:
     code, out, _ = scan(capsys, "explain", "iac990")
     assert code == 0
     assert out.startswith("# IAC990 `fixed-name`")
@@ -293,7 +285,7 @@ def test_explain_prints_the_rule_page(capsys: pytest.CaptureFixture[str]) -> Non
     assert (code, out) == (2, "") and "unknown rule 'IAC123'" in err
 
 
-def test_model_rejects_a_file(capsys: pytest.CaptureFixture[str], worktree: Path) -> None:
+def test_model_rejects_a_file(capsys: Capture, worktree: Path) -> None:
     code, _, err = scan(capsys, "model", str(worktree / "stack.yml"))
     assert code == 2 and "not a directory" in err
     code, out, _ = scan(capsys, "model", str(worktree))

@@ -45,7 +45,8 @@ def render(result: ScanResult, options: ReportOptions) -> str:
                 for line in _excerpt(source, finding.location):
                     console.print(line)
                 for related in finding.related:
-                    console.print(f"    see {shown_path(prefix, related.location)}: {related.message}")
+                    where = _position(shown_path(prefix, related.location), related.location)
+                    console.print(f"    see {where}: {related.message}")
                 if finding.fix_hint:
                     console.print(_label("    fix: ", "green"), finding.fix_hint, sep="")
                 if finding.fixes:
@@ -72,9 +73,7 @@ def _label(text: str, style: str) -> Text:
 def _finding_line(path: str, finding: Finding) -> Text:
     from rich.text import Text
 
-    location = finding.location
-    position = f"{path}:{location.line}:{location.column}" if location.column else f"{path}:{location.line}"
-    line = Text(position, style="bold")
+    line = Text(_position(path, finding.location), style="bold")
     line.append(" ")
     line.append(finding.rule_id, style=_STYLE[finding.severity.label])
     line.append(f" [{finding.severity.label}] ")
@@ -125,3 +124,7 @@ def _excerpt(source: SourceLines, location: Location) -> list[str]:
         indent = text[: location.column - 1].expandtabs(4)
         shown.append(" " * (len(gutter) - 2) + "| " + " " * len(indent) + "^")
     return shown
+
+
+def _position(path: str, location: Location) -> str:
+    return f"{path}:{location.line}:{location.column}" if location.column else f"{path}:{location.line}"

@@ -1,0 +1,173 @@
+"""Reporters lay out a finished result: text, JSON (against its documented schema), GitHub
+workflow commands, one-line-per-finding and Markdown."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from analyzer.config import Config
+from analyzer.engine import ScanResult, scan
+from analyzer.findings import Finding, Related, Severity
+from analyzer.model import Location
+from analyzer.report import FORMATS, ReportOptions, render
+from tests.conftest import REPO, make_result, write_tree
+
+REPORT_SCHEMA = REPO / "docs" / "schemas" / "report.schema.json"
+
+pytestmark = pytest.mark.usefixtures("fake_pipeline")
+
+
+@pytest.fixture
+def result(worktree: Path) -> ScanResult:
+    return scan([worktree], Config())
+
+
+def test_text_groups_by_file_with_source_caret_and_hint(tmp_path: Path) -> None:
+    root = write_tree(tmp_path / "wt", {"a.py": "x = 1\n\tbucket = make('logs')\n", "b.yml": "k: v\n"})
+    findings = [
+        Finding("IAC990", Severity.ERROR, "fixed name", Location("a.py", 2, 11), "add the suffix"),
+        Finding("IAC991", Severity.WARNING, "a queue", Location("b.yml", 1)),
+        Finding(
+            "IAC990",
+            Severity.ERROR,
+            "another",
+            Location("a.py", 1, 1),
+            related=(Related(Location("b.yml", 1), "here"),),
+        ),
+    ]
+    text = render("text", make_result(root, findings), ReportOptions())
+    assert text.splitlines()[:12] == [
+        "a.py",
+        "a.py:1:1 IAC990 [error] another",
+        "    1 | x = 1",
+        "      | ^",
+        "    see b.yml:1: here",
+        "a.py:2:11 IAC990 [error] fixed name",
+        "    2 |     bucket = make('logs')",
+        "      |              ^",  # the tab is shown as four spaces, and so is the caret's indent
+        "    fix: add the suffix",
+        "",
+        "b.yml",
+        "b.yml:1 IAC991 [warning] a queue",
+    ]
+    assert "By rule: IAC990 2, IAC991 1" in text
+    summary = text.splitlines()[-1]
+    assert summary.startswith("3 findings (2 errors, 1 warning, 0 notes); ")
+    assert "named resources with the environment suffix: 0 of 1" in summary  # make_result: 1 named
+
+
+def test_text_colour_only_when_asked(result: ScanResult) -> None:
+    assert "\x1b[" not in render("text", result, ReportOptions(color=False))
+    assert "\x1b[" in render("text", result, ReportOptions(color=True))
+
+
+def test_text_summary_counts_suppressed_and_baselined(tmp_path: Path) -> None:
+    hidden = [
+        Finding("IAC990", Severity.ERROR, "a", Location("a.py", 1), suppressed_by="inline comment"),
+        Finding("IAC990", Severity.ERROR, "b", Location("a.py", 2), suppressed_by="baseline"),
+    ]
+    text = render("text", make_result(tmp_path, [], hidden), ReportOptions())
+    assert text.startswith("No findings [1 suppressed, 1 in the baseline]; ")
+
+
+def load_report_schema() -> dict[str, Any]:
+    return json.loads(REPORT_SCHEMA.read_text(encoding="utf-8"))
+
+
+def test_json_report_matches_its_documented_schema(result: ScanResult, tmp_path: Path) -> None:
+    import jsonschema
+
+    document = json.loads(render("json", result, ReportOptions()))
+    jsonschema.Draft202012Validator(load_report_schema()).validate(document)
+    assert document["schema_version"] == 1
+    assert document["summary"]["by_severity"] == {"error": 2, "warning": 1, "note": 0}
+    assert document["summary"]["by_rule"] == {"IAC990": 2, "IAC991": 1}
+    assert [(f["path"], f["line"], f["rule_id"]) for f in document["findings"]] == [
+        ("stack.yml", 2, "IAC990"),
+        ("stack.yml", 3, "IAC991"),
+        ("stack.yml", 4, "IAC990"),
+    ]
+    assert document["findings"][0]["fingerprint"] == result.findings[0].fingerprint
+    assert document["projects"] == [{"path": ".", "platform": "fake", "entry_point": None, "resources": 4}]
+
+
+def test_json_schema_rejects_a_broken_report(result: ScanResult) -> None:
+    import jsonschema
+
+    document = json.loads(render("json", result, ReportOptions()))
+    del document["findings"][0]["fingerprint"]
+    with pytest.raises(jsonschema.ValidationError, match="fingerprint"):
+        jsonschema.Draft202012Validator(load_report_schema()).validate(document)
+
+
+def test_json_rich_shapes_validate(tmp_path: Path) -> None:
+    import jsonschema
+
+    from tests.test_sarif import rich_result
+
+    document = json.loads(render("json", rich_result(tmp_path), ReportOptions()))
+    jsonschema.Draft202012Validator(load_report_schema()).validate(document)
+    first = document["findings"][[f["rule_id"] for f in document["findings"]].index("IAC990")]
+    assert first["fixes"][0]["edits"][0]["replacement"] == "f'logs-{suffix}'"
+    assert first["related"] == [{"path": "lib/stack.py", "line": 1, "column": 0, "message": "imported here"}]
+    assert document["summary"]["execution_successful"] is False
+
+
+def test_github_workflow_commands_escape_what_the_runner_decodes(tmp_path: Path) -> None:
+    findings = [
+        Finding("IAC990", Severity.ERROR, "100% wrong,\nreally", Location("dir,x/a:b.py", 3, 7), "fix it"),
+        Finding("IAC991", Severity.WARNING, "queue", Location("a.py", 1)),
+        Finding("IAC903", Severity.NOTE, "no reason", Location("a.py", 2, 4)),
+    ]
+    lines = render("github", make_result(tmp_path, findings), ReportOptions()).splitlines()
+    assert lines == [
+        "::warning file=a.py,line=1,title=IAC991::queue",
+        "::notice file=a.py,line=2,col=4,title=IAC903::no reason",
+        "::error file=dir%2Cx/a%3Ab.py,line=3,col=7,title=IAC990::100%25 wrong,%0Areally%0AFix: fix it",
+    ]
+
+
+LINE_FORMAT = re.compile(r"^(.+?):(\d+):(\d+): (error|warning|note) (IAC\d{3}) (.+)$")
+
+
+def test_line_format_is_one_parseable_line_per_finding(tmp_path: Path) -> None:
+    findings = [
+        Finding("IAC990", Severity.ERROR, "two\nlines", Location("lib/a b.py", 3, 7)),
+        Finding("IAC991", Severity.WARNING, "whole line", Location("lib/a b.py", 9)),
+    ]
+    lines = render("line", make_result(tmp_path, findings), ReportOptions()).splitlines()
+    parsed = [LINE_FORMAT.match(line).groups() for line in lines]  # type: ignore[union-attr]
+    assert parsed == [
+        ("lib/a b.py", "3", "7", "error", "IAC990", "two lines"),
+        ("lib/a b.py", "9", "1", "warning", "IAC991", "whole line"),
+    ]
+
+
+def test_markdown_summary_tables(tmp_path: Path) -> None:
+    findings = [
+        Finding("IAC990", Severity.ERROR, "name a|b <script>", Location("lib/a.py", 3, 7), "add it"),
+        Finding("IAC991", Severity.WARNING, "queue", Location("lib/a.py", 9)),
+    ]
+    text = render("markdown", make_result(tmp_path, findings), ReportOptions())
+    assert "**2 findings** (1 error, 1 warning, 0 note)." in text
+    assert "| Named resources with the environment suffix | 0 of 1 |" in text
+    assert "| 🔴 | IAC990 `fixed-name` | `lib/a.py:3` | name a\\|b &lt;script> Fix: add it |" in text
+    assert "| [IAC991](https://github.com/iacscan/iacscan/blob/main/docs/rules/IAC991.md) | 1 |" in text
+    assert render("markdown", make_result(tmp_path, []), ReportOptions()).count("**No findings.**") == 1
+
+
+@pytest.mark.parametrize("format_name", sorted(FORMATS))
+def test_every_format_handles_an_empty_result(format_name: str, tmp_path: Path) -> None:
+    empty = make_result(tmp_path, [])
+    text = render(format_name, empty, ReportOptions())
+    if format_name in ("json", "sarif"):
+        assert json.loads(text)
+    elif format_name in ("github", "line"):
+        assert text == ""
+    else:
+        assert "No findings" in text

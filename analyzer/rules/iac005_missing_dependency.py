@@ -95,9 +95,37 @@ class Ordering:
     source: str
 
 
+@dataclass(frozen=True, slots=True)
+class ImplicitOrdering:
+    """Prerequisites a platform orders by itself although the code shows no ordering."""
+
+    prerequisite_suffix: str
+    unless_dependent_contains: str
+
+    def covers(self, dependent: Resource, prerequisite: Resource) -> bool:
+        return prerequisite.source_type.endswith(self.prerequisite_suffix) and (
+            self.unless_dependent_contains not in dependent.source_type
+        )
+
+
+@cache
+def _raw() -> Mapping[str, Any]:
+    return json.loads(_DATA.read_text(encoding="utf-8"))
+
+
+@cache
+def implicit_orderings() -> tuple[ImplicitOrdering, ...]:
+    return tuple(
+        ImplicitOrdering(
+            entry["prerequisite_source_type_suffix"], entry["unless_dependent_source_type_contains"]
+        )
+        for entry in _raw().get("implicit", ())
+    )
+
+
 @cache
 def orderings() -> tuple[Ordering, ...]:
-    raw = json.loads(_DATA.read_text(encoding="utf-8"))
+    raw = _raw()
     return tuple(
         Ordering(
             id=entry["id"],
@@ -980,8 +1008,12 @@ class MissingDependency(Rule):
 def _unmet(scope: _Scope, dependent: Resource, requirements: list[Requirement]) -> list[Resource]:
     """The prerequisites of every requirement that no ordering meets (empty when all are met)."""
     missing: list[Resource] = []
+    implicit = implicit_orderings()
     for alternatives in requirements:
-        if any(scope.graph.depends_on(dependent.id, r.id) for r in alternatives):
+        if any(
+            scope.graph.depends_on(dependent.id, r.id) or any(rule.covers(dependent, r) for rule in implicit)
+            for r in alternatives
+        ):
             continue
         missing.extend(r for r in alternatives if r not in missing)
     return missing

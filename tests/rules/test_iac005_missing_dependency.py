@@ -361,3 +361,36 @@ def test_log_group_referencing_function_reports_with_cycle_hint() -> None:
 def test_unknown_platform_gets_neutral_fix() -> None:
     findings = run(*network(), platform="terraform")
     assert "(CloudFormation)" in findings[0].fix_hint and "(Pulumi)" in findings[0].fix_hint
+
+
+def test_cdk_default_policy_is_ordered_by_l2_constructs_but_not_l1() -> None:
+    role = res("Stack/Fn/ServiceRole", "AWS::IAM::Role")
+    policy = Resource(
+        "Stack/Fn/ServiceRole/DefaultPolicy",
+        "AWS::IAM::Policy",
+        Location(PATH, 90),
+        properties={
+            "Roles": lit([Ref("Stack/Fn/ServiceRole")]),
+            "PolicyDocument": lit({"Statement": [{"Action": "ec2:CreateNetworkInterface", "Resource": "*"}]}),
+        },
+        source_type="aws_cdk.aws_iam.Policy#DefaultPolicy",
+    )
+    props = {"Role": Ref("Stack/Fn/ServiceRole", "Arn"), "VpcConfig": lit({"SubnetIds": ["subnet-1"]})}
+    l2 = Resource(
+        "Stack/Fn",
+        "AWS::Lambda::Function",
+        Location(PATH, 91),
+        props,
+        source_type="aws_cdk.aws_lambda.Function",
+    )
+    l1 = Resource(
+        "Stack/Fn",
+        "AWS::Lambda::Function",
+        Location(PATH, 91),
+        props,
+        source_type="aws_cdk.aws_lambda.CfnFunction",
+    )
+    assert run(role, policy, l2, platform="cdk") == []
+    findings = run(role, policy, l1, platform="cdk")
+    assert keys(findings) == ["vpc-function-after-role-policy:Stack/Fn/ServiceRole/DefaultPolicy"]
+    assert "add_dependency" in findings[0].fix_hint

@@ -198,6 +198,7 @@ class Evaluator:
         self.steps = 0
         self.exhausted = False
         self.call_depth = 0
+        self.loop_depth = 0  # loops being evaluated, across inlined calls (resources made in a loop)
         self.expr_depth = 0
         self.modules: dict[str, ModuleObj] = {}
         self.calls: dict[tuple[str, int, int], CallCheck] = {}
@@ -289,10 +290,12 @@ class Evaluator:
             return self._exec_for(statement, frame)
         if isinstance(statement, cst.While):
             frame.in_loop += 1
+            self.loop_depth += 1
             try:
                 signal = self.exec_block(_body(statement.body), frame)
             finally:
                 frame.in_loop -= 1
+                self.loop_depth -= 1
             return signal if signal is not None and signal.kind in ("return", "raise") else None
         if isinstance(statement, (cst.Try, cst.TryStar)):
             signal = self.exec_block(_body(statement.body), frame)
@@ -473,10 +476,12 @@ class Evaluator:
             for item in items:
                 self.assign(node.target, item, frame)
                 frame.in_loop += 1
+                self.loop_depth += 1
                 try:
                     signal = self.exec_block(_body(node.body), frame)
                 finally:
                     frame.in_loop -= 1
+                    self.loop_depth -= 1
                 if signal is not None:
                     if signal.kind == "break":
                         return None
@@ -489,10 +494,12 @@ class Evaluator:
                 frame,
             )
             frame.in_loop += 1
+            self.loop_depth += 1
             try:
                 signal = self.exec_block(_body(node.body), frame)
             finally:
                 frame.in_loop -= 1
+                self.loop_depth -= 1
             if signal is not None and signal.kind == "return":
                 return signal
         if node.orelse is not None:

@@ -69,7 +69,8 @@ _LANGUAGES = (
     ("go", "go"),
     ("provided", "custom"),
 )
-_BLOCK_INDICATOR = re.compile(r"(?:^|:\s*|\s)(?:![^\s]*\s+)?[|>][0-9+-]*\s*(?:#.*)?$")
+# "ZipFile: |", "| ", "!Sub |-": a YAML block scalar indicator (optionally after its key)
+_BLOCK_INDICATOR = re.compile(r"^\s*(?:[\w\"'-]+\s*:\s*)?(?:!\S+\s+)?[|>][0-9+-]*\s*(?:#.*)?$")
 
 
 def analyze_function_code(
@@ -269,15 +270,17 @@ def _inline_mapping(root: Path, where: Location | None) -> _LineMap:
     if text is None:
         return _LineMap(where.path, where.line - 1)
     rest = text[where.column - 1 :] if where.column else text
-    if _BLOCK_INDICATOR.search(rest.rstrip()) and not rest.lstrip().startswith(('"', "'")):
-        return _LineMap(where.path, where.line)
+    if _BLOCK_INDICATOR.match(rest):
+        return _LineMap(where.path, where.line)  # the indicator line: code starts on the next line
     python_string = re.match(r"^\s*[rRuUbBfF]{0,2}(\"\"\"|''')(\\?)\s*$", rest) or re.match(
         r"^\s*[rRuUbBfF]{0,2}(\"\"\"|''')", rest
     )
     if where.path.endswith(".py") and python_string:
         continued = python_string.lastindex == 2 and python_string.group(2) == "\\"
         return _LineMap(where.path, where.line - 1 + (1 if continued else 0))
-    return _LineMap(where.path, fixed=where)
+    if where.path.endswith(".json") or rest.lstrip().startswith(('"', "'")):
+        return _LineMap(where.path, fixed=where)  # one string with escapes: its start
+    return _LineMap(where.path, where.line - 1)  # the first line of a block scalar's content
 
 
 def _read_line(root: Path, relative: str, line: int) -> str | None:

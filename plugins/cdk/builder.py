@@ -106,6 +106,7 @@ class Builder:
         self.problems: list[ParseProblem] = []
         self.context_reads: dict[str, Value] = {}
         self._keep: list[Any] = []  # objects whose id() keys self.scopes
+        self._nested_records: dict[int, str] = {}
 
     # -- scopes ----------------------------------------------------------------------------------
 
@@ -155,7 +156,11 @@ class Builder:
             stack = StackInfo(scope.path, name, nested, parent, site.location)
             self.stacks = [s for s in self.stacks if s.path != stack.path] + [stack]
             scope = Scope(scope.path, scope.id_value, stack, site.location)
+            previous = self._nested_records.pop(id(instance), None)
+            if previous is not None:  # registered at construction; super().__init__ has the real args
+                self.records.pop(previous, None)
             if nested and parent is not None:
+                self._nested_records[id(instance)] = scope.path + ".NestedStack"
                 self._add(
                     ResourceRecord(
                         scope.path + ".NestedStack", "AWS::CloudFormation::Stack", site.location, base, parent
@@ -682,7 +687,7 @@ class Builder:
                 for link in ("task_role", "execution_role"):
                     if link in task_definition.links:
                         roles.append(arn_of(task_definition.links[link]))
-            return [_statement(["iam:PassRole"], roles)] if roles else []
+            return self._expand(_statement(["iam:PassRole"], roles)) if roles else []
         if isinstance(item, dict):
             return [Literal({key: to_value(value) for key, value in item.items()})]
         if isinstance(item, (StatementObj, Obj)):

@@ -1,0 +1,214 @@
+"""The CDK plugin: shipped tables, detection, context, call checks and the construct model."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from analyzer.discover import list_files
+from analyzer.graph import EdgeKind, ResourceGraph
+from analyzer.model import Literal, Origin, Project, Ref, Unknown, get_path, items_of, literal_of
+from analyzer.plugin import Limits
+from analyzer.report.model_view import project_data
+from plugins.cdk import CdkPlugin, tables
+
+ROOT = Path(__file__).resolve().parents[2]
+SAMPLES = ROOT / "sample_repos"
+SNAPSHOTS = Path(__file__).parent / "snapshots"
+
+
+def parse(path: Path) -> Project:
+    worktree = list_files(path, Limits()).worktree
+    plugin = CdkPlugin()
+    assert plugin.detect(worktree)
+    return plugin.parse(worktree)
+
+
+def write(root: Path, files: dict[str, str]) -> Path:
+    for relative, text in files.items():
+        target = root / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+    return root
+
+
+# -- shipped data ----------------------------------------------------------------------------------
+
+
+def test_shipped_tables_load_and_map_core_classes() -> None:
+    data = tables.tables()
+    assert data["version"] == "2.275.0"
+    assert tables.construct("aws_cdk.aws_s3.Bucket").cfn_type == "AWS::S3::Bucket"
+    assert tables.construct("aws_cdk.aws_s3.CfnBucket").level == 1
+    assert tables.construct("aws_cdk.aws_rds.DatabaseCluster").name_keyword == "cluster_identifier"
+    assert tables.construct("aws_cdk.aws_lambda.Function").cfn_property("function_name") == "FunctionName"
+    assert tables.attribute("aws_cdk.aws_iam.Role", "role_arn") == "Arn"
+    assert "iam:PassRole" in tables.grant_actions("aws_cdk.aws_iam.Role", "grant_pass_role")
+    assert "s3:GetObject*" in tables.grant_actions("aws_cdk.aws_s3.Bucket", "grant_read")
+    assert "dynamodb:PutItem" in tables.grant_actions("aws_cdk.aws_dynamodb.Table", "grant_read_write_data")
+    # Stack has no `props` keyword: the base of the **kwargs check
+    _, _, keywords, _ = tables.keyword_parameters("aws_cdk.Stack")
+    assert "env" in keywords and "stack_name" in keywords and "props" not in keywords
+    l2 = [e for e in data["classes"].values() if e.get("level") == 2 and not e.get("abstract")]
+    assert sum(1 for e in l2 if e.get("type")) / len(l2) > 0.9
+
+
+# -- detection and entry point ---------------------------------------------------------------------
+
+
+def test_detects_cdk_json_app_and_ignores_pulumi(tmp_path: Path) -> None:
+    cdk_root = write(tmp_path / "a", {"cdk.json": '{"app": "python3 app.py"}', "app.py": "import aws_cdk\n"})
+    pulumi_root = write(tmp_path / "b", {"Pulumi.yaml": "name: x\n", "tap.py": "import pulumi\n"})
+    plugin = CdkPlugin()
+    assert plugin.detect(list_files(cdk_root, Limits()).worktree)
+    assert not plugin.detect(list_files(pulumi_root, Limits()).worktree)
+    assert plugin.parse(list_files(cdk_root, Limits()).worktree).entry_point == "app.py"
+
+
+def test_context_missing_from_cdk_json_is_unknown_with_reason(tmp_path: Path) -> None:
+    root = write(
+        tmp_path,
+        {
+            "cdk.json": '{"app": "python3 tap.py"}',
+            "tap.py": (
+                "import aws_cdk as cdk\nfrom aws_cdk import aws_s3 as s3\n"
+                "app = cdk.App()\nsuffix = app.node.try_get_context('environmentSuffix')\n"
+                "stack = cdk.Stack(app, 'S')\ns3.Bucket(stack, 'B', bucket_name=f'b-{suffix}')\n"
+            ),
+        },
+    )
+    project = parse(root)
+    value = project.parameters["environmentSuffix"]
+    assert isinstance(value, Unknown) and "deploy time" in value.reason
+    bucket = project.resource("S/B")
+    assert bucket is not None and bucket.name is not None
+    assert bucket.name.origin & Origin.SUFFIX and bucket.name.origin & Origin.CONFIG
+
+
+def test_bad_cdk_json_is_a_problem_not_a_crash(tmp_path: Path) -> None:
+    root = write(tmp_path, {"cdk.json": "{nope", "tap.py": "import aws_cdk as cdk\napp = cdk.App()\n"})
+    project = CdkPlugin().parse(list_files(root, Limits()).worktree)
+    assert any("cdk.json" in p.location.path for p in project.problems)
+
+
+# -- IAC001's CDK case -----------------------------------------------------------------------------
+
+
+def test_props_through_kwargs_to_stack_is_unexpected() -> None:
+    project = parse(SAMPLES / "cdk-props-kwargs")
+    call = next(c for c in project.calls if c.callee == "TapStack")
+    assert call.unexpected == ("props",) and call.via == "**kwargs to aws_cdk.Stack" and call.certain
+    fixed = parse(SAMPLES / "cdk-props-kwargs-fixed")
+    assert all(not c.unexpected and not c.missing for c in fixed.calls)
+
+
+# -- the construct model ---------------------------------------------------------------------------
+
+
+def test_video_pipeline_nested_stacks_names_and_edges() -> None:
+    project = parse(SAMPLES / "cdk-video-pipeline")
+    graph = ResourceGraph(project)
+    nested = [r for r in project.resources if r.type == "AWS::CloudFormation::Stack"]
+    assert len(nested) == 7
+    assert graph.depends_on(
+        "TapStackdev/WorkflowStackdev.NestedStack", "TapStackdev/ComputeStackdev.NestedStack"
+    )
+    cluster = project.resource("TapStackdev/ComputeStackdev/VideoCluster")
+    assert literal_of(cluster.name) == "video-processing-cluster" and not cluster.name.origin.per_deployment
+    bucket = project.resource("TapStackdev/StorageStackdev/VideoBucket")
+    assert bucket.name.origin.per_deployment and literal_of(bucket.options["DeletionPolicy"]) == "Delete"
+    assert project.resource("TapStackdev/ComputeStackdev/TranscodeTask/ExecutionRole").name is None
+    assert project.facts["stacks"]["TapStackdev"]["per_deployment"]
+
+
+def test_custom_state_passes_task_definition_without_pass_role() -> None:
+    project = parse(SAMPLES / "cdk-video-pipeline")
+    machine = project.resource("TapStackdev/WorkflowStackdev/VideoWorkflow")
+    step = get_path(machine.prop("Definition"), "States", "Transcode")
+    assert literal_of(get_path(step, "Resource")) == "arn:aws:states:::ecs:runTask.sync"
+    assert get_path(step, "Parameters", "TaskDefinition") == Ref(
+        "TapStackdev/ComputeStackdev/TranscodeTask", "Arn"
+    )
+    assert machine.prop("RoleArn") == Ref("TapStackdev/WorkflowStackdev/StateMachineRole", "Arn")
+    task = project.resource("TapStackdev/ComputeStackdev/TranscodeTask")
+    assert task.prop("TaskRoleArn") == Ref("TapStackdev/ComputeStackdev/TaskRole", "Arn")
+    policy = project.resource("TapStackdev/WorkflowStackdev/StateMachineRole/DefaultPolicy")
+    actions = {
+        literal_of(a)
+        for s in items_of(get_path(policy.prop("PolicyDocument"), "Statement"))
+        for a in items_of(get_path(s, "Action"))
+    }
+    assert "ecs:RunTask" in actions and "iam:PassRole" not in actions
+    graph = ResourceGraph(project)
+    assert policy.id in graph.grants_to("TapStackdev/WorkflowStackdev/StateMachineRole")
+    assert graph.roles_assumed_by(machine.id) == ["TapStackdev/WorkflowStackdev/StateMachineRole"]
+
+
+def test_ecs_run_task_grants_pass_role_like_cdk() -> None:
+    project = parse(SAMPLES / "cdk-video-pipeline-fixed")
+    policy = project.resource("TapStackdev/WorkflowStackdev/StateMachineRole/DefaultPolicy")
+    statements = items_of(get_path(policy.prop("PolicyDocument"), "Statement"))
+    pass_role = [s for s in statements if literal_of(get_path(s, "Action", 0)) == "iam:PassRole"]
+    assert len(pass_role) == 1
+    assert set(items_of(get_path(pass_role[0], "Resource"))) == {
+        Ref("TapStackdev/ComputeStackdev/TaskRole", "Arn"),
+        Ref("TapStackdev/ComputeStackdev/TranscodeTask/ExecutionRole", "Arn"),
+    }
+
+
+def test_lambda_function_companion_role_grant_and_code() -> None:
+    project = parse(SAMPLES / "cdk-video-pipeline")
+    function = project.resource("TapStackdev/ApiStackdev/MetadataFunction")
+    assert function.prop("Role") == Ref("TapStackdev/ApiStackdev/MetadataFunction/ServiceRole", "Arn")
+    assert literal_of(function.prop("Runtime")) == "python3.12"
+    assert function.code is not None and function.code.handler_found
+    grant = project.resource("TapStackdev/ApiStackdev/MetadataFunction/ServiceRole/DefaultPolicy")
+    statement = get_path(grant.prop("PolicyDocument"), "Statement", 0)
+    assert get_path(statement, "Resource", 0) == Ref("TapStackdev/StorageStackdev/VideoBucket", "Arn")
+    graph = ResourceGraph(project)
+    assert any(e.kind is EdgeKind.IAM_GRANT for e in graph.edges(source=grant.id))
+
+
+def test_l1_constructs_map_every_keyword(tmp_path: Path) -> None:
+    root = write(
+        tmp_path,
+        {
+            "cdk.json": '{"app": "python3 tap.py"}',
+            "tap.py": (
+                "import aws_cdk as cdk\nfrom aws_cdk import aws_s3 as s3, aws_dms as dms\n"
+                "app = cdk.App()\nstack = cdk.Stack(app, 'S')\n"
+                "b = s3.CfnBucket(stack, 'B', bucket_name='fixed',\n"
+                "    versioning_configuration=s3.CfnBucket.VersioningConfigurationProperty(\n"
+                "        status='Enabled'))\n"
+                "r = dms.CfnReplicationInstance(\n"
+                "    stack, 'R', replication_instance_class='dms.t3.micro', multi_az=False)\n"
+                "r.add_depends_on(b)\n"
+            ),
+        },
+    )
+    project = parse(root)
+    bucket = project.resource("S/B")
+    assert bucket.name == Literal("fixed") or literal_of(bucket.name) == "fixed"
+    assert literal_of(get_path(bucket.prop("VersioningConfiguration"), "Status")) == "Enabled"
+    instance = project.resource("S/R")
+    assert instance.type == "AWS::DMS::ReplicationInstance" and literal_of(instance.prop("MultiAZ")) is False
+    assert [d.target for d in instance.depends_on] == ["S/B"]
+
+
+# -- snapshots -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "sample", ["cdk-props-kwargs", "cdk-props-kwargs-fixed", "cdk-video-pipeline", "cdk-video-pipeline-fixed"]
+)
+def test_model_snapshot(sample: str) -> None:
+    project = parse(SAMPLES / sample)
+    data = project_data(project, ResourceGraph(project))
+    text = json.dumps(data, indent=1, sort_keys=True, default=str) + "\n"
+    snapshot = SNAPSHOTS / f"{sample}.json"
+    if os.environ.get("IACSCAN_UPDATE_SNAPSHOTS") == "1":
+        snapshot.write_text(text, encoding="utf-8")
+    assert text == snapshot.read_text(encoding="utf-8")

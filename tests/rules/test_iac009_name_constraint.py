@@ -6,6 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from analyzer.config import Config
+from analyzer.engine import scan
 from analyzer.graph import ResourceGraph
 from analyzer.model import (
     Concat,
@@ -19,7 +21,8 @@ from analyzer.model import (
     Value,
     concat,
 )
-from analyzer.rules.base import RuleContext
+from analyzer.registry import all_plugins
+from analyzer.rules.base import Example, RuleContext
 from analyzer.rules.iac009_name_constraint import NameConstraint
 
 PATH = "lib/tap_stack.py"
@@ -146,23 +149,29 @@ def test_pulumi_style_name_property_falls_back_to_the_table() -> None:
     assert "uppercase" in finding.message
 
 
-def test_examples_through_the_cloudformation_plugin(tmp_path: Path) -> None:
-    plugin_module = pytest.importorskip("plugins.cloudformation")
-    from analyzer.config import Config
-    from analyzer.engine import scan
+def _platform(example: Example) -> str:
+    if "Pulumi.yaml" in example.files:
+        return "pulumi"
+    return "cdk" if "cdk.json" in example.files else "cloudformation"
 
-    rule = NameConstraint
-    examples = [(e, True) for e in rule.INVALID] + [(e, False) for e in rule.VALID]
-    checked = 0
-    for index, (example, invalid) in enumerate(examples):
-        if not any(path.startswith("lib/TapStack") for path in example.files):
-            continue
-        root = tmp_path / str(index)
-        expected = example.materialize(root)
-        result = scan([root], Config(), rules=[rule], plugins=[plugin_module.CloudFormationPlugin()])
-        got = sorted(
-            (f.location.path, f.location.line, f.rule_id) for f in result.findings if f.rule_id == rule.id
-        )
-        assert got == (expected if invalid else []), example.title
-        checked += 1
-    assert checked >= 2
+
+def _example_cases() -> list[object]:
+    cases = [("valid", i, e) for i, e in enumerate(NameConstraint.VALID)]
+    cases += [("invalid", i, e) for i, e in enumerate(NameConstraint.INVALID)]
+    return [pytest.param(kind, e, id=f"{kind}-{i}-{_platform(e)}") for kind, i, e in cases]
+
+
+@pytest.mark.parametrize(("kind", "example"), _example_cases())
+def test_examples_through_the_real_plugins(kind: str, example: Example, tmp_path: Path) -> None:
+    """Each VALID/INVALID example, through its platform's plugin (skipped until the plugin lands)."""
+    plugins = [plugin for plugin in all_plugins() if plugin.name == _platform(example)]
+    if not plugins:
+        pytest.skip(f"the {_platform(example)} plugin has not landed")
+    expected = [item for item in example.materialize(tmp_path) if item[2] == NameConstraint.id]
+    result = scan([tmp_path], Config(), rules=[NameConstraint], plugins=plugins)
+    got = sorted(
+        (f.location.path, f.location.line, f.rule_id)
+        for f in result.findings
+        if f.rule_id == NameConstraint.id
+    )
+    assert got == (expected if kind == "invalid" else []), example.title

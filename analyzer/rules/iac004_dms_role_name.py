@@ -414,6 +414,12 @@ class DmsRoleName(Rule):
             from constructs import Construct
 
 
+            class TapStackProps(cdk.StackProps):
+                def __init__(self, environment_suffix: str | None = None, **kwargs):
+                    super().__init__(**kwargs)
+                    self.environment_suffix = environment_suffix
+
+
             class TapStack(cdk.Stack):
                 def __init__(self, scope: Construct, construct_id: str, props=None, **kwargs):
                     super().__init__(scope, construct_id, **kwargs)
@@ -610,6 +616,12 @@ class DmsRoleName(Rule):
             from aws_cdk import aws_dms as dms
             from aws_cdk import aws_iam as iam
             from constructs import Construct
+
+
+            class TapStackProps(cdk.StackProps):
+                def __init__(self, environment_suffix: str | None = None, **kwargs):
+                    super().__init__(**kwargs)
+                    self.environment_suffix = environment_suffix
 
 
             class TapStack(cdk.Stack):

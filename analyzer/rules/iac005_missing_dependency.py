@@ -689,6 +689,12 @@ class MissingDependency(Rule):
             from constructs import Construct
 
 
+            class TapStackProps(cdk.StackProps):
+                def __init__(self, environment_suffix: str | None = None, **kwargs):
+                    super().__init__(**kwargs)
+                    self.environment_suffix = environment_suffix
+
+
             class TapStack(cdk.Stack):
                 def __init__(self, scope: Construct, construct_id: str, props=None, **kwargs):
                     super().__init__(scope, construct_id, **kwargs)
@@ -950,6 +956,12 @@ class MissingDependency(Rule):
             import aws_cdk as cdk
             from aws_cdk import aws_ec2 as ec2
             from constructs import Construct
+
+
+            class TapStackProps(cdk.StackProps):
+                def __init__(self, environment_suffix: str | None = None, **kwargs):
+                    super().__init__(**kwargs)
+                    self.environment_suffix = environment_suffix
 
 
             class TapStack(cdk.Stack):

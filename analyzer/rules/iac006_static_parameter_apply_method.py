@@ -265,6 +265,12 @@ class StaticParameterApplyMethod(Rule):
             from constructs import Construct
 
 
+            class TapStackProps(cdk.StackProps):
+                def __init__(self, environment_suffix: str | None = None, **kwargs):
+                    super().__init__(**kwargs)
+                    self.environment_suffix = environment_suffix
+
+
             class TapStack(cdk.Stack):
                 def __init__(self, scope: Construct, construct_id: str, props=None, **kwargs):
                     super().__init__(scope, construct_id, **kwargs)

@@ -251,3 +251,21 @@ def test_operation_names_and_languages() -> None:
 def test_arbitrary_inline_text_never_raises(text: str) -> None:
     code = analyze_function_code(Path("/nonexistent-root"), "index.handler", "python3.11", inline_source=text)
     assert code is None or code.handler_found in (True, False, None)
+
+
+def test_yaml_location_at_first_content_line(tmp_path: Path) -> None:
+    # The CloudFormation plugin may point at the block's first content line instead of the indicator.
+    template = "Resources:\n  Fn:\n    Properties:\n      Code:\n        ZipFile: |\n"
+    template += textwrap.indent(SCHEDULER_CODE, " " * 10)
+    (tmp_path / "lib").mkdir()
+    (tmp_path / "lib" / "TapStack.yml").write_text(template)
+    code = analyze_function_code(
+        tmp_path,
+        "index.handler",
+        "python3.11",
+        inline_source=SCHEDULER_CODE,
+        inline_location=Location("lib/TapStack.yml", 6, 0),
+    )
+    assert code is not None
+    [call] = code.sdk_calls
+    assert template.splitlines()[call.location.line - 1].strip() == "scheduler.create_schedule("

@@ -7,8 +7,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from analyzer.findings import Finding, Related, Severity
-from analyzer.graph import ResourceGraph
-from analyzer.model import Concat, Literal, Location, Project, Resource, Unknown, Value, items_of, render
+from analyzer.model import Concat, Literal, Location, Project, Ref, Resource, Unknown, Value, items_of, render
 from analyzer.rules.base import Example, Rule, RuleContext
 
 _SOURCE = (
@@ -53,9 +52,11 @@ DMS_ROLES: tuple[DmsRoleSpec, ...] = (
 
 DMS_RESOURCE_PREFIX = "AWS::DMS::"
 ROLE_TYPE = "AWS::IAM::Role"
-# Attachment resources that carry a managed policy ARN for a role (Pulumi's RolePolicyAttachment;
-# CloudFormation and CDK put managed policies on the role itself, in ManagedPolicyArns).
-ATTACHMENT_TYPES = ("Pulumi::AWS::IAM::RolePolicyAttachment",)
+# Attachment resources that carry a managed policy ARN (PolicyArn) for roles named in Role/Roles
+# (Pulumi's RolePolicyAttachment and PolicyAttachment; CloudFormation and CDK put managed policies on
+# the role itself, in ManagedPolicyArns).
+ATTACHMENT_TYPES = ("Pulumi::AWS::IAM::RolePolicyAttachment", "Pulumi::AWS::IAM::PolicyAttachment")
+_ATTACHMENT_ROLE_PROPERTIES = ("Role", "Roles")
 
 _DMS_PRINCIPAL = re.compile(r"^dms\.(?:[^.]+\.)?amazonaws\.com(?:\.cn)?$")
 
@@ -104,29 +105,30 @@ def _mentions_policy(value: Value | None, policy: str) -> bool:
     return re.search(rf"(?<![A-Za-z0-9]){re.escape(policy)}(?![A-Za-z0-9])", render(value)) is not None
 
 
-def attachments_of(role: Resource, project: Project, graph: ResourceGraph) -> list[Resource]:
+def attachments_of(role: Resource, project: Project) -> list[Resource]:
     """Attachment resources that attach a managed policy to ``role`` (by reference or by its literal name)."""
-    found: dict[str, Resource] = {}
-    for policy_id in graph.grants_to(role.id):
-        policy = project.resource(policy_id)
-        if policy is not None and policy.type in ATTACHMENT_TYPES:
-            found[policy.id] = policy
     name = role.name.value if isinstance(role.name, Literal) and isinstance(role.name.value, str) else None
-    if name:
-        for attachment in project.of_type(*ATTACHMENT_TYPES):
-            target = attachment.prop("Role")
-            if isinstance(target, Literal) and target.value == name:
-                found[attachment.id] = attachment
-    return list(found.values())
+    found: list[Resource] = []
+    for attachment in project.of_type(*ATTACHMENT_TYPES):
+        for key in _ATTACHMENT_ROLE_PROPERTIES:
+            targets = items_of(attachment.prop(key))
+            if any(
+                (isinstance(t, Ref) and t.resource == role.id)
+                or (name and isinstance(t, Literal) and t.value == name)
+                for t in targets
+            ):
+                found.append(attachment)
+                break
+    return found
 
 
-def dms_role_uses(project: Project, graph: ResourceGraph) -> list[DmsRoleUse]:
+def dms_role_uses(project: Project) -> list[DmsRoleUse]:
     uses: list[DmsRoleUse] = []
     for role in project.of_type(ROLE_TYPE):
         trust = dms_trust(role)
         if trust is False:
             continue  # a role DMS cannot assume is not one of its named roles
-        attachments = attachments_of(role, project, graph)
+        attachments = attachments_of(role, project)
         on_role = items_of(role.prop("ManagedPolicyArns"))
         for spec in DMS_ROLES:
             carrying = [a for a in attachments if _mentions_policy(a.prop("PolicyArn"), spec.managed_policy)]
@@ -652,7 +654,7 @@ class DmsRoleName(Rule):
         project = ctx.project
         if not any(r.type.startswith(DMS_RESOURCE_PREFIX) for r in project.resources):
             return
-        uses = dms_role_uses(project, ctx.graph)
+        uses = dms_role_uses(project)
         yield from self._misnamed(project, uses)
         yield from self._missing(project, uses)
 

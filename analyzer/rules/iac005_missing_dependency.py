@@ -369,7 +369,7 @@ def _role_grant(scope: _Scope, dependent: Resource, relation: Mapping[str, Any])
 
 
 def _dms_role(scope: _Scope, dependent: Resource, relation: Mapping[str, Any]) -> list[Requirement]:
-    uses = [u for u in dms_role_uses(scope.project, scope.graph) if u.spec.name == relation["role_name"]]
+    uses = [u for u in dms_role_uses(scope.project) if u.spec.name == relation["role_name"]]
     if not uses:
         return []
     requirements: list[Requirement] = [[use.role for use in uses]]

@@ -141,3 +141,14 @@ def test_trust_reading() -> None:
         "R", "AWS::IAM::Role", Location(PATH, 1), properties={"AssumeRolePolicyDocument": Unknown("x")}
     )
     assert dms_trust(unknown) is None
+
+
+def test_pulumi_policy_attachment_with_roles_list() -> None:
+    attachment = Resource(
+        "attach",
+        "Pulumi::AWS::IAM::PolicyAttachment",
+        Location(PATH, 12),
+        properties={"Roles": Literal((Ref("DmsVpcRole", "Name"),)), "PolicyArn": Literal(VPC_POLICY)},
+    )
+    findings = run(role(name=Literal("dms-role"), policies=()), attachment, subnet_group())
+    assert len(findings) == 1 and findings[0].key == "dms-vpc-role"

@@ -63,14 +63,17 @@ class ParseError(Rule):
     severity = Severity.ERROR
     summary = "a source file or template does not parse"
     tags = ("iacscan", "syntax")
+    # The marker goes where the parser notices the error: for an unclosed bracket that is the end
+    # of the input, so the example uses an error the parser sees on its own line.
     INVALID = [
         Example.cfn_yaml(
             """
             Resources:
               Bucket:
                 Type: AWS::S3::Bucket
-                Properties: [unclosed  # expect: IAC901
-            """
+                Properties: BucketName: logs  # expect: IAC901
+            """,
+            title="a mapping value where YAML allows none",
         ),
     ]
 

@@ -509,6 +509,15 @@ def arn_matches(pattern: Value, value: Value, resolve: Resolver | None = None) -
         )
     ):
         return True
+    if (
+        isinstance(pattern, Ref)
+        and isinstance(value, Ref)
+        and pattern.attribute == value.attribute == "Arn"
+        and resolve is not None
+        and resolve(pattern) is not None
+        and resolve(value) is not None
+    ):
+        return False  # two different roles of the project: different ARNs, even when auto-named
     first = _match_symbols(_symbols(pattern, True, None), _symbols(value, False, None))
     if first is not None or resolve is None:
         return first

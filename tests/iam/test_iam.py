@@ -102,10 +102,16 @@ def test_refs_to_different_roles_resolve_to_different_arns() -> None:
     other = {"Effect": "Allow", "Action": "iam:PassRole", "Resource": Ref("A", "Arn")}
     resolve = arn_resolver(p)
     assert allows(normalize_document(doc(other)), "iam:PassRole", Ref("B", "Arn"), resolve=resolve) is False
-    # Without names the ARNs cannot be compared.
+    # Auto-named roles: the names are unknown, but two different roles never share an ARN.
     q = project(role("A"), role("B"))
     assert (
         allows(normalize_document(doc(other)), "iam:PassRole", Ref("B", "Arn"), resolve=arn_resolver(q))
+        is False
+    )
+    # A pattern on a name prefix cannot be compared with a generated name.
+    prefix = {"Effect": "Allow", "Action": "iam:PassRole", "Resource": "arn:aws:iam::*:role/app-*"}
+    assert (
+        allows(normalize_document(doc(prefix)), "iam:PassRole", Ref("B", "Arn"), resolve=arn_resolver(q))
         is None
     )
 

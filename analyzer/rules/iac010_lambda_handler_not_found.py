@@ -141,13 +141,7 @@ class LambdaHandlerNotFound(Rule):
         defined = ", ".join(code.defined_functions[:8]) if code.defined_functions else ""
         what = f" (it defines: {defined})" if defined else ""
         related = (Related(code.source, "the code the function deploys"),) if code.source else ()
-        module = handler.rsplit(".", 1)[0] if isinstance(handler, str) and "." in handler else None
-        hint = (
-            "point the handler at a module and function the code defines (inline ZipFile code is the "
-            "'index' module: 'index.<function>')"
-            if module != "index"
-            else "define the handler function"
-        )
+        hint = _handler_hint(resource, handler, code.defined_functions)
         yield self.finding(
             f"Function '{resource.id}': handler {shown} does not exist in the code it deploys{what}",
             resource.location_of("Handler"),
@@ -191,3 +185,18 @@ class LambdaHandlerNotFound(Rule):
                 resource=resource.id,
                 key=f"zipfile-runtime:{runtime}",
             )
+
+
+def _handler_hint(resource: Resource, handler: object, defined: tuple[str, ...]) -> str:
+    inline = resource.prop("Code", "ZipFile") is not None or (
+        resource.code is not None
+        and resource.code.source is not None
+        and resource.code.source.path == resource.location.path
+    )
+    function = defined[0] if len(defined) == 1 else "<function>"
+    if inline:
+        module = handler.rsplit(".", 1)[0] if isinstance(handler, str) and "." in handler else None
+        if module == "index":
+            return "define the handler function in the inline code"
+        return f"inline code is deployed as the 'index' module: use 'index.{function}'"
+    return "point the handler at '<module>.<function>' of a file in the deployed code directory"

@@ -121,6 +121,31 @@ def provider_schema(resource_type: str, region: str = DEFAULT_REGION) -> Mapping
     return schema if isinstance(schema, dict) else None
 
 
+def resource_type_known(resource_type: str) -> bool | None:
+    """Whether any region's provider index lists ``resource_type``; None when there is no data."""
+    if resource_type in _provider_index(DEFAULT_REGION):
+        return True
+    return resource_type in _all_resource_types() if _all_resource_types() else None
+
+
+def resource_type_names() -> frozenset[str]:
+    """Every resource type some region offers (for suggestions)."""
+    return _all_resource_types()
+
+
+@cache
+def _all_resource_types() -> frozenset[str]:
+    schemas = _schemas_dir()
+    if schemas is None:
+        return frozenset()
+    names: set[str] = set()
+    for index_file in sorted((schemas / "providers").glob("*.json")):
+        index = _read_json(index_file)
+        if isinstance(index, dict):
+            names.update(key for key in index if isinstance(key, str))
+    return frozenset(names)
+
+
 def property_schema(resource_type: str, name: str, region: str = DEFAULT_REGION) -> Mapping[str, Any] | None:
     """The schema of one top-level property, with a top-level ``$ref`` into ``definitions`` resolved."""
     schema = provider_schema(resource_type, region)

@@ -16,6 +16,7 @@ from analyzer.rules.iac009_name_constraint import name_property
 # Findings per resource: a template written against another resource type would otherwise flood.
 _MAX_PER_RESOURCE = 10
 _SHOWN_ENUM_VALUES = 8
+_SAM_PREFIX = "AWS::Serverless::"
 
 
 class InvalidProperty(Rule):
@@ -159,8 +160,28 @@ class InvalidProperty(Rule):
                 continue
             schema = awsdata.provider_schema(resource.type, region)
             if schema is None:
-                continue  # not a type cfn-lint knows in this region: nothing proven
+                yield from self._unknown_type(resource)
+                continue
             yield from self._check_resource(resource, schema)
+
+    def _unknown_type(self, resource: Resource) -> Iterator[Finding]:
+        """An ``AWS::`` type no region offers (a typo, an invented type). SAM types exist only
+        through the transform and are left alone."""
+        if not resource.type.startswith("AWS::") or resource.type.startswith(_SAM_PREFIX):
+            return
+        if awsdata.resource_type_known(resource.type) is not False:
+            return
+        close = difflib.get_close_matches(resource.type, sorted(awsdata.resource_type_names()), n=1)
+        hint = (
+            f"did you mean {close[0]}?" if close else "use a type from the CloudFormation resource reference"
+        )
+        yield self.finding(
+            f"{_label(resource)}: CloudFormation has no resource type {resource.type}",
+            resource.location,
+            hint,
+            resource=resource.id,
+            key=f"type:{resource.type}",
+        )
 
     def _check_resource(self, resource: Resource, schema: Mapping[str, Any]) -> Iterator[Finding]:
         instance = awsdata.properties_instance(resource.properties)

@@ -96,11 +96,15 @@ def test_only_template_resources_are_checked() -> None:
     )
 
 
-def test_unknown_types_and_custom_resources_are_skipped() -> None:
-    assert (
-        run(resource("Custom::Thing", Anything=Literal(1)), resource("AWS::Nope::Nothing", X=Literal(1)))
-        == []
+def test_unknown_aws_type_is_reported_and_other_types_are_skipped() -> None:
+    [finding] = run(resource("AWS::S3::Buckets", BucketName=Literal("x")))
+    assert "no resource type AWS::S3::Buckets" in finding.message and "AWS::S3::Bucket" in finding.fix_hint
+    skipped = (
+        resource("Custom::Thing", Anything=Literal(1)),
+        resource("AWS::Serverless::Function", rid="Sam", Handler=Literal("x")),
+        resource("MyOrg::Private::Type", rid="Private", X=Literal(1)),
     )
+    assert run(*skipped) == []
 
 
 def test_engine_versions_and_names_are_left_to_iac007_and_iac009() -> None:

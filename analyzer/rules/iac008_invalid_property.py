@@ -26,8 +26,9 @@ class InvalidProperty(Rule):
     cfn-lint ships (`cfnlint/data/schemas/resources/*.json`, selected per region through
     `schemas/providers/<region>.json`; option `region`, default `us-east-1`): unknown properties,
     wrong types, values outside an enum, strings that do not match the schema's pattern, and
-    missing required properties. CloudFormation's own conversions are accepted (`"30"` for an
-    integer, `true` for a string).
+    missing required properties; and an `AWS::` resource type that no region offers (a typo such as
+    `AWS::S3::Buckets`). CloudFormation's own conversions are accepted (`"30"` for an integer,
+    `true` for a string).
 
     Only what the data proves is reported: a value that comes from a parameter without default,
     an `Fn::If` with different branches, a reference to another resource or an `Fn::Sub` with
@@ -193,7 +194,7 @@ class InvalidProperty(Rule):
             top = str(path[0]) if path else None
             if top is not None and (top in skipped or top == naming):
                 continue  # IAC007 / IAC009 report these with better words
-            for message, prop, key in _describe(error, schema, resource):
+            for message, prop, key in _describe(error, resource):
                 if emitted >= _MAX_PER_RESOURCE:
                     return
                 yield self.finding(

@@ -63,6 +63,16 @@ _EDGE_KINDS: dict[tuple[str, str], EdgeKind] = {
     ("AWS::IAM::InstanceProfile", "Roles[*]"): EdgeKind.ASSUMES_ROLE,
     ("AWS::Pipes::Pipe", "RoleArn"): EdgeKind.ASSUMES_ROLE,
     ("AWS::KinesisFirehose::DeliveryStream", "*.RoleARN"): EdgeKind.ASSUMES_ROLE,
+    # CloudFormation-only shapes (SAM, users/groups, service roles set on the resource itself).
+    ("AWS::IAM::Policy", "Users[*]"): EdgeKind.IAM_GRANT,
+    ("AWS::IAM::Policy", "Groups[*]"): EdgeKind.IAM_GRANT,
+    ("AWS::IAM::ManagedPolicy", "Users[*]"): EdgeKind.IAM_GRANT,
+    ("AWS::IAM::ManagedPolicy", "Groups[*]"): EdgeKind.IAM_GRANT,
+    ("AWS::Serverless::Function", "Role"): EdgeKind.ASSUMES_ROLE,
+    ("AWS::Serverless::StateMachine", "Role"): EdgeKind.ASSUMES_ROLE,
+    ("AWS::ApiGateway::Method", "Integration.Credentials"): EdgeKind.ASSUMES_ROLE,
+    ("AWS::Config::ConfigurationRecorder", "RoleARN"): EdgeKind.ASSUMES_ROLE,
+    ("AWS::CloudTrail::Trail", "CloudWatchLogsRoleArn"): EdgeKind.ASSUMES_ROLE,
 }
 
 _INDEX = re.compile(r"\[\d+\]")

@@ -31,11 +31,19 @@ NAMES = sorted(path.name for path in SAMPLES.glob("cfn-*") if path.is_dir())
 def model(name: str) -> dict:
     worktree = list_files(SAMPLES / name, Limits()).worktree
     project = CloudFormationPlugin().parse(worktree)
-    data = project_data(project, ResourceGraph(project))
+    full = project_data(project, ResourceGraph(project))
+    # Only what this plugin decides; the view's derived figures (coverage, ...) belong to others.
+    data = {
+        key: full[key] for key in ("platform", "entry_point", "suffix", "parameters", "resources", "problems")
+    }
     for item in data["resources"]:
         item.pop("code", None)
     data["suffix"]["env_name_only"] = list(project.suffix.env_name_only)
     data["facts"] = project.facts
+    data["coverage"] = {
+        "named_resources": full["coverage"]["named_resources"],
+        "with_suffix": full["coverage"]["with_suffix"],
+    }
     return json.loads(json.dumps(data, default=str))
 
 

@@ -223,9 +223,7 @@ def _dotted(path: list[Any]) -> str:
     return text
 
 
-def _describe(
-    error: Any, schema: Mapping[str, Any], resource: Resource
-) -> Iterator[tuple[str, str | None, str]]:
+def _describe(error: Any, resource: Resource) -> Iterator[tuple[str, str | None, str]]:
     """(message, top-level property for the location, key) for one schema error."""
     path = list(error.absolute_path)
     where = _dotted(path)

@@ -41,12 +41,13 @@ def test_text_groups_by_file_with_source_caret_and_hint(tmp_path: Path) -> None:
         ),
     ]
     text = render("text", make_result(root, findings), ReportOptions())
-    assert text.splitlines()[:12] == [
+    assert text.splitlines()[:13] == [
         "a.py",
         "a.py:1:1 IAC990 [error] another",
         "    1 | x = 1",
         "      | ^",
         "    see b.yml:1: here",
+        "",
         "a.py:2:11 IAC990 [error] fixed name",
         "    2 |     bucket = make('logs')",
         "      |              ^",  # the tab is shown as four spaces, and so is the caret's indent

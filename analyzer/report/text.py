@@ -51,7 +51,7 @@ def render(result: ScanResult, options: ReportOptions) -> str:
                     console.print(_label("    fix: ", "green"), finding.fix_hint, sep="")
                 if finding.fixes:
                     console.print(f"    autofix available: {finding.fixes[0].description}")
-            console.print()
+                console.print()
         if result.findings:
             console.print(_rule_table(result))
     console.print(_summary(result))

@@ -9,6 +9,8 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from analyzer import awsdata
 from analyzer.model import Concat, Literal, Origin, Ref, Unknown
@@ -210,3 +212,47 @@ def test_model_values_convert_to_plain_data() -> None:
     assert awsdata.to_instance(value) == {"A": [1, "x"], "B": None}
     assert not awsdata.uncertain(awsdata.to_instance(value))
     assert awsdata.uncertain({"A": [1, awsdata.Opaque()]})
+
+
+# -- robustness -------------------------------------------------------------------------------------
+
+_SCALARS = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(),
+    st.floats(allow_nan=False),
+    st.text(max_size=12),
+    st.builds(awsdata.Opaque),
+    st.builds(awsdata.PartialStr, st.text(max_size=8)),
+)
+_KEYS = st.sampled_from(
+    [
+        "Runtime",
+        "Handler",
+        "Role",
+        "Code",
+        "MemorySize",
+        "ZipFile",
+        "S3Bucket",
+        "Layers",
+        "Environment",
+        "Variables",
+        "VpcConfig",
+        "X",
+    ]
+)
+_VALUES = st.recursive(
+    _SCALARS,
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(_KEYS, inner, max_size=4),
+    max_leaves=12,
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.dictionaries(_KEYS, _VALUES, max_size=6))
+def test_any_instance_against_a_real_schema_never_raises_and_never_judges_unknowns(instance: dict) -> None:
+    schema = awsdata.provider_schema("AWS::Lambda::Function")
+    assert schema is not None
+    for error in awsdata.proven_errors(schema, instance):
+        if error.validator not in ("required", "additionalProperties"):
+            assert not awsdata.uncertain(error.instance)

@@ -248,7 +248,7 @@ _VALUES = st.recursive(
 )
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=50, deadline=None)
 @given(st.dictionaries(_KEYS, _VALUES, max_size=6))
 def test_any_instance_against_a_real_schema_never_raises_and_never_judges_unknowns(instance: dict) -> None:
     schema = awsdata.provider_schema("AWS::Lambda::Function")

@@ -25,7 +25,8 @@ class NameRule:
     prop: str  # the CloudFormation property that holds the physical name
     max_length: int | None  # None: the provider schema's maxLength alone
     source: str
-    s3_charset: bool = False  # lowercase letters, digits, '.', '-' only
+    allowed: str | None = None  # regex character-class body of the only characters allowed
+    allowed_text: str = ""
 
 
 # Limits the provider schemas do not state (or state as a pattern only), each from the service's
@@ -35,7 +36,15 @@ NAME_RULES: Mapping[str, NameRule] = {
         "BucketName",
         63,
         "S3 bucket naming rules: 3-63 characters, lowercase letters, numbers, dots and hyphens",
-        s3_charset=True,
+        allowed=r"a-z0-9.\-",
+        allowed_text="a-z, 0-9, '.' and '-'",
+    ),
+    "AWS::ECR::Repository": NameRule(
+        "RepositoryName",
+        256,
+        "ECR CreateRepository: 2-256 characters, lowercase letters, numbers, '.', '_', '-' and '/'",
+        allowed=r"a-z0-9._/\-",
+        allowed_text="a-z, 0-9, '.', '_', '-' and '/'",
     ),
     "AWS::IAM::Role": NameRule("RoleName", 64, "IAM CreateRole: RoleName, 1-64 characters"),
     "AWS::IAM::User": NameRule("UserName", 64, "IAM CreateUser: UserName, 1-64 characters"),
@@ -99,8 +108,8 @@ class NameConstraint(Rule):
     * length limits: S3 buckets 63, IAM roles and users 64, IAM policies 128, Lambda functions 64,
       load balancers and target groups 32, SQS queues 80, ... (a table with the AWS source of each,
       plus the provider schema's `maxLength`);
-    * S3 bucket names with uppercase letters (including `${AWS::StackName}`, which is `TapStack...`
-      in these pipelines), underscores or other characters S3 does not allow;
+    * S3 bucket (and ECR repository) names with uppercase letters (including `${AWS::StackName}`,
+      which is `TapStack...` in these pipelines), underscores or other characters not allowed;
     * SQS FIFO queues whose name does not end in `.fifo`;
     * the provider schema's `pattern` for the name, when the whole name is known.
 
@@ -236,11 +245,11 @@ class NameConstraint(Rule):
             )
             reported = True
 
-        if rule is not None and rule.s3_charset:
-            problem = _s3_characters(parts)
+        if rule is not None and rule.allowed:
+            problem = _bad_characters(parts, rule.allowed)
             if problem:
                 yield self.finding(
-                    f"{label}: bucket name '{shown}' {problem}; S3 allows a-z, 0-9, '.' and '-'",
+                    f"{label}: name '{shown}' {problem}; AWS allows {rule.allowed_text}",
                     where,
                     "use lowercase text (for the stack name: a lowercase parameter or a fixed prefix)",
                     resource=resource.id,
@@ -322,17 +331,21 @@ def _measure(
     return _Measure(length, known, assumed)
 
 
-def _s3_characters(parts: tuple[Value, ...]) -> str | None:
+def _bad_characters(parts: tuple[Value, ...], allowed: str) -> str | None:
+    """What in the name's known parts falls outside ``allowed``; a part that may be uppercase at
+    deploy time (``AWS::StackName``) counts when capitals are not allowed."""
+    lowercase_only = "A-Z" not in allowed
     for part in parts:
         if isinstance(part, Literal) and isinstance(part.value, str):
-            if re.search(r"[A-Z]", part.value):
+            bad = sorted(set(re.sub(f"[{allowed}]", "", part.value)))
+            if not bad:
+                continue
+            if any(char.isupper() for char in bad):
                 return f"contains uppercase letters ('{part.value}')"
-            if "_" in part.value:
+            if "_" in bad:
                 return f"contains an underscore ('{part.value}')"
-            bad = sorted(set(re.sub(r"[a-z0-9.\-]", "", part.value)))
-            if bad:
-                return "contains " + ", ".join(repr(c) for c in bad)
-        elif part.origin & Origin.MAYBE_UPPERCASE:
+            return "contains " + ", ".join(repr(char) for char in bad)
+        if lowercase_only and part.origin & Origin.MAYBE_UPPERCASE:
             return (
                 f"contains {render(part)}, which may have uppercase letters (stack names like 'TapStack...')"
             )

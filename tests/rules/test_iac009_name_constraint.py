@@ -175,3 +175,10 @@ def test_examples_through_the_real_plugins(kind: str, example: Example, tmp_path
         if f.rule_id == NameConstraint.id
     )
     assert got == (expected if kind == "invalid" else []), example.title
+
+
+def test_ecr_repository_names_are_lowercase_but_allow_underscores() -> None:
+    upper = named("AWS::ECR::Repository", "RepositoryName", concat([STACK, Literal("/app")]), rid="Up")
+    fine = named("AWS::ECR::Repository", "RepositoryName", concat([Literal("tap_app/"), SUFFIX]), rid="Ok")
+    [finding] = run(upper, fine)
+    assert finding.resource == "Up" and "uppercase" in finding.message

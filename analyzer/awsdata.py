@@ -398,6 +398,7 @@ def proven_errors(schema: Mapping[str, Any], instance: Any) -> list[Any]:
 
 
 _VALIDATORS: dict[int, tuple[Mapping[str, Any], Any]] = {}
+_MAX_VALIDATORS = 512
 
 
 def _validator_for(schema: Mapping[str, Any]) -> Any:
@@ -408,6 +409,8 @@ def _validator_for(schema: Mapping[str, Any]) -> Any:
         validator = _validator_class()(schema)
     except Exception:
         return None
+    if len(_VALIDATORS) >= _MAX_VALIDATORS:
+        _VALIDATORS.clear()  # callers passing fresh schema objects must not grow this forever
     _VALIDATORS[id(schema)] = (schema, validator)
     return validator
 

@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 from typing import Any
 
 from analyzer import awsdata
@@ -274,12 +275,12 @@ class UnavailableEngineVersion(Rule):
         for resource_type, prop in SCHEMA_VERSION_PROPERTIES:
             if resource.type != resource_type or prop not in resource.properties:
                 continue
-            schema = awsdata.property_schema(resource_type, prop)
-            allowed = schema.get("enum") if schema else None
-            if not isinstance(allowed, list):
+            enum_schema = _enum_schema(resource_type, prop)
+            if enum_schema is None:
                 continue
+            allowed = enum_schema["properties"][prop]["enum"]
             instance = {prop: awsdata.to_instance(resource.properties[prop])}
-            if awsdata.proven_errors({"properties": {prop: {"enum": allowed}}}, instance):
+            if awsdata.proven_errors(enum_schema, instance):
                 value = instance[prop]
                 yield self.finding(
                     f"{_label(resource)}: {prop} '{value}' is not a version {resource_type} accepts",
@@ -340,6 +341,14 @@ class UnavailableEngineVersion(Rule):
             resource=resource.id,
             key=f"EngineVersion:{version}",
         )
+
+
+@cache
+def _enum_schema(resource_type: str, prop: str) -> dict[str, Any] | None:
+    """``{"properties": {prop: {"enum": [...]}}}`` from the provider schema, built once per process."""
+    schema = awsdata.property_schema(resource_type, prop)
+    allowed = schema.get("enum") if schema else None
+    return {"properties": {prop: {"enum": allowed}}} if isinstance(allowed, list) else None
 
 
 def _today(options: Mapping[str, Any]) -> date:

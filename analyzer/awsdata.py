@@ -428,7 +428,18 @@ def _validator_class() -> Any:
         yield jsonschema.ValidationError(f"{_show(instance)} is not of type {' or '.join(map(str, wanted))}")
 
     def loose_enum(validator: Any, enums: Any, instance: Any, schema: Any) -> Iterator[Any]:
-        if isinstance(enums, list) and not any(_loose_equal(instance, item) for item in enums):
+        if not isinstance(enums, list) or isinstance(instance, (Opaque, PartialStr)):
+            return
+        if isinstance(instance, str):
+            # two strings are loosely equal only when equal: test membership at C speed, and
+            # compare loosely with the few non-string entries only
+            if instance in enums:
+                return
+            if any(_loose_equal(instance, item) for item in enums if not isinstance(item, str)):
+                return
+            yield jsonschema.ValidationError(f"{_show(instance)} is not one of {enums!r}")
+            return
+        if not any(_loose_equal(instance, item) for item in enums):
             yield jsonschema.ValidationError(f"{_show(instance)} is not one of {enums!r}")
 
     def loose_const(validator: Any, const: Any, instance: Any, schema: Any) -> Iterator[Any]:

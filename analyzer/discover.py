@@ -14,12 +14,37 @@ from analyzer.model import Location, ParseProblem
 from analyzer.plugin import Limits, Worktree
 
 SKIP_DIRS = frozenset(
-    {".git", ".hg", ".svn", "node_modules", "__pycache__", ".venv", "venv", ".tox", ".mypy_cache",
-     ".ruff_cache", ".pytest_cache", ".idea", ".vscode", "dist", "build", ".pulumi", ".eggs"}
+    {
+        ".git",
+        ".hg",
+        ".svn",
+        "node_modules",
+        "__pycache__",
+        ".venv",
+        "venv",
+        ".tox",
+        ".mypy_cache",
+        ".ruff_cache",
+        ".pytest_cache",
+        ".idea",
+        ".vscode",
+        "dist",
+        "build",
+        ".pulumi",
+        ".eggs",
+    }
 )
 # A directory holding any of these is a worktree root (the TAP layout and the platforms' own files).
-MARKERS = ("tap.py", "Pulumi.yaml", "Pulumi.yml", "cdk.json", "metadata.json",
-           "lib/TapStack.json", "lib/TapStack.yml", "lib/TapStack.yaml")
+MARKERS = (
+    "tap.py",
+    "Pulumi.yaml",
+    "Pulumi.yml",
+    "cdk.json",
+    "metadata.json",
+    "lib/TapStack.json",
+    "lib/TapStack.yml",
+    "lib/TapStack.yaml",
+)
 INTERESTING_SUFFIXES = (".py", ".json", ".yml", ".yaml", ".template", ".toml")
 
 
@@ -90,25 +115,39 @@ def list_files(root: Path, limits: Limits, exclude: tuple[str, ...] = ()) -> Dis
                 continue
             try:
                 if path.is_symlink() and not _inside(path.resolve(), real_root):
-                    problems.append(ParseProblem(Location(relative, 1), "symbolic link points outside the "
-                                                 "scanned root; not followed", kind="skipped"))
+                    problems.append(
+                        ParseProblem(
+                            Location(relative, 1),
+                            "symbolic link points outside the scanned root; not followed",
+                            kind="skipped",
+                        )
+                    )
                     continue
                 size = path.stat().st_size
             except OSError as error:
-                problems.append(ParseProblem(Location(relative, 1), f"cannot read: {error.strerror}",
-                                             kind="skipped"))
+                problems.append(
+                    ParseProblem(Location(relative, 1), f"cannot read: {error.strerror}", kind="skipped")
+                )
                 continue
             if size > limits.max_file_bytes:
-                problems.append(ParseProblem(
-                    Location(relative, 1),
-                    f"file is {size:,} bytes, over the {limits.max_file_bytes:,}-byte limit; not analysed",
-                    kind="limit"))
+                problems.append(
+                    ParseProblem(
+                        Location(relative, 1),
+                        f"file is {size:,} bytes, over the {limits.max_file_bytes:,}-byte limit; "
+                        "not analysed",
+                        kind="limit",
+                    )
+                )
                 continue
             files.append(relative)
             if len(files) >= limits.max_files:
-                problems.append(ParseProblem(Location(relative, 1),
-                                             f"more than {limits.max_files:,} files; the rest were not read",
-                                             kind="limit"))
+                problems.append(
+                    ParseProblem(
+                        Location(relative, 1),
+                        f"more than {limits.max_files:,} files; the rest were not read",
+                        kind="limit",
+                    )
+                )
                 return Discovered(Worktree(root, tuple(sorted(files)), limits=limits), tuple(problems))
     return Discovered(Worktree(root, tuple(sorted(files)), limits=limits), tuple(problems))
 

@@ -20,7 +20,7 @@ from analyzer.discover import list_files
 from analyzer.findings import Finding, Severity
 from analyzer.graph import ResourceGraph
 from analyzer.model import Location, ParseProblem, Project
-from analyzer.plugin import Plugin, Worktree
+from analyzer.plugin import Plugin
 from analyzer.registry import all_plugins, all_rules
 from analyzer.rules.base import Rule, RuleContext
 from analyzer.suppress import apply_suppressions
@@ -119,8 +119,11 @@ def scan(
     resolved = [path.resolve() for path in worktrees]
     root = _common_root(resolved)
     result = ScanResult(root=root, worktrees=resolved)
-    active_rules = [rule() for rule in (rules if rules is not None else all_rules())
-                    if config.rule_enabled(rule.id, rule.name)]
+    active_rules = [
+        rule()
+        for rule in (rules if rules is not None else all_rules())
+        if config.rule_enabled(rule.id, rule.name)
+    ]
     active_plugins = list(plugins if plugins is not None else all_plugins())
     findings: list[Finding] = []
     for worktree_root in resolved:
@@ -163,7 +166,9 @@ def _scan_worktree(
             with _Timer(timings, "parse"):
                 project = plugin.parse(worktree)
         except RecursionError as error:
-            yield _internal_error(f"plugin '{plugin.name}' ran out of stack on this worktree", error, root, debug)
+            yield _internal_error(
+                f"plugin '{plugin.name}' ran out of stack on this worktree", error, root, debug
+            )
             continue
         except Exception as error:
             yield _internal_error(f"plugin '{plugin.name}' failed on this worktree", error, root, debug)
@@ -179,8 +184,13 @@ def _scan_worktree(
                 try:
                     produced = list(rule.check(context))
                 except Exception as error:
-                    yield _internal_error(f"rule {rule.id} failed on the {project.platform} project", error,
-                                          root, debug, rule.id)
+                    yield _internal_error(
+                        f"rule {rule.id} failed on the {project.platform} project",
+                        error,
+                        root,
+                        debug,
+                        rule.id,
+                    )
                     continue
             yield from (_configured(finding, config) for finding in produced)
     if not claimed and not discovered.problems:
@@ -195,8 +205,11 @@ def _configured(finding: Finding, config: Config) -> Finding:
 def _problem_finding(problem: ParseProblem) -> Finding:
     rule_id = PARSE_ERROR if problem.kind == "parse" else SKIPPED
     severity = Severity.ERROR if problem.kind == "parse" else Severity.NOTE
-    hint = ("fix the syntax error; nothing in this file was analysed" if problem.kind == "parse"
-            else "raise the limit in [tool.iacscan.limits] if this file should be analysed")
+    hint = (
+        "fix the syntax error; nothing in this file was analysed"
+        if problem.kind == "parse"
+        else "raise the limit in [tool.iacscan.limits] if this file should be analysed"
+    )
     return Finding(rule_id, severity, problem.message, problem.location, hint, key=problem.message)
 
 
@@ -206,18 +219,28 @@ def _internal_error(what: str, error: BaseException, root: Path, debug: bool, ru
     message = f"{what}: {type(error).__name__}{where}: {error}"
     if debug:
         message += "\n" + "".join(traceback.format_exception(error))
-    return Finding(INTERNAL_ERROR, Severity.ERROR, message, Location(".", 1),
-                   "this is an iacscan bug; please report it with the file that triggers it (--debug shows the "
-                   "traceback)", key=f"{what}:{type(error).__name__}:{rule_id}")
+    return Finding(
+        INTERNAL_ERROR,
+        Severity.ERROR,
+        message,
+        Location(".", 1),
+        "this is an iacscan bug; please report it with the file that triggers it (--debug shows the "
+        "traceback)",
+        key=f"{what}:{type(error).__name__}:{rule_id}",
+    )
 
 
 def _rebase(finding: Finding, prefix: str) -> Finding:
     def move(location: Location) -> Location:
-        return dataclasses.replace(location, path=prefix + location.path if location.path != "." else prefix[:-1])
+        return dataclasses.replace(
+            location, path=prefix + location.path if location.path != "." else prefix[:-1]
+        )
 
     related = tuple(dataclasses.replace(item, location=move(item.location)) for item in finding.related)
     fixes = tuple(
-        dataclasses.replace(fix, edits=tuple(dataclasses.replace(edit, path=prefix + edit.path) for edit in fix.edits))
+        dataclasses.replace(
+            fix, edits=tuple(dataclasses.replace(edit, path=prefix + edit.path) for edit in fix.edits)
+        )
         for fix in finding.fixes
     )
     return dataclasses.replace(finding, location=move(finding.location), related=related, fixes=fixes)
@@ -237,6 +260,8 @@ def _common_root(paths: list[Path]) -> Path:
 
 def path_ignored(config: Config, finding: Finding) -> bool:
     for pattern, ids in config.per_path_ignores.items():
-        if fnmatch.fnmatch(finding.location.path, pattern) and any(finding.rule_id.startswith(i) for i in ids):
+        if fnmatch.fnmatch(finding.location.path, pattern) and any(
+            finding.rule_id.startswith(i) for i in ids
+        ):
             return True
     return False

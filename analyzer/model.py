@@ -56,7 +56,9 @@ class Origin(enum.Flag):
     PARAMETER = enum.auto()  # a CloudFormation template parameter
     ACCOUNT = enum.auto()  # AWS::AccountId, caller identity
     REGION = enum.auto()  # AWS::Region
-    MAYBE_UPPERCASE = enum.auto()  # may contain capitals at deploy time (AWS::StackName when stacks are "TapStack...")
+    MAYBE_UPPERCASE = (
+        enum.auto()
+    )  # may contain capitals at deploy time (AWS::StackName when stacks are "TapStack...")
     EXTERNAL = enum.auto()  # from outside the worktree (an import, a lookup, a data source)
 
     @property
@@ -200,9 +202,9 @@ def get_path(value: Value | None, *keys: str | int) -> Value | None:
         if not isinstance(current, Literal):
             return None
         inner = current.value
-        if isinstance(key, int) and isinstance(inner, tuple) and -len(inner) <= key < len(inner):
-            current = inner[key]
-        elif isinstance(key, str) and isinstance(inner, dict) and key in inner:
+        if (isinstance(key, int) and isinstance(inner, tuple) and -len(inner) <= key < len(inner)) or (
+            isinstance(key, str) and isinstance(inner, dict) and key in inner
+        ):
             current = inner[key]
         else:
             return None

@@ -37,9 +37,9 @@ def all_rules() -> tuple[type[Rule], ...]:
         if info.name.startswith("iac") and info.name[3:6].isdigit():
             module = importlib.import_module(f"analyzer.rules.{info.name}")
             for value in vars(module).values():
-                if isinstance(value, type) and issubclass(value, Rule) and value is not Rule:
-                    if getattr(value, "id", None) and value.__module__ == module.__name__:
-                        found.setdefault(value.id, value)
+                own_rule = isinstance(value, type) and issubclass(value, Rule) and value is not Rule
+                if own_rule and getattr(value, "id", None) and value.__module__ == module.__name__:
+                    found.setdefault(value.id, value)
     return tuple(found[rule_id] for rule_id in sorted(found))
 
 

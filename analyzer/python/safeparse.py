@@ -56,8 +56,11 @@ def parse_module(source: str, max_depth: int = MAX_DEPTH) -> libcst.Module:
         raise SourceError(f"cannot parse: {error}") from None
     deep = _too_deep(tree, max_depth)
     if deep is not None:
-        raise SourceError(f"expression nested more than {max_depth} levels deep; not analysed",
-                          getattr(deep, "lineno", 1), getattr(deep, "col_offset", -1) + 1)
+        raise SourceError(
+            f"expression nested more than {max_depth} levels deep; not analysed",
+            getattr(deep, "lineno", 1),
+            getattr(deep, "col_offset", -1) + 1,
+        )
     try:
         return libcst.parse_module(source)
     except libcst.ParserSyntaxError as error:

@@ -36,11 +36,13 @@ class Worktree:
     def path(self, relative: str) -> Path:
         return self.root / relative
 
-    def has(self, relative: str) -> bool:
-        return relative in self._file_set()
+    _file_set: frozenset[str] = field(init=False, repr=False, compare=False)
 
-    def _file_set(self) -> frozenset[str]:
-        return frozenset(self.files)
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_file_set", frozenset(self.files))
+
+    def has(self, relative: str) -> bool:
+        return relative in self._file_set
 
 
 @runtime_checkable

@@ -56,6 +56,7 @@ def cfnlint_data_dir() -> Path | None:
     return None
 
 
+@cache
 def cfnlint_version() -> str | None:
     try:
         return importlib.metadata.version("cfn-lint")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -213,8 +214,9 @@ class UnavailableEngineVersion(Rule):
 
     def check(self, ctx: RuleContext) -> Iterable[Finding]:
         today = _today(ctx.options)
+        verdicts: dict[tuple[str, str, str], list[str]] = {}  # many resources share a version
         for resource in ctx.project.resources:
-            yield from self._fragments(resource)
+            yield from self._fragments(resource, verdicts)
             yield from self._schema_enums(resource)
             if resource.type in _LAMBDA_TYPES:
                 yield from self._runtime(resource, today)
@@ -223,7 +225,9 @@ class UnavailableEngineVersion(Rule):
 
     # -- RDS / ElastiCache: cfn-lint's fragments -------------------------------------------------
 
-    def _fragments(self, resource: Resource) -> Iterator[Finding]:
+    def _fragments(
+        self, resource: Resource, verdicts: dict[tuple[str, str, str], list[str]]
+    ) -> Iterator[Finding]:
         reported: set[str] = set()
         for fragment in FRAGMENTS:
             if fragment.resource_type != resource.type:
@@ -231,14 +235,13 @@ class UnavailableEngineVersion(Rule):
             schema = awsdata.extension_schema(resource.type, fragment.filename)
             if schema is None:
                 continue
-            names = _mentioned_properties(schema)
+            names = _fragment_properties(resource.type, fragment.filename)
             instance = {
                 name: awsdata.to_instance(value)
                 for name, value in resource.properties.items()
                 if name in names
             }
-            for error in awsdata.proven_errors(schema, instance):
-                prop = str(error.absolute_path[0]) if error.absolute_path else "EngineVersion"
+            for prop in _failing_properties(resource.type, fragment.filename, schema, instance, verdicts):
                 if prop in reported:
                     continue  # one finding per property: "unknown" already says it all
                 reported.add(prop)
@@ -258,13 +261,13 @@ class UnavailableEngineVersion(Rule):
                 f"{_label(resource)}: {engine} {value} is deprecated; AWS creates no new {noun} "
                 f"with it (cfn-lint {awsdata.cfnlint_version()} data)"
             )
-            hint = _suggest(resource.type, engine, value)
+            hint = _suggest(resource.type, engine if isinstance(engine, str) else None, str(value))
         else:
             message = (
                 f"{_label(resource)}: {engine} has no version {value} "
                 f"(cfn-lint {awsdata.cfnlint_version()} data)"
             )
-            hint = _suggest(resource.type, engine, value)
+            hint = _suggest(resource.type, engine if isinstance(engine, str) else None, str(value))
         return self.finding(
             message, resource.location_of(prop), hint, resource=resource.id, key=f"{prop}:{engine}:{value}"
         )
@@ -343,6 +346,28 @@ class UnavailableEngineVersion(Rule):
         )
 
 
+def _failing_properties(
+    resource_type: str,
+    filename: str,
+    schema: Mapping[str, Any],
+    instance: dict[str, Any],
+    verdicts: dict[tuple[str, str, str], list[str]],
+) -> list[str]:
+    """The top-level properties a fragment rejects, memoized for fully known instances."""
+    key = None
+    if not awsdata.uncertain(instance):
+        key = (resource_type, filename, json.dumps(instance, sort_keys=True, default=repr))
+        if key in verdicts:
+            return verdicts[key]
+    failing = [
+        str(error.absolute_path[0]) if error.absolute_path else "EngineVersion"
+        for error in awsdata.proven_errors(schema, instance)
+    ]
+    if key is not None:
+        verdicts[key] = failing
+    return failing
+
+
 @cache
 def _enum_schema(resource_type: str, prop: str) -> dict[str, Any] | None:
     """``{"properties": {prop: {"enum": [...]}}}`` from the provider schema, built once per process."""
@@ -363,6 +388,11 @@ def _today(options: Mapping[str, Any]) -> date:
 
 def _label(resource: Resource) -> str:
     return f"{resource.type.rsplit('::', 1)[-1]} '{resource.id}'"
+
+
+@cache
+def _fragment_properties(resource_type: str, filename: str) -> frozenset[str]:
+    return frozenset(_mentioned_properties(awsdata.extension_schema(resource_type, filename)))
 
 
 def _mentioned_properties(schema: Any) -> set[str]:
@@ -395,6 +425,7 @@ def _newest(versions: Iterable[Any], count: int) -> list[str]:
     return sorted(texts, key=_version_key, reverse=True)[:count]
 
 
+@cache
 def _suggest(resource_type: str, engine: Any, wanted: Any) -> str:
     """The newest versions of ``engine`` that are neither unknown nor deprecated in cfn-lint's data,
     of the same major version as ``wanted`` when there are some."""

@@ -161,13 +161,13 @@ def test_recursion_is_cut_at_the_call_depth(tmp_path: Path) -> None:
 
 
 def test_step_budget(tmp_path: Path) -> None:
-    evaluator, module = run(tmp_path, "x = 0\n" + "x = x + 1\n" * 50, limits=Limits(eval_steps=40))
+    evaluator, _module = run(tmp_path, "x = 0\n" + "x = x + 1\n" * 50, limits=Limits(eval_steps=40))
     assert evaluator.problems and evaluator.problems[0].kind == "limit"
 
 
 def test_deep_expression_is_unknown_not_a_crash(tmp_path: Path) -> None:
     source = "x = " + "(" * 90 + "1" + ")" * 90 + "\ny = " + " + ".join(["'a'"] * 400) + "\n"
-    evaluator, module = run(tmp_path, source)
+    _evaluator, module = run(tmp_path, source)
     assert "y" in module.namespace
 
 

@@ -13,7 +13,7 @@ from analyzer.python.evaluator import Evaluator
 from analyzer.python.project import PythonProject
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=15, deadline=None, suppress_health_check=list(HealthCheck))
 @given(hypothesmith.from_grammar())
 def test_layer_never_raises(source: str) -> None:
     with tempfile.TemporaryDirectory() as directory:

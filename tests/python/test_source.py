@@ -14,7 +14,10 @@ from analyzer.python.source import SourceModule, parse_python
 
 
 def test_line_numbers_match_the_source() -> None:
-    source = "import x\n\n\n# comment\nclass A:\n    def f(self):\n        return call(\n            a=1,\n        )\n"
+    source = (
+        "import x\n\n\n# comment\nclass A:\n    def f(self):\n"
+        "        return call(\n            a=1,\n        )\n"
+    )
     parsed = parse_python(source, "m.py")
     assert isinstance(parsed, SourceModule)
     lines = {type(node).__name__: parsed.line(node) for node in parsed.lines}
@@ -43,7 +46,7 @@ def test_very_deep_expression_does_not_raise(tmp_path: Path) -> None:
 
 def test_deep_but_valid_expression_evaluates_to_unknown(tmp_path: Path) -> None:
     source = "x = " + "(" * 180 + "1" + ")" * 180 + "\ny = " + "-(" * 150 + "1" + ")" * 150 + "\n"
-    evaluator, module = evaluate(tmp_path, {"tap.py": source})
+    _evaluator, module = evaluate(tmp_path, {"tap.py": source})
     assert isinstance(module.namespace["x"], (Literal, Unknown))
     assert isinstance(module.namespace["y"], Unknown)
 

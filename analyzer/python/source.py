@@ -1,7 +1,7 @@
 """Parse one Python file with libcst and answer "which line is this node on?" cheaply.
 
-``parse_python`` never raises (nor crashes: CPython's parser screens the source before libcst's
-native parser sees it): undecodable bytes, syntax errors and trees too deep to walk become a
+``parse_python`` never raises (nor crashes: :mod:`analyzer.python.safeparse` screens the source
+before libcst's native parser sees it): undecodable bytes, syntax errors and trees too deep to walk become a
 :class:`~analyzer.model.ParseProblem`. Line numbers come from one code-generation pass with a
 light state that counts newlines (about 5x cheaper than libcst's ``MetadataWrapper`` +
 ``PositionProvider``, which copies the tree and records full ranges for every node).
@@ -9,7 +9,6 @@ light state that counts newlines (about 5x cheaper than libcst's ``MetadataWrapp
 
 from __future__ import annotations
 
-import ast
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -18,6 +17,7 @@ import libcst as cst
 from libcst._nodes.internal import CodegenState
 
 from analyzer.model import Location, ParseProblem
+from analyzer.python import safeparse
 
 
 class _LineState(CodegenState):
@@ -75,45 +75,32 @@ class SourceModule:
 
 
 def decode_source(data: bytes, path: str) -> str | ParseProblem:
-    if b"\x00" in data[:8192]:
-        return ParseProblem(Location(path, 1), "binary file with a .py name; not analysed", kind="skipped")
     try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        line = data[: error.start].count(b"\n") + 1
-        return ParseProblem(Location(path, line), f"not valid UTF-8 (byte {error.start}); not analysed")
+        return safeparse.decode(data)
+    except safeparse.SourceError as error:
+        return ParseProblem(
+            Location(path, error.line, error.column),
+            error.message,
+            kind="skipped" if "binary" in error.message else "parse",
+        )
 
 
 def parse_python(source: str | bytes, path: str) -> SourceModule | ParseProblem:
-    """Parse ``source`` (text or raw bytes) as a Python module; never raises."""
+    """Parse ``source`` (text or raw bytes) as a Python module; never raises.
+
+    Parsing goes through :mod:`analyzer.python.safeparse` (CPython's parser and a depth bound screen
+    the source first: libcst's native parser crashes the process on very deep nesting)."""
     if isinstance(source, bytes):
         decoded = decode_source(source, path)
         if isinstance(decoded, ParseProblem):
             return decoded
         source = decoded
-    # CPython's own parser first: it is fast, gives the messages users see, and refuses trees too deep
-    # to compile; libcst's native parser overflows the C stack (a crash, not an exception) on those.
     try:
-        ast.parse(source)
-    except SyntaxError as error:
-        return ParseProblem(
-            Location(path, max(error.lineno or 1, 1), max(error.offset or 0, 0)),
-            f"Python syntax error: {error.msg}",
-        )
-    except (RecursionError, MemoryError):
-        return ParseProblem(Location(path, 1), "Python source nests too deeply to analyse", kind="limit")
-    except ValueError as error:
-        return ParseProblem(Location(path, 1), f"cannot parse Python source: {error}")
-    try:
-        module = cst.parse_module(source)
-    except cst.ParserSyntaxError as error:
-        message = str(error).splitlines()[0] if str(error) else "syntax error"
-        return ParseProblem(
-            Location(path, max(error.raw_line, 1), max(error.raw_column, 0) + 1),
-            f"Python syntax error: {message}",
-        )
-    except RecursionError:
-        return ParseProblem(Location(path, 1), "Python source nests too deeply to analyse", kind="limit")
+        module = safeparse.parse_module(source)
+    except safeparse.SourceError as error:
+        kind = "limit" if "nest" in error.message else "parse"
+        message = error.message if kind == "limit" else f"Python {error.message}"
+        return ParseProblem(Location(path, max(error.line, 1), max(error.column, 0)), message, kind=kind)
     except Exception as error:  # libcst raises assorted errors on exotic input
         return ParseProblem(Location(path, 1), f"cannot parse Python source: {type(error).__name__}: {error}")
     state = _LineState(module)

@@ -165,10 +165,13 @@ def test_step_budget(tmp_path: Path) -> None:
     assert evaluator.problems and evaluator.problems[0].kind == "limit"
 
 
-def test_deep_expression_is_unknown_not_a_crash(tmp_path: Path) -> None:
-    source = "x = " + "(" * 90 + "1" + ")" * 90 + "\ny = " + " + ".join(["'a'"] * 400) + "\n"
-    _evaluator, module = run(tmp_path, source)
-    assert "y" in module.namespace
+def test_too_deep_source_is_a_limit_problem(tmp_path: Path) -> None:
+    evaluator, _ = evaluate(
+        tmp_path, {"tap.py": "y = " + " + ".join(["'a'"] * 400) + "\n", "lib.py": ""}, entry="lib.py"
+    )
+    assert evaluator.project.load("tap.py") is None
+    (problem,) = evaluator.project.problems
+    assert problem.kind == "limit" and problem.location.path == "tap.py"
 
 
 def test_property_and_class_attribute(tmp_path: Path) -> None:

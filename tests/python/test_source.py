@@ -10,6 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from analyzer.model import Literal, ParseProblem, Unknown
+from analyzer.plugin import Limits
 from analyzer.python.source import SourceModule, parse_python
 
 
@@ -44,11 +45,12 @@ def test_very_deep_expression_does_not_raise(tmp_path: Path) -> None:
     assert isinstance(parsed, ParseProblem) and parsed.kind == "limit"
 
 
-def test_deep_but_valid_expression_evaluates_to_unknown(tmp_path: Path) -> None:
-    source = "x = " + "(" * 180 + "1" + ")" * 180 + "\ny = " + "-(" * 150 + "1" + ")" * 150 + "\n"
-    _evaluator, module = evaluate(tmp_path, {"tap.py": source})
-    assert isinstance(module.namespace["x"], (Literal, Unknown))
-    assert isinstance(module.namespace["y"], Unknown)
+def test_nesting_beyond_the_evaluation_depth_is_unknown(tmp_path: Path) -> None:
+    source = "x = " + "(" * 50 + "1" + ")" * 50 + "\ny = " + "-(" * 50 + "1" + ")" * 50 + "\n"
+    _, module = evaluate(tmp_path, {"tap.py": source})
+    assert module.namespace["x"] == Literal(1) and module.namespace["y"] == Literal(1)
+    _, shallow = evaluate(tmp_path / "shallow", {"tap.py": source}, limits=Limits(eval_depth=10))
+    assert isinstance(shallow.namespace["y"], Unknown)
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))

@@ -84,6 +84,7 @@ _NOT_TEMPLATES = frozenset(
 )
 _SNIFF_BYTES = 65_536
 _TYPE = re.compile(r"""["']?Type["']?\s*:\s*["']?(?:AWS|Custom|Alexa)::""")
+_RESOURCES = re.compile(r'^Resources\s*:|"Resources"\s*:', re.M)
 _TWIN_OVERLAP = 0.5
 
 
@@ -108,7 +109,9 @@ def looks_like_template(text: str) -> bool:
     head = text[:_SNIFF_BYTES]
     if "AWSTemplateFormatVersion" in head:
         return True
-    return "Resources" in head and _TYPE.search(head) is not None
+    # A top-level ``Resources:`` (YAML, at column 1) or a ``"Resources":`` key (JSON); an indented
+    # ``Resources:`` is someone else's format (serverless.yml's ``resources: Resources:``).
+    return _RESOURCES.search(head) is not None and _TYPE.search(head) is not None
 
 
 def is_template(decoded: Decoded) -> bool:

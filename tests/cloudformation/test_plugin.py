@@ -63,6 +63,7 @@ def test_does_not_claim_tooling_json_or_non_stack_templates(tmp_path: Path) -> N
         "node_modules/pkg/template.json": BUCKET_JSON,
         "test/fixtures/template.yml": BUCKET_YAML,
         "config/settings.yml": "Resources: none\nType: thing\n",
+        "serverless.yml": "service: x\nresources:\n  Resources:\n    B:\n      Type: AWS::S3::Bucket\n",
     }
     assert not detect(tmp_path, tooling)
 

@@ -7,6 +7,7 @@ import tempfile
 import time
 from pathlib import Path
 
+import yaml
 from cfn_helpers import make_worktree
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -215,6 +216,7 @@ def test_generated_templates_never_raise(top: dict, resources: dict) -> None:
     template = dict(top)
     template["Resources"] = resources
     _parse_text("lib/TapStack.json", json.dumps(template))
+    _parse_text("lib/TapStack.yml", yaml.safe_dump(template))
 
 
 def _sample_texts() -> list[str]:

@@ -589,11 +589,11 @@ class TapStack(cdk.Stack):
         _CDK_STACK_PROPS_PARAM,
         _CDK_APP_HEAD
         + """\
-props = TapStackProps(environment_suffix=environment_suffix, stage="qa")  # expect: IAC001
-TapStack(app, f"TapStack{environment_suffix}", props=props)
+props = TapStackProps(environment_suffix=environment_suffix)
+TapStack(app, f"TapStack{environment_suffix}", props, "us-east-1")  # expect: IAC001
 app.synth()
 """,
-        title="a keyword the props class and aws_cdk.StackProps both lack",
+        title="CDK: one positional argument more than the stack's signature takes",
     ),
 ]
 

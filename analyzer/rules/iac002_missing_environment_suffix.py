@@ -58,8 +58,9 @@ EXTRA_SCOPES: Mapping[str, tuple[str, ...]] = {
     "AWS::AppSync::FunctionConfiguration": ("ApiId",),
 }
 
-# Origins that name a value known to be the same for two deployments into one account and region.
-_SHARED_ORIGINS = Origin.ACCOUNT | Origin.REGION
+# Origins that name a value known to be the same for two deployments into one account and region,
+# however it is obtained (a parameter, config, a lookup such as ``aws.get_region()``).
+_SHARED_ORIGINS = Origin.ACCOUNT | Origin.REGION | Origin.ENV_NAME
 
 
 class Verdict(enum.Enum):
@@ -126,11 +127,10 @@ def _value_verdict(value: Value, project: Project) -> Verdict:
             unknowable = True
         elif isinstance(part, Unknown):
             origin = part.origin & ~Origin.MAYBE_UPPERCASE
-            # An unknown is still "known to be shared" when it is an environment name (whatever
-            # carries it: a parameter, config, an env var), the account or the region; anything else
-            # (config without default, a lookup, a function parameter) is outside our knowledge.
-            env_name = bool(origin & Origin.ENV_NAME) and not origin & Origin.EXTERNAL
-            known_shared = env_name or (origin != Origin.NONE and not origin & ~_SHARED_ORIGINS)
+            # An unknown is still "known to be shared" when it is an environment name, the account or
+            # the region; anything else (config without default, an import, a function parameter) is
+            # outside our knowledge.
+            known_shared = bool(origin & _SHARED_ORIGINS)
             unknowable = unknowable or not known_shared
         elif isinstance(part, Concat):
             unknowable = unknowable or _value_verdict(part, project) is Verdict.UNKNOWN
@@ -360,7 +360,7 @@ class MissingEnvironmentSuffix(Rule):
 
 
 def _id_carries_suffix(resource: Resource, project: Project) -> bool:
-    """Whether the rendered id shows the suffix: plugins render values from outside as ``{expr}`` (or ``${expr}``)."""
+    """Whether the rendered id shows the suffix: plugins render values from outside as ``{expr}``."""
     own = resource.id.rsplit("/", 1)[-1] if project.platform == "cdk" else resource.id
     wanted = {name.lower() for name in project.suffix.names} | {"suffix"}
     placeholders = re.findall(r"\{([^}]*)\}", own)
@@ -433,9 +433,9 @@ MissingEnvironmentSuffix.INVALID = [
         title="a literal bucket name",
     ),
     Example.pulumi(
-        _PULUMI_HEAD
+        _PULUMI_HEAD.replace("import pulumi_aws as aws\n", 'import pulumi_aws as aws\n\nPROJECT = "tap"\n')
         + """\
-        project = pulumi.Config().get("project") or "tap"
+        project = PROJECT
         self.table = aws.dynamodb.Table(
             f"orders-{suffix}",
             name=f"{project}-orders",  # expect: IAC002
@@ -444,7 +444,7 @@ MissingEnvironmentSuffix.INVALID = [
             opts=ResourceOptions(parent=self),
         )
 """,
-        title="a name from a config value with a default: the same on every deployment",
+        title="a name from a module constant: the same on every deployment",
     ),
     Example.pulumi(
         _PULUMI_HEAD
@@ -797,21 +797,6 @@ Resources:
           MetricValue: "1"
 """,
         title="CloudFormation: a filter name is unique only inside the stack's own log group",
-    ),
-    Example.cfn_yaml(
-        """\
-Parameters:
-  Stage:
-    Type: String
-    Default: pr1
-Resources:
-  Queue:
-    Type: AWS::SQS::Queue
-    Properties:
-      QueueName: !Sub "tap-jobs-${Stage}"
-""",
-        title="configuration declares Stage as the suffix (suffix-names)",
-        **{".iacscan.toml": 'suffix-names = ["Stage"]\n'},
     ),
     Example.cfn_yaml(
         _CFN_SUFFIX_PARAMETER

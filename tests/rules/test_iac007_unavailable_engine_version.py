@@ -10,13 +10,10 @@ from pathlib import Path
 import pytest
 
 from analyzer import awsdata
-from analyzer.config import Config
-from analyzer.engine import scan
 from analyzer.findings import Severity
 from analyzer.graph import ResourceGraph
 from analyzer.model import Literal, Location, Origin, Project, Resource, Unknown, Value
-from analyzer.registry import all_plugins
-from analyzer.rules.base import Example, RuleContext
+from analyzer.rules.base import RuleContext
 from analyzer.rules.iac007_unavailable_engine_version import UnavailableEngineVersion
 
 PATH = "lib/tap_stack.py"
@@ -134,33 +131,3 @@ def test_verdict_follows_the_installed_cfnlint_data(tmp_path: Path, monkeypatch:
     awsdata.clear_cache()
     assert run(cluster(Literal("15.4"))) == []
     assert len(run(cluster(Literal("16.8")))) == 1
-
-
-def _platform(example: Example) -> str:
-    if "Pulumi.yaml" in example.files:
-        return "pulumi"
-    return "cdk" if "cdk.json" in example.files else "cloudformation"
-
-
-def _example_cases() -> list[object]:
-    cases = [("valid", i, e) for i, e in enumerate(UnavailableEngineVersion.VALID)]
-    cases += [("invalid", i, e) for i, e in enumerate(UnavailableEngineVersion.INVALID)]
-    return [pytest.param(kind, e, id=f"{kind}-{i}-{_platform(e)}") for kind, i, e in cases]
-
-
-@pytest.mark.parametrize(("kind", "example"), _example_cases())
-def test_examples_through_the_real_plugins(kind: str, example: Example, tmp_path: Path) -> None:
-    """Each VALID/INVALID example, through its platform's plugin (skipped until the plugin lands)."""
-    plugins = [plugin for plugin in all_plugins() if plugin.name == _platform(example)]
-    if not plugins:
-        pytest.skip(f"the {_platform(example)} plugin has not landed")
-    expected = [item for item in example.materialize(tmp_path) if item[2] == UnavailableEngineVersion.id]
-    result = scan(
-        [tmp_path], Config(rule_options={"IAC007": TODAY}), rules=[UnavailableEngineVersion], plugins=plugins
-    )
-    got = sorted(
-        (f.location.path, f.location.line, f.rule_id)
-        for f in result.findings
-        if f.rule_id == UnavailableEngineVersion.id
-    )
-    assert got == (expected if kind == "invalid" else []), example.title

@@ -2,16 +2,9 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import pytest
-
-from analyzer.config import Config
-from analyzer.engine import scan
 from analyzer.graph import ResourceGraph
 from analyzer.model import Concat, Literal, Location, Origin, Project, Ref, Resource, Unknown, Value
-from analyzer.registry import all_plugins
-from analyzer.rules.base import Example, RuleContext
+from analyzer.rules.base import RuleContext
 from analyzer.rules.iac008_invalid_property import InvalidProperty
 
 PATH = "lib/TapStack.yml"
@@ -116,31 +109,3 @@ def test_engine_versions_and_names_are_left_to_iac007_and_iac009() -> None:
 def test_findings_per_resource_are_capped() -> None:
     props = {f"Bogus{index}": Literal(index) for index in range(30)}
     assert len(run(resource("AWS::SQS::Queue", **props))) == 10
-
-
-def _platform(example: Example) -> str:
-    if "Pulumi.yaml" in example.files:
-        return "pulumi"
-    return "cdk" if "cdk.json" in example.files else "cloudformation"
-
-
-def _example_cases() -> list[object]:
-    cases = [("valid", i, e) for i, e in enumerate(InvalidProperty.VALID)]
-    cases += [("invalid", i, e) for i, e in enumerate(InvalidProperty.INVALID)]
-    return [pytest.param(kind, e, id=f"{kind}-{i}-{_platform(e)}") for kind, i, e in cases]
-
-
-@pytest.mark.parametrize(("kind", "example"), _example_cases())
-def test_examples_through_the_real_plugins(kind: str, example: Example, tmp_path: Path) -> None:
-    """Each VALID/INVALID example, through its platform's plugin (skipped until the plugin lands)."""
-    plugins = [plugin for plugin in all_plugins() if plugin.name == _platform(example)]
-    if not plugins:
-        pytest.skip(f"the {_platform(example)} plugin has not landed")
-    expected = [item for item in example.materialize(tmp_path) if item[2] == InvalidProperty.id]
-    result = scan([tmp_path], Config(), rules=[InvalidProperty], plugins=plugins)
-    got = sorted(
-        (f.location.path, f.location.line, f.rule_id)
-        for f in result.findings
-        if f.rule_id == InvalidProperty.id
-    )
-    assert got == (expected if kind == "invalid" else []), example.title

@@ -2,12 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import pytest
-
-from analyzer.config import Config
-from analyzer.engine import scan
 from analyzer.graph import ResourceGraph
 from analyzer.model import (
     Concat,
@@ -21,8 +15,7 @@ from analyzer.model import (
     Value,
     concat,
 )
-from analyzer.registry import all_plugins
-from analyzer.rules.base import Example, RuleContext
+from analyzer.rules.base import RuleContext
 from analyzer.rules.iac009_name_constraint import NameConstraint
 
 PATH = "lib/tap_stack.py"
@@ -147,38 +140,3 @@ def test_pulumi_style_name_property_falls_back_to_the_table() -> None:
     )
     [finding] = run(bucket)
     assert "uppercase" in finding.message
-
-
-def _platform(example: Example) -> str:
-    if "Pulumi.yaml" in example.files:
-        return "pulumi"
-    return "cdk" if "cdk.json" in example.files else "cloudformation"
-
-
-def _example_cases() -> list[object]:
-    cases = [("valid", i, e) for i, e in enumerate(NameConstraint.VALID)]
-    cases += [("invalid", i, e) for i, e in enumerate(NameConstraint.INVALID)]
-    return [pytest.param(kind, e, id=f"{kind}-{i}-{_platform(e)}") for kind, i, e in cases]
-
-
-@pytest.mark.parametrize(("kind", "example"), _example_cases())
-def test_examples_through_the_real_plugins(kind: str, example: Example, tmp_path: Path) -> None:
-    """Each VALID/INVALID example, through its platform's plugin (skipped until the plugin lands)."""
-    plugins = [plugin for plugin in all_plugins() if plugin.name == _platform(example)]
-    if not plugins:
-        pytest.skip(f"the {_platform(example)} plugin has not landed")
-    expected = [item for item in example.materialize(tmp_path) if item[2] == NameConstraint.id]
-    result = scan([tmp_path], Config(), rules=[NameConstraint], plugins=plugins)
-    got = sorted(
-        (f.location.path, f.location.line, f.rule_id)
-        for f in result.findings
-        if f.rule_id == NameConstraint.id
-    )
-    assert got == (expected if kind == "invalid" else []), example.title
-
-
-def test_ecr_repository_names_are_lowercase_but_allow_underscores() -> None:
-    upper = named("AWS::ECR::Repository", "RepositoryName", concat([STACK, Literal("/app")]), rid="Up")
-    fine = named("AWS::ECR::Repository", "RepositoryName", concat([Literal("tap_app/"), SUFFIX]), rid="Ok")
-    [finding] = run(upper, fine)
-    assert finding.resource == "Up" and "uppercase" in finding.message

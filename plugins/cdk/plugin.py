@@ -18,6 +18,7 @@ from analyzer.plugin import Worktree
 from analyzer.python.evaluator import Evaluator, iter_calls
 from analyzer.python.project import PythonProject
 from plugins.cdk.hooks import CdkHooks
+from plugins.cdk.synthesized import merge_synthesized
 
 _FALLBACK_ENTRIES = ("tap.py", "app.py")
 
@@ -84,6 +85,9 @@ class CdkPlugin:
         if entry is not None:
             evaluator.run_module(entry)
         resources = hooks.builder.resources()
+        added, synth_problems, synth_facts = merge_synthesized(worktree, resources)
+        resources.extend(added)
+        problems.extend(synth_problems)
         suffix_names = tuple(dict.fromkeys(name for name, _ in evaluator.suffix_reads))
         env_names = tuple(dict.fromkeys(name for name, _ in evaluator.env_name_reads))
         suffix = SuffixInfo(
@@ -108,8 +112,12 @@ class CdkPlugin:
             suffix=suffix,
             calls=tuple(iter_calls(evaluator)),
             import_problems=tuple(python.import_problems(entry)) if entry else (),
+            attribute_problems=tuple(getattr(evaluator, "attribute_problems", {}).values()),
             problems=tuple([*problems, *python.problems, *evaluator.problems, *hooks.builder.problems]),
             files=tuple(sorted({*python.read, *(["cdk.json"] if config is not None else [])})),
             metadata=metadata,
-            facts={"stacks": hooks.builder.stack_facts()},
+            facts={
+                "stacks": hooks.builder.stack_facts(),
+                **({"cdk_out": synth_facts} if synth_facts else {}),
+            },
         )

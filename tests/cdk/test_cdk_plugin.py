@@ -212,3 +212,90 @@ def test_model_snapshot(sample: str) -> None:
     if os.environ.get("IACSCAN_UPDATE_SNAPSHOTS") == "1":
         snapshot.write_text(text, encoding="utf-8")
     assert text == snapshot.read_text(encoding="utf-8")
+
+
+# -- cdk.out --------------------------------------------------------------------------------------
+
+_SYNTH_STACK = """\
+from aws_cdk import Stack
+from aws_cdk import aws_s3 as s3
+from constructs import Construct
+
+
+class TapStack(Stack):
+    def __init__(self, scope: Construct, construct_id: str, **kwargs) -> None:
+        super().__init__(scope, construct_id, **kwargs)
+        s3.Bucket(self, "Uploads", bucket_name="orders-uploads")
+"""
+
+_SYNTH_TEMPLATE = {
+    "Resources": {
+        "Uploads1E9A5F2B": {
+            "Type": "AWS::S3::Bucket",
+            "Properties": {"BucketName": "orders-uploads"},
+            "Metadata": {"aws:cdk:path": "TapStackdev/Uploads/Resource"},
+        },
+        "UploadsNotifications": {
+            "Type": "Custom::S3BucketNotifications",
+            "Properties": {"BucketName": {"Ref": "Uploads1E9A5F2B"}},
+            "Metadata": {"aws:cdk:path": "TapStackdev/Uploads/Notifications/Resource"},
+        },
+        "CDKMetadata": {
+            "Type": "AWS::CDK::Metadata",
+            "Properties": {"Analytics": "v2:deflate64:xyz"},
+            "Metadata": {"aws:cdk:path": "TapStackdev/CDKMetadata/Default"},
+        },
+    }
+}
+
+
+def _synth_worktree(root: Path, with_cdk_out: bool) -> Path:
+    files = {
+        "cdk.json": '{"app": "python3 tap.py", "context": {"environmentSuffix": "dev"}}',
+        "tap.py": (
+            "import aws_cdk as cdk\nfrom lib.tap_stack import TapStack\n"
+            "app = cdk.App()\nsuffix = app.node.try_get_context('environmentSuffix') or 'dev'\n"
+            "TapStack(app, f'TapStack{suffix}')\napp.synth()\n"
+        ),
+        "lib/__init__.py": "",
+        "lib/tap_stack.py": _SYNTH_STACK,
+    }
+    if with_cdk_out:
+        files["cdk.out/TapStackdev.template.json"] = json.dumps(_SYNTH_TEMPLATE, indent=1)
+    return write(root, files)
+
+
+def test_cdk_out_merges_by_construct_path(tmp_path: Path) -> None:
+    project = parse(_synth_worktree(tmp_path, with_cdk_out=True))
+    ids = [r.id for r in project.resources]
+    assert ids.count("TapStackdev/Uploads") == 1
+    extra = project.resource("TapStackdev/Uploads/Notifications")
+    assert extra is not None and extra.location == project.resource("TapStackdev/Uploads").location
+    assert extra.prop("BucketName") == Ref("TapStackdev/Uploads")
+    assert not any("CDKMetadata" in i for i in ids)
+    assert project.facts["cdk_out"] == {
+        "templates": ["cdk.out/TapStackdev.template.json"],
+        "matched": 1,
+        "added": 1,
+        "left_out": 1,
+    }
+
+
+def test_source_and_cdk_out_report_each_finding_once_at_the_python_line(tmp_path: Path) -> None:
+    from analyzer.config import Config
+    from analyzer.engine import scan
+
+    plain = scan([_synth_worktree(tmp_path / "plain", with_cdk_out=False)], Config())
+    both = scan([_synth_worktree(tmp_path / "both", with_cdk_out=True)], Config())
+
+    def named(result: object) -> list[tuple[str, str, int]]:
+        return [
+            (f.rule_id, f.location.path, f.location.line)
+            for f in result.findings  # type: ignore[attr-defined]
+            if f.rule_id == "IAC002"
+        ]
+
+    assert named(plain).count(("IAC002", "lib/tap_stack.py", 9)) == 1
+    assert named(both) == named(plain)
+    assert all(not f.location.path.startswith("cdk.out") for f in both.findings)
+    assert [p.project.platform for p in both.projects] == ["cdk"]

@@ -210,6 +210,24 @@ class UnavailableEngineVersion(Rule):
             """,
             title="seed 002 in CDK (L1 construct)",
         ),
+        Example.cdk(
+            """
+            from aws_cdk import Stack, aws_lambda as lambda_
+
+
+            class TapStack(Stack):
+                def __init__(self, scope, construct_id, props=None, **kwargs):
+                    super().__init__(scope, construct_id, **kwargs)
+                    lambda_.Function(
+                        self,
+                        "Worker",
+                        runtime=lambda_.Runtime.PYTHON_3_6,  # expect: IAC007
+                        handler="index.handler",
+                        code=lambda_.Code.from_inline("def handler(event, context):\\n    return 1\\n"),
+                    )
+            """,
+            title="a Lambda runtime Lambda no longer creates",
+        ),
     ]
 
     def check(self, ctx: RuleContext) -> Iterable[Finding]:

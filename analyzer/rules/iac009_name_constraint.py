@@ -202,6 +202,18 @@ class NameConstraint(Rule):
             """,
             title="uppercase and underscore in a bucket name",
         ),
+        Example.cdk(
+            """
+            from aws_cdk import Stack, aws_s3 as s3
+
+
+            class TapStack(Stack):
+                def __init__(self, scope, construct_id, props=None, **kwargs):
+                    super().__init__(scope, construct_id, **kwargs)
+                    s3.Bucket(self, "Data", bucket_name=f"{self.stack_name}-data")  # expect: IAC009
+            """,
+            title="the stack name (TapStack...) in a bucket name",
+        ),
     ]
 
     def check(self, ctx: RuleContext) -> Iterable[Finding]:

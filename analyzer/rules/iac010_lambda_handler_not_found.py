@@ -125,6 +125,25 @@ class LambdaHandlerNotFound(Rule):
             title="the handler function is not in the deployed directory",
             **{"lib/lambda/processor.py": "def handler(event, context):\n    return {}\n"},
         ),
+        Example.cdk(
+            """
+            from aws_cdk import Stack, aws_lambda as lambda_
+
+
+            class TapStack(Stack):
+                def __init__(self, scope, construct_id, props=None, **kwargs):
+                    super().__init__(scope, construct_id, **kwargs)
+                    lambda_.Function(
+                        self,
+                        "Detector",
+                        runtime=lambda_.Runtime.PYTHON_3_12,
+                        handler="conflict_detector.handler",  # expect: IAC010
+                        code=lambda_.Code.from_asset("lib/lambda"),
+                    )
+            """,
+            title="a module the asset directory does not contain",
+            **{"lib/lambda/index.py": "def handler(event, context):\n    return {}\n"},
+        ),
     ]
 
     def check(self, ctx: RuleContext) -> Iterable[Finding]:

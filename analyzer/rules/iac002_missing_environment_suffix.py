@@ -487,6 +487,32 @@ MissingEnvironmentSuffix.INVALID = [
 """,
         title="the region alone does not tell two deployments apart",
     ),
+    Example.pulumi(
+        """\
+import pulumi_aws as aws
+from pulumi import ComponentResource, ResourceOptions
+
+
+class TapStackArgs:
+    def __init__(self, environment_suffix: str | None = None):
+        self.environment_suffix = environment_suffix
+
+
+class TapStack(ComponentResource):
+    def __init__(self, name: str, args: TapStackArgs, opts: ResourceOptions | None = None):
+        super().__init__("tap:stack:TapStack", name, None, opts)
+        env = "dev"  # the argument is never read
+        aws.s3.Bucket("data", bucket=f"tap-data-{env}", opts=ResourceOptions(parent=self))  # expect: IAC002
+""",
+        """\
+import pulumi
+from lib.tap_stack import TapStack, TapStackArgs
+
+environment_suffix = pulumi.Config().get("environmentSuffix") or "dev"  # expect: IAC002
+stack = TapStack("TapStack", TapStackArgs(environment_suffix=environment_suffix))
+""",
+        title="the component ignores the suffix it is given (also reported where the suffix is read)",
+    ),
     Example.cdk(
         _CDK_HEAD
         + """\

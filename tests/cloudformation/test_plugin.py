@@ -319,3 +319,29 @@ Fn:
 def test_metadata_json_guarded(parse) -> None:
     project = parse({"lib/TapStack.yml": BUCKET_YAML, "metadata.json": "{not json"})
     assert project.metadata == {} and project.resources
+
+
+def test_local_code_path_is_resolved_relative_to_the_template(parse) -> None:
+    pytest.importorskip("analyzer.python.lambda_code")
+    files = yaml_template("""
+Fn:
+  Type: AWS::Lambda::Function
+  Properties:
+    Runtime: python3.12
+    Handler: app.handler
+    Role: arn:aws:iam::123456789012:role/x
+    Code: ./functions/worker
+Missing:
+  Type: AWS::Lambda::Function
+  Properties:
+    Runtime: python3.12
+    Handler: app.handler
+    Role: arn:aws:iam::123456789012:role/x
+    Code: ../../outside
+""")
+    files["lib/functions/worker/app.py"] = "import boto3\n\ndef handler(event, context):\n    return 1\n"
+    project = parse(files)
+    code = resource(project, "Fn").code
+    assert code is not None and code.handler_found is True
+    assert code.source is not None and code.source.path.startswith("lib/functions/worker")
+    assert resource(project, "Missing").code is None  # outside the worktree: nothing to read

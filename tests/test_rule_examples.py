@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from analyzer.config import Config
+from analyzer.config import Config, load
 from analyzer.discover import list_files
 from analyzer.engine import scan
 from analyzer.registry import all_plugins, all_rules
@@ -41,7 +41,7 @@ def _slug(title: str) -> str:
 def test_rule_example(rule: type[Rule], kind: str, example: Example, tmp_path: Path) -> None:
     expected = example.materialize(tmp_path)
     _skip_without_a_plugin(tmp_path)
-    result = scan([tmp_path], Config(), rules=[rule])
+    result = scan([tmp_path], load(tmp_path), rules=[rule])  # an example may carry its .iacscan.toml
     found = sorted(
         {(f.location.path, f.location.line, f.rule_id) for f in result.findings if f.rule_id == rule.id}
     )

@@ -223,9 +223,13 @@ class Asset(Obj):
         return self.kind + "(...)"
 
     def code_path(self) -> str | None:
-        if self.kind in ("FileArchive", "FileAsset") and isinstance(self.path, Literal):
-            if isinstance(self.path.value, str):
-                return str(PurePosixPath(self.path.value.removeprefix("./")))
+        path = self.path
+        if (
+            self.kind in ("FileArchive", "FileAsset")
+            and isinstance(path, Literal)
+            and isinstance(path.value, str)
+        ):
+            return str(PurePosixPath(path.value.removeprefix("./")))
         if self.kind == "AssetArchive":
             for asset in self.assets.values():
                 if isinstance(asset, Asset):

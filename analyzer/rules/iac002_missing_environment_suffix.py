@@ -825,6 +825,21 @@ Resources:
         title="CloudFormation: a filter name is unique only inside the stack's own log group",
     ),
     Example.cfn_yaml(
+        """\
+Parameters:
+  Stage:
+    Type: String
+    Default: pr1
+Resources:
+  Queue:
+    Type: AWS::SQS::Queue
+    Properties:
+      QueueName: !Sub "tap-jobs-${Stage}"
+""",
+        title="configuration declares Stage as the suffix (suffix-names)",
+        **{".iacscan.toml": 'suffix-names = ["Stage"]\n'},
+    ),
+    Example.cfn_yaml(
         _CFN_SUFFIX_PARAMETER
         + """\
 Resources:

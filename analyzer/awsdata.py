@@ -298,6 +298,8 @@ def to_instance(value: Value | None) -> Any:
         if isinstance(inner, tuple):
             return [to_instance(item) for item in inner]
         if isinstance(inner, dict):
+            if any(_is_intrinsic_key(key) for key in inner):
+                return Opaque("intrinsic function")  # left unevaluated by the plugin
             return {str(key): to_instance(item) for key, item in inner.items()}
         return inner
     if isinstance(value, Concat):
@@ -307,8 +309,16 @@ def to_instance(value: Value | None) -> Any:
     return Opaque(render(value))
 
 
-def properties_instance(properties: Mapping[str, Value]) -> dict[str, Any]:
+def properties_instance(properties: Mapping[str, Value]) -> dict[str, Any] | Opaque:
+    """The properties as plain data; ``Opaque`` when the mapping itself is an unevaluated intrinsic
+    (``Properties: !If [...]``, ``Fn::Transform``), so not even its keys are known."""
+    if any(_is_intrinsic_key(name) for name in properties):
+        return Opaque("intrinsic function")
     return {name: to_instance(value) for name, value in properties.items()}
+
+
+def _is_intrinsic_key(key: object) -> bool:
+    return isinstance(key, str) and (key.startswith("Fn::") or key == "Ref")
 
 
 def uncertain(instance: Any) -> bool:

@@ -256,3 +256,10 @@ def test_any_instance_against_a_real_schema_never_raises_and_never_judges_unknow
     for error in awsdata.proven_errors(schema, instance):
         if error.validator not in ("required", "additionalProperties"):
             assert not awsdata.uncertain(error.instance)
+
+
+def test_unevaluated_intrinsics_are_opaque() -> None:
+    value = Literal({"Code": Literal({"Fn::If": Literal((Literal("C"), Literal(1), Literal(2)))})})
+    assert isinstance(awsdata.to_instance(value)["Code"], awsdata.Opaque)
+    assert isinstance(awsdata.properties_instance({"Fn::Transform": Literal({})}), awsdata.Opaque)
+    assert awsdata.properties_instance({"A": Literal(1)}) == {"A": 1}

@@ -186,6 +186,8 @@ class InvalidProperty(Rule):
 
     def _check_resource(self, resource: Resource, schema: Mapping[str, Any]) -> Iterator[Finding]:
         instance = awsdata.properties_instance(resource.properties)
+        if isinstance(instance, awsdata.Opaque):
+            return  # the properties are an intrinsic function: not even their names are known
         skipped = {prop for kind, prop in SCHEMA_VERSION_PROPERTIES if kind == resource.type}
         naming = name_property(resource)
         emitted = 0

@@ -109,3 +109,12 @@ def test_engine_versions_and_names_are_left_to_iac007_and_iac009() -> None:
 def test_findings_per_resource_are_capped() -> None:
     props = {f"Bogus{index}": Literal(index) for index in range(30)}
     assert len(run(resource("AWS::SQS::Queue", **props))) == 10
+
+
+def test_properties_that_are_an_unevaluated_intrinsic_are_not_judged() -> None:
+    whole = resource("AWS::Lambda::Function", **{"Fn::If": Literal((Literal("C"), Literal({}), Literal({})))})
+    transform = resource(
+        "AWS::SQS::Queue", rid="T", **{"Fn::Transform": Literal({"Name": Literal("AWS::Include")})}
+    )
+    nested = function(Code=Literal({"Fn::Transform": Literal({"Name": Literal("AWS::Include")})}))
+    assert run(whole, transform, nested) == []

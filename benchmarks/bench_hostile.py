@@ -21,7 +21,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from tests.robustness.hostile import broken_repo  # noqa: E402
+from tests.robustness.hostile import broken_repo
 
 
 def measure(resources: int) -> tuple[float, float, Counter[str], int]:

@@ -10,9 +10,10 @@ are twins when they share at least half of the larger one's logical ids (so two
 stacks that merely both define a ``Bucket`` are not twins). Of a group of twins,
 the deployed one is (first match wins):
 
-1. the only one named by the repository's deploy scripts (``package.json`` scripts, files under
-   ``scripts/``), when the scripts name exactly one of them;
-2. the one in the language ``metadata.json`` declares (``"language": "yaml"`` / ``"json"``);
+1. the one in the language ``metadata.json`` declares (``"language": "yaml"`` / ``"json"``): in
+   this layout CI picks the deploy command by that field;
+2. the only one named by the repository's deploy scripts (``package.json`` scripts, files under
+   ``scripts/``), when the scripts name exactly one of them (they often name both);
 3. the YAML one (the default of this layout's tooling).
 
 The others are reported as twins in ``Project.facts["twins"]`` (with the differences when they
@@ -210,9 +211,6 @@ def _is_yaml(path: str) -> bool:
 
 
 def _deployed(group: list[Decoded], language: str, script_text: str) -> tuple[Decoded, str]:
-    named = [decoded for decoded in group if _named_in(decoded.path, script_text)]
-    if len(named) == 1:
-        return named[0], "named by the deploy scripts"
     if language in ("yaml", "yml"):
         yaml_ones = [decoded for decoded in group if _is_yaml(decoded.path)]
         if yaml_ones:
@@ -221,6 +219,9 @@ def _deployed(group: list[Decoded], language: str, script_text: str) -> tuple[De
         json_ones = [decoded for decoded in group if decoded.path.endswith(".json")]
         if json_ones:
             return json_ones[0], "metadata.json language is json"
+    named = [decoded for decoded in group if _named_in(decoded.path, script_text)]
+    if len(named) == 1:
+        return named[0], "named by the deploy scripts"
     yaml_ones = [decoded for decoded in group if _is_yaml(decoded.path)]
     if yaml_ones:
         return yaml_ones[0], "YAML is deployed by default when nothing says otherwise"

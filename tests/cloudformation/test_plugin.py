@@ -237,20 +237,17 @@ def test_twins_metadata_language_json(parse) -> None:
     assert project.metadata["language"] == "json"
 
 
-def test_twins_deploy_script_wins(parse) -> None:
-    package = json.dumps(
-        {"scripts": {"cfn:deploy": "aws cloudformation deploy --template-file lib/TapStack.json"}}
-    )
-    project = parse(
-        {
-            "lib/TapStack.yml": BUCKET_YAML,
-            "lib/TapStack.json": BUCKET_JSON,
-            "package.json": package,
-            "metadata.json": '{"language": "yaml"}',
-        }
-    )
+def test_twins_deploy_script_decides_when_metadata_does_not(parse) -> None:
+    command = "aws cloudformation deploy --template-file lib/TapStack.json --stack-name TapStack"
+    package = json.dumps({"scripts": {"cfn:deploy": command, "test": "jest"}})
+    files = {"lib/TapStack.yml": BUCKET_YAML, "lib/TapStack.json": BUCKET_JSON, "package.json": package}
+    project = parse(files)
     assert project.entry_point == "lib/TapStack.json"
     assert project.facts["twins"][0]["reason"] == "named by the deploy scripts"
+    with_metadata = parse({**files, "metadata.json": '{"language": "yaml"}'})
+    assert with_metadata.entry_point == "lib/TapStack.yml"
+    both = json.dumps({"scripts": {"flip": "cfn-flip lib/TapStack.yml lib/TapStack.json"}})
+    assert parse({**files, "package.json": both}).entry_point == "lib/TapStack.yml"
 
 
 def test_drifted_twins_are_a_fact(parse) -> None:

@@ -606,6 +606,18 @@ def build_classes(
         if attrs:
             entry["attrs"] = attrs
         classes[path] = {key: value for key, value in entry.items() if value not in (None, [], {})}
+    # Props structs as Python classes (``cdk.StackProps(env=...)``): keyword-only initializers, so a
+    # worktree subclass forwarding ``**kwargs`` to one can be checked like a construct.
+    for fqn, t in asm.types.items():
+        if t["kind"] == "interface" and t.get("datatype") and fqn.startswith(LIB + ".") and "Cfn" not in fqn:
+            path = asm.python_path(fqn)
+            if path and path not in classes:
+                props = list(asm.struct_properties(fqn))
+                entry = {"args": [], "kw": [snake(p["name"]) for p in props], "level": 0, "struct": True}
+                required = [snake(p["name"]) for p in props if not p.get("optional")]
+                if required:
+                    entry["req"] = required
+                classes[path] = entry
     # Nested property structs of L1 classes (``CfnBucket.VersioningConfigurationProperty``).
     for fqn, t in asm.types.items():
         if t["kind"] == "interface" and t.get("datatype") and fqn.startswith(LIB + "."):

@@ -35,6 +35,7 @@ from plugins.cdk.objects import (
     ChainObj,
     CodeObj,
     ConstructObj,
+    EngineObj,
     PolicyDocumentObj,
     PrincipalObj,
     StatementObj,
@@ -214,8 +215,12 @@ class Builder:
         for keyword, value in site.kwargs.items():
             self._keyword(ev, obj, record, info, keyword, value, site)
         if info.name_keyword and info.name_keyword in site.kwargs:
-            value = to_value(site.kwargs[info.name_keyword])
-            if not (isinstance(value, Literal) and value.value is None):
+            raw = site.kwargs[info.name_keyword]
+            value = to_value(raw)
+            generated = isinstance(raw, ExternalObj) and raw.qualname.startswith("aws_cdk.PhysicalName.")
+            if generated:  # PhysicalName.GENERATE_IF_NEEDED: CDK derives a unique name
+                record.properties.pop(info.cfn_property(info.name_keyword) or "", None)
+            elif not (isinstance(value, Literal) and value.value is None):
                 record.name = value
                 record.name_property = info.cfn_property(info.name_keyword) or info.name_keyword
         self._companions(obj, record, site)
@@ -345,6 +350,12 @@ class Builder:
                     record.properties[prop] = arn_of(obj.links[attr])
             if "family" not in kwargs:
                 record.properties.pop("Family", None)
+        engine = kwargs.get("engine")
+        if isinstance(engine, EngineObj) and record.type in ("AWS::RDS::DBCluster", "AWS::RDS::DBInstance"):
+            record.properties["Engine"] = Literal(engine.engine)
+            if engine.version is not None:
+                record.properties["EngineVersion"] = engine.version
+                record.property_locations["EngineVersion"] = site.arg_locations.get("engine", site.location)
         if record.type == "AWS::Lambda::Function":
             self._function(ev, record, site)
         if record.type == "AWS::StepFunctions::StateMachine" and tables.construct(obj.cls).level == 2:  # type: ignore[union-attr]

@@ -4,6 +4,7 @@ classes get their signatures from the generated jsii tables (so ``**kwargs`` for
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -18,6 +19,7 @@ from plugins.cdk.objects import (
     AppObj,
     ChainObj,
     CodeObj,
+    EngineObj,
     NodeObj,
     PolicyDocumentObj,
     PrincipalObj,
@@ -129,6 +131,11 @@ class CdkHooks(Hooks):
             return CodeObj(asset=site.arg(0, "path"), location=site.location)
         if qualname in ("aws_cdk.aws_lambda.Code.from_inline", "aws_cdk.aws_lambda.InlineCode"):
             return CodeObj(inline=site.arg(0, "code"), location=site.location)
+        if qualname.startswith("aws_cdk.aws_rds.") and qualname.endswith("EngineVersion.of"):
+            return site.arg(0, "aurora_postgres_full_version")
+        engine = _ENGINES.get(qualname)
+        if engine is not None:
+            return EngineObj(engine, _engine_version(engine, site.kwargs.get("version")))
         if qualname == "aws_cdk.Stack.of":
             return None
         if qualname == "aws_cdk.aws_stepfunctions.IntegrationPattern":
@@ -195,6 +202,29 @@ class _AddDependency(Obj):
     def call(self, ev: Evaluator, site: CallSite) -> EValue | None:
         self.builder.add_dependency(self.owner, site.args, site.location)
         return Literal(None)
+
+
+# aws-rds/lib/cluster-engine.ts and instance-engine.ts: the engine each factory method selects.
+_ENGINES = {
+    "aws_cdk.aws_rds.DatabaseClusterEngine.aurora_postgres": "aurora-postgresql",
+    "aws_cdk.aws_rds.DatabaseClusterEngine.aurora_mysql": "aurora-mysql",
+    "aws_cdk.aws_rds.DatabaseInstanceEngine.postgres": "postgres",
+    "aws_cdk.aws_rds.DatabaseInstanceEngine.mysql": "mysql",
+    "aws_cdk.aws_rds.DatabaseInstanceEngine.maria_db": "mariadb",
+}
+_VERSION_MEMBER = re.compile(r"VER_(\d+)(?:_(\d+))?(?:_(\d+))?$")
+
+
+def _engine_version(engine: str, version: EValue | None) -> Value | None:
+    """``AuroraPostgresEngineVersion.VER_15_2`` -> ``15.2``; ``...EngineVersion.of("15.2", "15")`` is
+    evaluated by the caller. Aurora MySQL members encode a different scheme and stay unknown."""
+    if isinstance(version, ExternalObj) and engine != "aurora-mysql":
+        match = _VERSION_MEMBER.search(version.qualname)
+        if match:
+            return Literal(".".join(part for part in match.groups() if part is not None))
+    if isinstance(version, Literal) and isinstance(version.value, str):
+        return version
+    return None
 
 
 def _list(value: EValue | None) -> list[EValue]:

@@ -170,6 +170,17 @@ class PrincipalObj(Obj):
 
 
 @dataclass(eq=False, slots=True)
+class EngineObj(Obj):
+    """``rds.DatabaseClusterEngine.aurora_postgres(version=...)``: Engine and EngineVersion."""
+
+    engine: str
+    version: Value | None
+
+    def hint(self) -> str:
+        return f"{self.engine} engine"
+
+
+@dataclass(eq=False, slots=True)
 class CodeObj(Obj):
     """``lambda_.Code.from_asset(path)`` / ``Code.from_inline(text)``."""
 

@@ -299,3 +299,127 @@ def test_source_and_cdk_out_report_each_finding_once_at_the_python_line(tmp_path
     assert named(both) == named(plain)
     assert all(not f.location.path.startswith("cdk.out") for f in both.findings)
     assert [p.project.platform for p in both.projects] == ["cdk"]
+
+
+# -- more construct shapes -------------------------------------------------------------------------
+
+
+def _app(tmp_path: Path, stack_body: str, tap: str | None = None) -> Project:
+    stack = (
+        "import aws_cdk as cdk\nfrom aws_cdk import aws_rds as rds, aws_iam as iam, aws_ec2 as ec2\n"
+        "from constructs import Construct\n\n\n"
+        "class TapStack(cdk.Stack):\n"
+        "    def __init__(self, scope: Construct, construct_id: str, **kwargs) -> None:\n"
+        "        super().__init__(scope, construct_id, **kwargs)\n" + stack_body
+    )
+    default_tap = (
+        "import aws_cdk as cdk\nfrom lib.tap_stack import TapStack\napp = cdk.App()\nTapStack(app, 'T')\n"
+    )
+    return parse(
+        write(
+            tmp_path,
+            {
+                "cdk.json": '{"app": "python3 tap.py"}',
+                "tap.py": tap if tap is not None else default_tap,
+                "lib/__init__.py": "",
+                "lib/tap_stack.py": stack,
+            },
+        )
+    )
+
+
+def test_l2_database_cluster_engine_version_and_companions(tmp_path: Path) -> None:
+    project = _app(
+        tmp_path,
+        (
+            "        vpc = ec2.Vpc(self, 'Vpc')\n"
+            "        rds.DatabaseCluster(self, 'Aurora', vpc=vpc,\n"
+            "            engine=rds.DatabaseClusterEngine.aurora_postgres(\n"
+            "                version=rds.AuroraPostgresEngineVersion.VER_15_2),\n"
+            "            parameters={'log_statement': 'all'}, deletion_protection=False)\n"
+        ),
+    )
+    cluster = project.resource("T/Aurora")
+    assert cluster.type == "AWS::RDS::DBCluster"
+    assert literal_of(cluster.prop("Engine")) == "aurora-postgresql"
+    assert literal_of(cluster.prop("EngineVersion")) == "15.2"
+    assert literal_of(cluster.prop("DeletionProtection")) is False
+    params = project.resource("T/Aurora/ParameterGroup")
+    assert params.type == "AWS::RDS::DBClusterParameterGroup"
+    assert literal_of(params.prop("Parameters")) == {"log_statement": "all"}
+    assert project.resource("T/Aurora/Subnets").type == "AWS::RDS::DBSubnetGroup"
+
+
+def test_generated_physical_name_is_auto_named(tmp_path: Path) -> None:
+    project = _app(
+        tmp_path,
+        (
+            "        iam.Role(self, 'R', assumed_by=iam.ServicePrincipal('lambda.amazonaws.com'),\n"
+            "                 role_name=cdk.PhysicalName.GENERATE_IF_NEEDED)\n"
+        ),
+    )
+    role = project.resource("T/R")
+    assert role.name is None and "RoleName" not in role.properties
+    trust = get_path(role.prop("AssumeRolePolicyDocument"), "Statement", 0, "Principal", "Service")
+    assert literal_of(trust) == "lambda.amazonaws.com"
+
+
+def test_unknown_keyword_through_stack_props_is_reported(tmp_path: Path) -> None:
+    stack = (
+        "import aws_cdk as cdk\n\n\n"
+        "class TapStackProps(cdk.StackProps):\n"
+        "    def __init__(self, environment_suffix=None, **kwargs):\n"
+        "        super().__init__(**kwargs)\n"
+        "        self.environment_suffix = environment_suffix\n\n\n"
+        "class TapStack(cdk.Stack):\n"
+        "    def __init__(self, scope, construct_id, props=None, **kwargs):\n"
+        "        super().__init__(scope, construct_id, **kwargs)\n"
+    )
+    tap = (
+        "import aws_cdk as cdk\nfrom lib.tap_stack import TapStack, TapStackProps\napp = cdk.App()\n"
+        "props = TapStackProps(environment_suffix='x', env=cdk.Environment(region='us-east-1'), vpc_id='v')\n"
+        "TapStack(app, 'T', props=props, stack_name='T-x')\n"
+    )
+    project = parse(
+        write(
+            tmp_path,
+            {
+                "cdk.json": '{"app": "python3 tap.py"}',
+                "tap.py": tap,
+                "lib/__init__.py": "",
+                "lib/tap_stack.py": stack,
+            },
+        )
+    )
+    props_call = next(c for c in project.calls if c.callee == "TapStackProps")
+    assert props_call.unexpected == ("vpc_id",) and props_call.via == "**kwargs to aws_cdk.StackProps"
+    stack_call = next(c for c in project.calls if c.callee == "TapStack")
+    assert not stack_call.unexpected and not stack_call.missing
+
+
+def test_unknown_kwargs_expansion_stays_uncertain(tmp_path: Path) -> None:
+    tap = (
+        "import aws_cdk as cdk\nfrom lib.tap_stack import TapStack\nfrom settings import EXTRA\n"
+        "app = cdk.App()\nTapStack(app, 'T', **EXTRA)\n"
+    )
+    project = _app(tmp_path, "        pass\n", tap=tap)
+    call = next(c for c in project.calls if c.callee == "TapStack")
+    assert not call.certain and not call.unexpected
+
+
+def test_broken_module_is_a_problem_and_the_rest_is_read(tmp_path: Path) -> None:
+    root = write(
+        tmp_path,
+        {
+            "cdk.json": '{"app": "python3 tap.py"}',
+            "tap.py": (
+                "import aws_cdk as cdk\nfrom aws_cdk import aws_sqs as sqs\nimport lib.broken\n"
+                "app = cdk.App()\nstack = cdk.Stack(app, 'S')\nsqs.Queue(stack, 'Q')\n"
+            ),
+            "lib/__init__.py": "",
+            "lib/broken.py": "def oops(:\n",
+        },
+    )
+    project = parse(root)
+    assert any(p.location.path == "lib/broken.py" for p in project.problems)
+    assert project.resource("S/Q") is not None and project.resource("S/Q").name is None

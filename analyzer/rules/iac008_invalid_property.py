@@ -239,9 +239,17 @@ def _describe(error: Any, resource: Resource) -> Iterator[tuple[str, str | None,
                 awsdata.compile_pattern(p) and awsdata.compile_pattern(p).search(extra) for p in patterns
             ):
                 continue
+            inside = f" in {where}" if where else ""
+            if patterns and not known:
+                shown = " or ".join(str(p) for p in patterns)
+                yield (
+                    f"key '{extra}'{inside} does not match {shown}",
+                    top or extra,
+                    f"key:{_dotted([*path, extra])}",
+                )
+                continue
             close = difflib.get_close_matches(extra, list(known), n=1)
             hint = f" (did you mean '{close[0]}'?)" if close else ""
-            inside = f" in {where}" if where else ""
             yield (
                 f"unknown property '{extra}'{inside}{hint}",
                 top or extra,

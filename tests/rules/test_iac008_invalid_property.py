@@ -118,3 +118,9 @@ def test_properties_that_are_an_unevaluated_intrinsic_are_not_judged() -> None:
     )
     nested = function(Code=Literal({"Fn::Transform": Literal({"Name": Literal("AWS::Include")})}))
     assert run(whole, transform, nested) == []
+
+
+def test_keys_outside_the_schemas_key_pattern() -> None:
+    env = Literal({"Variables": Literal({"B": Literal("x"), "TABLE_NAME": Literal("t")})})
+    [finding] = run(function(Environment=env))
+    assert "key 'B' in Environment.Variables does not match" in finding.message

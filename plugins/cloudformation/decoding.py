@@ -11,6 +11,7 @@ the first template; never at module import.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from typing import Any
 
@@ -37,6 +38,8 @@ def decode_text(path: str, text: str) -> Decoded:
     """Decode ``text`` (the file at ``path``); never raises."""
     try:
         from cfnlint.decode import decode_str
+
+        _quiet_cfnlint()
     except Exception as error:  # cfn-lint missing or broken: say so once per file, do not crash
         return Decoded(
             path, text, None, (ParseProblem(Location(path, 1), f"cfn-lint decoder unavailable: {error}"),)
@@ -59,6 +62,14 @@ def decode_text(path: str, text: str) -> Decoded:
         )
         return Decoded(path, text, None, (problem,))
     return Decoded(path, text, template, ())
+
+
+def _quiet_cfnlint() -> None:
+    # cfn-lint logs decode failures with LOGGER.error; without a handler Python's last-resort
+    # handler would print them on stderr. The failures are already ParseProblems.
+    logger = logging.getLogger("cfnlint")
+    if not any(isinstance(handler, logging.NullHandler) for handler in logger.handlers):
+        logger.addHandler(logging.NullHandler())
 
 
 def _problems(path: str, matches: list[Any]) -> tuple[ParseProblem, ...]:

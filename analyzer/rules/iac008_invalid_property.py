@@ -17,6 +17,9 @@ from analyzer.rules.iac009_name_constraint import name_property
 _MAX_PER_RESOURCE = 10
 _SHOWN_ENUM_VALUES = 8
 _SAM_PREFIX = "AWS::Serverless::"
+# Schema keywords CloudFormation does not reliably enforce at create time: many handlers accept a
+# list with a repeated item (cfn-lint reports them as E3037 lint, not as deploy failures).
+_NOT_ENFORCED = frozenset({"uniqueItems"})
 
 
 class InvalidProperty(Rule):
@@ -196,6 +199,8 @@ class InvalidProperty(Rule):
             top = str(path[0]) if path else None
             if top is not None and (top in skipped or top == naming):
                 continue  # IAC007 / IAC009 report these with better words
+            if error.validator in _NOT_ENFORCED:
+                continue
             for message, prop, key in _describe(error, resource):
                 if emitted >= _MAX_PER_RESOURCE:
                     return

@@ -124,3 +124,8 @@ def test_keys_outside_the_schemas_key_pattern() -> None:
     env = Literal({"Variables": Literal({"B": Literal("x"), "TABLE_NAME": Literal("t")})})
     [finding] = run(function(Environment=env))
     assert "key 'B' in Environment.Variables does not match" in finding.message
+
+
+def test_repeated_list_items_are_not_reported() -> None:
+    # the schema marks Architectures uniqueItems; a repeat is a lint issue, not a deploy failure
+    assert run(function(Architectures=Literal((Literal("arm64"), Literal("arm64"))))) == []

@@ -127,5 +127,6 @@ def test_keys_outside_the_schemas_key_pattern() -> None:
 
 
 def test_repeated_list_items_are_not_reported() -> None:
-    # the schema marks Architectures uniqueItems; a repeat is a lint issue, not a deploy failure
-    assert run(function(Architectures=Literal((Literal("arm64"), Literal("arm64"))))) == []
+    # the schema marks Layers uniqueItems; a repeat is a lint issue, not a deploy failure
+    layer = Literal("arn:aws:lambda:us-east-1:123456789012:layer:shared:3")
+    assert run(function(Layers=Literal((layer, layer)))) == []

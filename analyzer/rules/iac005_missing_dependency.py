@@ -539,7 +539,7 @@ class MissingDependency(Rule):
                 }
               }
             }
-            """,  # noqa: E501
+            """,
         ),
         Example.cfn_yaml(
             """
@@ -680,7 +680,7 @@ class MissingDependency(Rule):
                         ),
                         opts=pulumi.ResourceOptions(depends_on=[vpc_access]),
                     )
-            """,  # noqa: E501
+            """,
         ),
         Example.cdk(
             """
@@ -783,7 +783,7 @@ class MissingDependency(Rule):
                 }
               }
             }
-            """,  # noqa: E501
+            """,
         ),
         Example.cfn_yaml(
             """
@@ -912,7 +912,7 @@ class MissingDependency(Rule):
                         load_balancer_type="application",
                         subnets=[subnet.id],
                     )
-            """,  # noqa: E501
+            """,
             title="internet-facing load balancer before the internet gateway",
         ),
         Example.pulumi(
@@ -948,7 +948,7 @@ class MissingDependency(Rule):
                             subnet_ids=["subnet-1"], security_group_ids=["sg-1"]
                         ),
                     )
-            """,  # noqa: E501
+            """,
             title="VPC function before its VPC-access policy attachment",
         ),
         Example.cdk(

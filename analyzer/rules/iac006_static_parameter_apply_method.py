@@ -9,7 +9,7 @@ from functools import cache
 from pathlib import Path
 
 from analyzer.findings import Finding, Severity
-from analyzer.model import Literal, Location, Resource, Value, literal_of
+from analyzer.model import Concat, Literal, Location, Resource, Value, literal_of
 from analyzer.rules.base import Example, Rule, RuleContext
 
 _DATA = Path(__file__).resolve().parent.parent / "data" / "rds_parameters.json"
@@ -30,10 +30,19 @@ class StaticTable:
     prefixes: tuple[tuple[str, str], ...]  # (family prefix, engine family), most specific first
     static: Mapping[str, Mapping[str, str]]  # engine family -> parameter -> source text
 
-    def engine_family(self, family: str) -> str | None:
+    def engine_family(self, family: str, *, complete: bool = True) -> str | None:
+        """The engine family of a parameter-group family name (``aurora-postgresql15``).
+
+        With ``complete=False`` the text is only the known start of the name (``f"postgres{major}"``):
+        it must then decide the engine on its own, so ``"aurora-"`` (MySQL or PostgreSQL) gives None."""
         lowered = family.strip().lower()
         for prefix, engine in self.prefixes:
             if lowered.startswith(prefix):
+                if not complete and any(
+                    other.startswith(lowered) and other_engine != engine
+                    for other, other_engine in self.prefixes
+                ):
+                    return None
                 return engine
         return None
 
@@ -157,7 +166,7 @@ class StaticParameterApplyMethod(Rule):
                         ],
                         opts=pulumi.ResourceOptions(parent=self),
                     )
-            """,  # noqa: E501
+            """,
             title="static parameters with pending-reboot; dynamic log_statement without one",
         ),
         Example.pulumi(
@@ -282,7 +291,7 @@ class StaticParameterApplyMethod(Rule):
                         ),
                         parameters={"rds.logical_replication": "1", "shared_preload_libraries": "pg_stat_statements"},
                     )
-            """,  # noqa: E501
+            """,
             title="CDK's parameters map: CloudFormation chooses the apply method",
         ),
     ]
@@ -306,7 +315,7 @@ class StaticParameterApplyMethod(Rule):
                         ],
                         opts=pulumi.ResourceOptions(parent=self),
                     )
-            """,  # noqa: E501
+            """,
             title="seed 002: static parameters without apply_method",
         ),
         Example.pulumi(
@@ -325,7 +334,7 @@ class StaticParameterApplyMethod(Rule):
                             aws.rds.ClusterParameterGroupParameterArgs(name="max_connections", value="500", apply_method="immediate"),  # expect: IAC006
                         ],
                     )
-            """,  # noqa: E501
+            """,
             title="explicit immediate",
         ),
         Example.pulumi(
@@ -366,7 +375,7 @@ class StaticParameterApplyMethod(Rule):
                             {"name": "performance_schema", "value": "1", "apply_method": "immediate"},  # expect: IAC006
                         ],
                     )
-            """,  # noqa: E501
+            """,
             title="MySQL non-dynamic variables",
         ),
         Example.pulumi(
@@ -385,7 +394,7 @@ class StaticParameterApplyMethod(Rule):
                             aws.rds.ClusterParameterGroupParameterArgs(name="lower_case_table_names", value="1"),  # expect: IAC006
                         ],
                     )
-            """,  # noqa: E501
+            """,
         ),
         Example.pulumi(
             """
@@ -420,7 +429,7 @@ class StaticParameterApplyMethod(Rule):
                             aws.rds.ClusterParameterGroupParameterArgs(name="max_worker_processes", value="16", apply_method="immediate"),  # expect: IAC006
                         ],
                     )
-            """,  # noqa: E501
+            """,
             title="one entry right, one wrong",
         ),
         Example.pulumi(
@@ -440,7 +449,7 @@ class StaticParameterApplyMethod(Rule):
                             aws.rds.ClusterParameterGroupParameterArgs(name="max_connections", value="300"),
                         ],
                     )
-            """,  # noqa: E501
+            """,
             title="unknown family: only PostgreSQL-only parameters are reported",
         ),
     ]
@@ -449,9 +458,13 @@ class StaticParameterApplyMethod(Rule):
         table = static_table()
         for group in ctx.project.of_type(*_GROUP_TYPES):
             family_value = literal_of(group.prop("Family"))
-            family = table.engine_family(family_value) if isinstance(family_value, str) else None
-            if isinstance(family_value, str) and family is None:
-                continue  # an engine the table does not cover (oracle, sqlserver, ...)
+            if isinstance(family_value, str):
+                family = table.engine_family(family_value)
+                if family is None:
+                    continue  # an engine the table does not cover (oracle, sqlserver, ...)
+            else:
+                start = _known_start(group.prop("Family"))
+                family = table.engine_family(start, complete=False) if start else None
             for entry in _entries(group):
                 source = table.source_if_static(family, entry.name)
                 if source is None:
@@ -495,6 +508,15 @@ def _entries(group: Resource) -> Iterator[_Entry]:
             continue
         location = item.location or fields["Name"].location or fallback
         yield _Entry(name, fields.get("ApplyMethod"), location)
+
+
+def _known_start(value: Value | None) -> str | None:
+    """The literal beginning of an assembled value (``f"aurora-postgresql{major}"``), if any."""
+    if isinstance(value, Concat) and value.parts:
+        first = value.parts[0]
+        if isinstance(first, Literal) and isinstance(first.value, str):
+            return first.value
+    return None
 
 
 def _apply_method(value: Value | None) -> str | None:

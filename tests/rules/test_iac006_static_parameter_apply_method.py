@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from analyzer.graph import ResourceGraph
-from analyzer.model import Literal, Location, Project, Resource, Unknown, Value
+from analyzer.model import Concat, Literal, Location, Project, Resource, Unknown, Value
 from analyzer.rules.base import RuleContext
 from analyzer.rules.iac006_static_parameter_apply_method import StaticParameterApplyMethod, static_table
 
@@ -114,3 +114,16 @@ def test_entry_without_location_falls_back_to_the_property() -> None:
         property_locations={"Parameters": Location(PATH, 14)},
     )
     assert [f.location.line for f in run(resource)] == [14]
+
+
+def test_assembled_family_uses_its_known_start() -> None:
+    params = Literal((entry("max_connections", 3),))
+    postgres = Concat((Literal("postgres"), Unknown("major")))
+    mysql = Concat((Literal("mysql"), Unknown("version")))
+    ambiguous = Concat((Literal("aurora-"), Unknown("engine")))
+    assert len(run(group(postgres, params))) == 1  # static in PostgreSQL
+    assert run(group(mysql, params)) == []  # dynamic in MySQL
+    assert run(group(ambiguous, params)) == []  # could be either: max_connections is left alone
+    table = static_table()
+    assert table.engine_family("aurora-", complete=False) is None
+    assert table.engine_family("aurora-postgresql", complete=False) == "aurora-postgresql"

@@ -815,4 +815,16 @@ app.synth()
 """,
         title="CDK: nested stacks built with every keyword-only argument",
     ),
+    Example.cfn_yaml(
+        """\
+Parameters:
+  EnvironmentSuffix:
+    Type: String
+    Default: dev
+Resources:
+  Bucket:
+    Type: AWS::S3::Bucket
+""",
+        title="CloudFormation has no entry point to bind: silent",
+    ),
 ]

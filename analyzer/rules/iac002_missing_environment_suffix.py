@@ -545,6 +545,37 @@ stack = TapStack("TapStack", TapStackArgs(environment_suffix=environment_suffix)
 """,
         title="CDK: context `env` is an environment name (warning)",
     ),
+    Example.cdk(
+        """\
+import aws_cdk as cdk
+from aws_cdk import aws_ecs as ecs
+from aws_cdk import aws_logs as logs
+from constructs import Construct
+
+
+class ComputeStack(cdk.NestedStack):
+    def __init__(self, scope: Construct, construct_id: str, *, environment_suffix: str, **kwargs):
+        super().__init__(scope, construct_id, **kwargs)
+        ecs.Cluster(self, "Cluster", cluster_name="video-processing-cluster")  # expect: IAC002
+        logs.LogGroup(self, "Logs", log_group_name=f"/ecs/video-{environment_suffix}")
+
+
+class TapStack(cdk.Stack):
+    def __init__(self, scope: Construct, construct_id: str, environment_suffix: str = "dev", **kwargs):
+        super().__init__(scope, construct_id, **kwargs)
+        ComputeStack(self, "Compute", environment_suffix=environment_suffix)
+""",
+        """\
+import aws_cdk as cdk
+from lib.tap_stack import TapStack
+
+app = cdk.App()
+suffix = app.node.try_get_context("environmentSuffix") or "dev"
+TapStack(app, f"TapStack{suffix}", environment_suffix=suffix)
+app.synth()
+""",
+        title="CDK (seed 003): a nested stack's cluster name without the suffix",
+    ),
     Example.cfn_yaml(
         _CFN_SUFFIX_PARAMETER
         + """\
@@ -766,6 +797,51 @@ class TapStack(ComponentResource):
         )
 """,
         title="CDK: the suffix from props, an auto-named bucket and the stack name",
+    ),
+    Example.cdk(
+        """\
+import aws_cdk as cdk
+from aws_cdk import aws_sns as sns
+from aws_cdk import aws_sqs as sqs
+from constructs import Construct
+
+
+class MessagingStack(cdk.NestedStack):
+    def __init__(self, scope: Construct, construct_id: str, *, environment_suffix: str, **kwargs):
+        super().__init__(scope, construct_id, **kwargs)
+        sns.Topic(self, "Alerts", topic_name=f"tap-alerts-{environment_suffix}")
+        sqs.Queue(self, "Jobs")
+
+
+class TapStack(cdk.Stack):
+    def __init__(self, scope: Construct, construct_id: str, environment_suffix: str = "dev", **kwargs):
+        super().__init__(scope, construct_id, **kwargs)
+        MessagingStack(self, f"Messaging{environment_suffix}", environment_suffix=environment_suffix)
+""",
+        """\
+import os
+
+import aws_cdk as cdk
+from lib.tap_stack import TapStack
+
+app = cdk.App()
+suffix = os.environ.get("ENVIRONMENT_SUFFIX", "dev")
+TapStack(app, f"TapStack{suffix}", environment_suffix=suffix)
+app.synth()
+""",
+        title="CDK: the suffix from an environment variable reaches a nested stack",
+    ),
+    Example.cdk(
+        _CDK_HEAD.replace(
+            'suffix = (props.environment_suffix if props else None) or "dev"',
+            'suffix = self.node.try_get_context("environmentSuffix")',
+        )
+        + """\
+        iam.Role(self, "Worker", role_name=f"tap-worker-{suffix}",
+                 assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"))
+""",
+        title="CDK: the suffix from context set in cdk.json",
+        **{"cdk.json": '{"app": "python3 tap.py", "context": {"environmentSuffix": "pr42"}}\n'},
     ),
     Example.cfn_yaml(
         _CFN_SUFFIX_PARAMETER

@@ -163,7 +163,8 @@ def normalized(document: dict[str, Any]) -> dict[str, Any]:
 def test_golden_sarif_of_the_fixture_worktree() -> None:
     result = scan([FIXTURE], Config())
     document = sarif_of(result, base=FIXTURE.parent)
-    assert_valid_sarif(document)
+    if SARIF_SCHEMA.is_file():  # the golden comparison runs either way
+        assert_valid_sarif(document)
     actual = json.dumps(normalized(document), indent=2, ensure_ascii=False) + "\n"
     if os.environ.get("IACSCAN_UPDATE_GOLDEN") == "1":
         GOLDEN.parent.mkdir(parents=True, exist_ok=True)

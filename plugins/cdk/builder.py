@@ -360,14 +360,17 @@ class Builder:
             self._function(ev, record, site)
         if record.type == "AWS::StepFunctions::StateMachine" and tables.construct(obj.cls).level == 2:  # type: ignore[union-attr]
             self._state_machine(obj, record, site)
-        if record.type == "AWS::IAM::Policy" and obj.cls.endswith("aws_iam.Policy"):
+        policy_types = ("AWS::IAM::Policy", "AWS::IAM::ManagedPolicy")
+        if record.type in policy_types and obj.cls.endswith(("aws_iam.Policy", "aws_iam.ManagedPolicy")):
             statements = kwargs.get("statements")
             record.statements.extend(_items(statements))
             roles = [arn_of(r) for r in _items(kwargs.get("roles"))]
             record.properties["Roles"] = Literal(
                 tuple(Ref(r.resource) if isinstance(r, Ref) else r for r in roles)
             )
-            record.properties["PolicyName"] = to_value(kwargs.get("policy_name", Literal(record.id)))
+            if record.type == "AWS::IAM::Policy":
+                given = kwargs.get("policy_name")
+                record.properties["PolicyName"] = to_value(given) if given is not None else _GENERATED_NAME
 
     def _function(self, ev: Evaluator, record: ResourceRecord, site: CallSite) -> None:
         kwargs = site.kwargs
@@ -435,10 +438,25 @@ class Builder:
         record = self.records.get(obj.resource_id or "")
         if name.startswith("grant") and record is not None:
             return self._grant(obj, name, site)
+        if name in ("add_to_task_role_policy", "add_to_execution_role_policy") and record is not None:
+            link = "task_role" if name == "add_to_task_role_policy" else "execution_role"
+            if link not in obj.links:
+                self._obtain_lazy(obj, record, link, site)
+            target_record = self.records.get(_resource_id(obj.links.get(link)) or "")
+            if target_record is not None:
+                target_record.statements.extend(site.args)
+            return Literal(None)
+        if name == "attach_inline_policy" and record is not None and record.type == ROLE_TYPE:
+            for policy in site.args:
+                policy_record = self.records.get(_resource_id(policy) or "")
+                if policy_record is not None:
+                    self._append_role(policy_record, record.id)
+            return Literal(None)
         if name in ("add_to_role_policy", "add_to_policy", "add_to_principal_policy", "add_statements"):
             target = (
                 obj
-                if record is not None and record.type in (ROLE_TYPE, "AWS::IAM::Policy")
+                if record is not None
+                and record.type in (ROLE_TYPE, "AWS::IAM::Policy", "AWS::IAM::ManagedPolicy")
                 else (obj.links.get("role") or obj.links.get("task_role"))
             )
             target_record = self.records.get(_resource_id(target) or "")
@@ -457,13 +475,10 @@ class Builder:
             )
             return Literal(None)
         if name == "attach_to_role" and record is not None:
-            roles = record.properties.get("Roles")
-            items = list(roles.value) if isinstance(roles, Literal) and isinstance(roles.value, tuple) else []
             for role in site.args:
                 role_id = _resource_id(role)
                 if role_id:
-                    items.append(Ref(role_id))
-            record.properties["Roles"] = Literal(tuple(items))
+                    self._append_role(record, role_id)
             return Literal(None)
         if name in ("add_dependency", "add_depends_on"):
             self.add_dependency(obj, site.args, site.location)
@@ -479,6 +494,20 @@ class Builder:
         if name == "add_container" and record is not None:
             return self._add_container(obj, record, site)
         return None
+
+    def _append_role(self, policy: ResourceRecord, role_id: str) -> None:
+        roles = policy.properties.get("Roles")
+        items = list(roles.value) if isinstance(roles, Literal) and isinstance(roles.value, tuple) else []
+        if Ref(role_id) not in items:
+            items.append(Ref(role_id))
+        policy.properties["Roles"] = Literal(tuple(items))
+
+    def _obtain_lazy(self, obj: ConstructObj, record: ResourceRecord, link: str, site: CallSite) -> None:
+        """CDK creates some companions on first use (a task definition's execution role)."""
+        for companion in obj.data.get("lazy", []):
+            if companion.get("attr") == link:
+                role = self._make_companion(obj, record, companion, site)
+                record.properties["ExecutionRoleArn"] = Ref(role.resource_id or "", "Arn")
 
     def _grant(self, obj: ConstructObj, name: str, site: CallSite) -> EValue:
         actions = tables.grant_actions(obj.cls, name)
@@ -520,10 +549,7 @@ class Builder:
         if isinstance(image, Unknown) and image.hint and "from_registry" not in image.hint:
             needs_execution_role = True
         if needs_execution_role and "execution_role" not in obj.links:
-            for companion in obj.data.get("lazy", []):
-                if companion.get("attr") == "execution_role":
-                    role = self._make_companion(obj, record, companion, site)
-                    record.properties["ExecutionRoleArn"] = Ref(role.resource_id or "", "Arn")
+            self._obtain_lazy(obj, record, "execution_role", site)
         containers = record.properties.get("ContainerDefinitions")
         items = list(containers.value) if isinstance(containers, Literal) else []
         items.append(Literal({"Name": to_value(site.arg(0, "id"))}))
@@ -668,7 +694,7 @@ class Builder:
                 continue
             statements = [s for item in record.statements for s in self._expand(item)]
             document = Literal({"Version": Literal("2012-10-17"), "Statement": Literal(tuple(statements))})
-            if record.type == "AWS::IAM::Policy":
+            if record.type in ("AWS::IAM::Policy", "AWS::IAM::ManagedPolicy"):
                 record.properties["PolicyDocument"] = document
                 continue
             if record.type != ROLE_TYPE:
@@ -684,7 +710,7 @@ class Builder:
             policy.properties = {
                 "PolicyDocument": document,
                 "Roles": Literal((Ref(record.id),)),
-                "PolicyName": Literal(record.id.replace("/", "") + "DefaultPolicy"),
+                "PolicyName": _GENERATED_NAME,
             }
             if record.stack is not None:
                 policy.options["StackName"] = record.stack.name
@@ -718,6 +744,9 @@ class Builder:
 
 
 # -- helpers ---------------------------------------------------------------------------------------
+
+# CDK names policies after the construct's unique id (core/lib/names.ts uniqueId): unique per stack.
+_GENERATED_NAME = Unknown("CDK generates the policy name from the construct path", Origin.UNIQUE)
 
 
 def _is_none(value: EValue) -> bool:

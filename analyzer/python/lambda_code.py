@@ -24,13 +24,24 @@ triple-quoted string line ``k`` is ``k - 1`` lines below the opening quotes (one
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import libcst as cst
 
-from analyzer.model import Concat, FunctionCode, Literal, Location, Origin, SdkCall, Unknown, Value, concat
+from analyzer.model import (
+    Concat,
+    FunctionCode,
+    Literal,
+    Location,
+    Origin,
+    Resource,
+    SdkCall,
+    Unknown,
+    Value,
+    concat,
+)
 from analyzer.python.source import SourceModule, dotted_name, parse_python, string_value
 
 MAX_FILE_BYTES = 2_000_000
@@ -90,7 +101,7 @@ def analyze_function_code(
     ``AssetArchive({"main.py": StringAsset(...)})`` would pass ``main``). Never raises."""
     try:
         return _analyze(root, handler, runtime, inline_source, inline_location, code_path, inline_module)
-    except (RecursionError, OSError, ValueError):
+    except Exception:  # the plugins call this for every function: bad input must not cost the template
         return None
 
 
@@ -99,6 +110,47 @@ def env_var_name(value: Value | None) -> str | None:
     if isinstance(value, Unknown) and value.origin & Origin.ENV_VAR and value.reason.startswith(ENV_REASON):
         return value.reason[len(ENV_REASON) :]
     return None
+
+
+def environment_value(function: Resource, value: Value) -> Value:
+    """``os.environ["X"]`` read by ``function``'s code: the value its ``Environment.Variables`` gives
+    ``X`` (a ``Ref``, a literal, ...); any other value is returned as it is."""
+    name = env_var_name(value)
+    if name is None:
+        return value
+    configured = function.prop("Environment", "Variables", name)
+    return configured if configured is not None else value
+
+
+def argument_values(arguments: Mapping[str, Value], path: tuple[str, ...]) -> Iterator[Value]:
+    """Values set at ``path`` in call arguments (``("Targets", "[]", "RoleArn")``; ``[]`` walks a
+    list, ``{}`` a mapping's values; keys match case-insensitively). A part that cannot be read
+    (an unknown list, a ``**mapping``) yields nothing: it is no evidence that the member is set."""
+    yield from _walk_values(Literal(dict(arguments)), path)
+
+
+def _walk_values(value: Value | None, path: tuple[str, ...]) -> Iterator[Value]:
+    if not path:
+        if value is not None and not (isinstance(value, Literal) and value.value is None):
+            yield value
+        return
+    head, rest = path[0], path[1:]
+    if not isinstance(value, Literal):
+        return
+    if head == "[]":
+        if isinstance(value.value, tuple):
+            for item in value.value:
+                yield from _walk_values(item, rest)
+        return
+    if head == "{}":
+        if isinstance(value.value, dict):
+            for item in value.value.values():
+                yield from _walk_values(item, rest)
+        return
+    if isinstance(value.value, dict):
+        for key, item in value.value.items():
+            if key != KWARGS_KEY and key.lower() == head.lower():
+                yield from _walk_values(item, rest)
 
 
 def language_of(runtime: str | None) -> str | None:

@@ -36,7 +36,7 @@ from analyzer.model import (
     items_of,
     render,
 )
-from analyzer.python.lambda_code import KWARGS_KEY, env_var_name
+from analyzer.python.lambda_code import argument_values, environment_value
 from analyzer.rules.base import Example, Rule, RuleContext
 
 # Step Functions task resources: optimized integrations ("arn:aws:states:::ecs:runTask.sync") and
@@ -212,7 +212,7 @@ def _code_evidence(project: Project, graph: ResourceGraph) -> Iterator[_Evidence
             if operation is None:
                 continue
             for member, value in _set_members(call.arguments, operation.members):
-                passed = _from_environment(resource, value)
+                passed = environment_value(resource, value)
                 how = f"code of '{resource.id}' calls {operation.action} with {member.dotted}"
                 for role in roles:
                     yield _Evidence(
@@ -223,41 +223,8 @@ def _code_evidence(project: Project, graph: ResourceGraph) -> Iterator[_Evidence
 def _set_members(arguments: Any, members: tuple[RoleMember, ...]) -> Iterator[tuple[RoleMember, Value]]:
     """Each role member set in the call's arguments, with its value. Unknown structure: nothing."""
     for member in members:
-        for value in _walk(Literal(dict(arguments)), member.path):
+        for value in argument_values(arguments, member.path):
             yield member, value
-
-
-def _walk(value: Value | None, path: tuple[str, ...]) -> Iterator[Value]:
-    if not path:
-        if value is not None and not (isinstance(value, Literal) and value.value is None):
-            yield value
-        return
-    head, rest = path[0], path[1:]
-    if not isinstance(value, Literal):
-        return  # an unknown container: cannot tell whether the member is set (no evidence)
-    if head == "[]":
-        if isinstance(value.value, tuple):
-            for item in value.value:
-                yield from _walk(item, rest)
-        return
-    if head == "{}":
-        if isinstance(value.value, dict):
-            for item in value.value.values():
-                yield from _walk(item, rest)
-        return
-    if isinstance(value.value, dict):
-        for key, item in value.value.items():
-            if key != KWARGS_KEY and key.lower() == head.lower():
-                yield from _walk(item, rest)
-
-
-def _from_environment(function: Resource, value: Value) -> Value:
-    """``os.environ["X"]`` in code: the value the function's environment gives ``X``."""
-    name = env_var_name(value)
-    if name is None:
-        return value
-    configured = function.prop("Environment", "Variables", name)
-    return configured if configured is not None else value
 
 
 def _state_machine_evidence(project: Project, graph: ResourceGraph) -> Iterator[_Evidence]:

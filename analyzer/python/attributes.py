@@ -21,10 +21,13 @@ _DYNAMIC = frozenset({"__getattr__", "__getattribute__", "__setattr__", "__slots
 
 def known_attributes(project: PythonProject, cls: ClassRef) -> frozenset[str] | None:
     names: set[str] = set()
-    for item in mro(project, cls):
+    order = mro(project, cls)
+    if any(
+        isinstance(item, External) and item.qualname not in ("builtins.object", "object") for item in order
+    ):
+        return None
+    for item in order:
         if isinstance(item, External):
-            if item.qualname not in ("builtins.object", "object"):
-                return None
             continue
         body = item.node.body.body if isinstance(item.node.body, cst.IndentedBlock) else ()
         for statement in body:

@@ -207,6 +207,8 @@ class Evaluator:
         self.env_name_reads: list[tuple[str, Location]] = []
         self.problems: list[ParseProblem] = []
         self._signatures: dict[int, Signature | None] = {}
+        self._known_attributes: dict[int, frozenset[str] | None] = {}
+        self._mro: dict[int, list[ClassRef | External]] = {}
 
     # -- entry points ----------------------------------------------------------------------------
 
@@ -703,7 +705,10 @@ class Evaluator:
         class can never have it."""
         if name.startswith("__") or target.data.get("no_attribute_checks"):
             return
-        known = known_attributes(self.project, target.cls)
+        cache_key = id(target.cls.node)
+        if cache_key not in self._known_attributes:
+            self._known_attributes[cache_key] = known_attributes(self.project, target.cls)
+        known = self._known_attributes[cache_key]
         if known is None or name in known:
             return
         key = (location.path, location.line, target.cls.name, name)
@@ -716,10 +721,17 @@ class Evaluator:
                 tuple(sorted(n for n in known if not n.startswith("_"))),
             )
 
+    def mro(self, cls: ClassRef) -> list[ClassRef | External]:
+        """The class's method resolution order (cached)."""
+        key = id(cls.node)
+        if key not in self._mro:
+            self._mro[key] = mro(self.project, cls)
+        return self._mro[key]
+
     def _class_attribute(
         self, cls: ClassRef, name: str, instance: EValue | None, location: Location
     ) -> EValue | None:
-        for item in mro(self.project, cls):
+        for item in self.mro(cls):
             if not isinstance(item, ClassRef):
                 continue
             method = find_method(item, name)
@@ -1005,7 +1017,7 @@ class Evaluator:
         return instance
 
     def _owner_of(self, cls: ClassRef, function: FunctionRef) -> ClassRef:
-        for item in mro(self.project, cls):
+        for item in self.mro(cls):
             if isinstance(item, ClassRef) and find_method(item, function.name) is function.node:
                 return item
         return cls
@@ -1016,7 +1028,7 @@ class Evaluator:
     def _inherited_method(
         self, cls: ClassRef, name: str
     ) -> tuple[FunctionRef, dict[str, EValue], ClassRef] | None:
-        for item in mro(self.project, cls):
+        for item in self.mro(cls):
             if isinstance(item, ClassRef):
                 method = find_method(item, name)
                 if method is not None:
@@ -1028,7 +1040,7 @@ class Evaluator:
         owner, instance = frame.owner, frame.self_obj
         if owner is None:
             return Unknown("super() outside a method", location=site.location)
-        order = mro(self.project, owner)
+        order = self.mro(owner)
         for item in order[1:]:
             if isinstance(item, ClassRef):
                 method = find_method(item, name)

@@ -126,6 +126,10 @@ def dotted_name(node: cst.BaseExpression | None) -> str | None:
 def string_value(node: cst.BaseExpression) -> str | None:
     """The value of a plain (non-f) string literal or implicit concatenation of them."""
     if isinstance(node, cst.SimpleString):
+        text = node.value
+        # Fast path for the common case; ``evaluated_value`` compiles the literal (slow).
+        if text[:1] in "\"'" and "\\" not in text and len(text) >= 2 and text[:3] not in ('"""', "'''"):
+            return text[1:-1]
         try:
             value = node.evaluated_value
         except Exception:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from helpers import PULUMI_YAML, TAP, component, parse, write
+from pulumi_helpers import PULUMI_YAML, TAP, component, parse, write
 
 from analyzer.discover import list_files
 from analyzer.model import Concat, Literal, Origin, Ref, Unknown, get_path, literal_of, render

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from helpers import evaluate
+from py_helpers import evaluate
 
 from analyzer.model import CallCheck
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from helpers import evaluate, model_value
+from py_helpers import evaluate, model_value
 
 from analyzer.model import Concat, Literal, Origin, Unknown, render
 from analyzer.plugin import Limits

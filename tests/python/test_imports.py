@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from helpers import write
+from py_helpers import write
 
 from analyzer.python.project import ClassRef, External, FunctionRef, Missing, PythonProject
 

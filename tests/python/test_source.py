@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import libcst as cst
-from helpers import evaluate
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from py_helpers import evaluate
 
 from analyzer.model import Literal, ParseProblem, Unknown
 from analyzer.plugin import Limits

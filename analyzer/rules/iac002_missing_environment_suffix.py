@@ -39,6 +39,9 @@ NAME_NEED_NOT_BE_UNIQUE: Mapping[str, str] = {
     "AWS::Route53::HostedZone": "hosted zones may share a name",
     # AWS Batch User Guide, "Job definitions": registering an existing name adds a revision.
     "AWS::Batch::JobDefinition": "a second registration adds a revision",
+    # Athena API Reference, CreateNamedQuery: queries are identified by a generated NamedQueryId and
+    # the operation has no "already exists" error.
+    "AWS::Athena::NamedQuery": "queries are identified by a generated id",
     # AWS Config Developer Guide: one configuration recorder and one delivery channel per region.
     "AWS::Config::ConfigurationRecorder": "one per account and region whatever its name",
     "AWS::Config::DeliveryChannel": "one per account and region whatever its name",

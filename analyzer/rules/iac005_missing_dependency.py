@@ -158,16 +158,6 @@ def _path_matches(path: str, patterns: Sequence[str]) -> bool:
     return any(_path_pattern(pattern).match(lowered) for pattern in patterns)
 
 
-def refs_at(resource: Resource, patterns: Sequence[str]) -> list[Ref]:
-    """References ``resource`` makes at property paths matching ``patterns``."""
-    found: list[Ref] = []
-    for name, value in resource.properties.items():
-        for path, ref in iter_refs(value, name):
-            if ref.resource != resource.id and _path_matches(path, patterns):
-                found.append(ref)
-    return found
-
-
 def _prop(resource: Resource, dotted: str) -> Value | None:
     head, *rest = dotted.split(".")
     for key, value in resource.properties.items():
@@ -211,27 +201,54 @@ def _type_matches(resource_type: str, patterns: Sequence[str]) -> bool:
 Requirement = list[Resource]  # alternatives: one of them ordered first is enough
 
 
-@dataclass(frozen=True, slots=True)
 class _Scope:
-    project: Project
-    graph: ResourceGraph
+    """The project and graph, with the indexes and caches the relations share during one check."""
+
+    def __init__(self, project: Project, graph: ResourceGraph) -> None:
+        self.project = project
+        self.graph = graph
+        self._by_type: dict[str, list[Resource]] = {}
+        for resource in project.resources:
+            self._by_type.setdefault(resource.type, []).append(resource)
+        self._refs: dict[str, list[tuple[str, Ref]]] = {}
+        self._vpcs: dict[str, set[str]] = {}
+        self._cache: dict[Any, Any] = {}
 
     def resource(self, resource_id: str) -> Resource | None:
         return self.project.resource(resource_id)
 
+    def of_types(self, patterns: Sequence[str]) -> list[Resource]:
+        found: list[Resource] = []
+        for resource_type, resources in self._by_type.items():
+            if _type_matches(resource_type, patterns):
+                found.extend(resources)
+        return found
+
     def selected(self, selector: Mapping[str, Any]) -> list[Resource]:
-        return [
-            r
-            for r in self.project.resources
-            if _type_matches(r.type, selector["types"]) and _all_hold(r, selector.get("when", ()))
-        ]
+        return [r for r in self.of_types(selector["types"]) if _all_hold(r, selector.get("when", ()))]
+
+    def refs(self, resource: Resource, patterns: Sequence[str]) -> list[Ref]:
+        """References ``resource`` makes at property paths matching ``patterns``."""
+        if resource.id not in self._refs:
+            self._refs[resource.id] = [
+                (path, ref)
+                for name, value in resource.properties.items()
+                for path, ref in iter_refs(value, name)
+                if ref.resource != resource.id
+            ]
+        return [ref for path, ref in self._refs[resource.id] if _path_matches(path, patterns)]
+
+    def cached(self, key: Any, compute: Any) -> Any:
+        if key not in self._cache:
+            self._cache[key] = compute()
+        return self._cache[key]
 
 
 def _shared(scope: _Scope, dependent: Resource, relation: Mapping[str, Any]) -> list[Requirement]:
     via = relation.get("via_types")
     shared = {
         ref.resource
-        for ref in refs_at(dependent, relation["dependent_paths"])
+        for ref in scope.refs(dependent, relation["dependent_paths"])
         if (target := scope.resource(ref.resource)) is not None and (via is None or target.type in via)
     }
     if not shared:
@@ -241,13 +258,17 @@ def _shared(scope: _Scope, dependent: Resource, relation: Mapping[str, Any]) -> 
         for selector in relation["prerequisites"]
         for r in scope.selected(selector)
         if r.id != dependent.id
-        and any(ref.resource in shared for ref in refs_at(r, selector.get("paths", ["**"])))
+        and any(ref.resource in shared for ref in scope.refs(r, selector.get("paths", ["**"])))
     ]
     return [candidates] if candidates else []
 
 
 def _vpcs_of(scope: _Scope, resource: Resource) -> set[str]:
     """The VPCs reached from ``resource`` through network resources (at most a few hops)."""
+    return scope.cached(("vpcs", resource.id), lambda: _walk_to_vpcs(scope, resource))
+
+
+def _walk_to_vpcs(scope: _Scope, resource: Resource) -> set[str]:
     found: set[str] = set()
     frontier, seen = [resource.id], {resource.id}
     for _ in range(_NETWORK_DEPTH):
@@ -274,7 +295,7 @@ def _same_vpc(scope: _Scope, dependent: Resource, relation: Mapping[str, Any]) -
         r
         for selector in relation["prerequisites"]
         for r in scope.selected(selector)
-        if any(ref.resource in vpcs for ref in refs_at(r, selector.get("paths", ["**"])))
+        if any(ref.resource in vpcs for ref in scope.refs(r, selector.get("paths", ["**"])))
     ]
     return [candidates] if candidates else []
 
@@ -287,13 +308,13 @@ def _any(scope: _Scope, dependent: Resource, relation: Mapping[str, Any]) -> lis
 
 
 def _roles_of(scope: _Scope, dependent: Resource, relation: Mapping[str, Any]) -> list[Resource]:
-    targets = [scope.resource(ref.resource) for ref in refs_at(dependent, relation["role_paths"])]
+    targets = [scope.resource(ref.resource) for ref in scope.refs(dependent, relation["role_paths"])]
     if "through" in relation:
         targets = [
             scope.resource(ref.resource)
             for middle in targets
             if middle is not None
-            for ref in refs_at(middle, relation["through"])
+            for ref in scope.refs(middle, relation["through"])
         ]
     return [t for t in targets if t is not None and t.type == _ROLE]
 
@@ -349,7 +370,7 @@ def _grant_matches(scope: _Scope, holder: Resource, grant: Mapping[str, Any], me
 def _role_grant(scope: _Scope, dependent: Resource, relation: Mapping[str, Any]) -> list[Requirement]:
     grant = relation.get("grant")
     mentioned = (
-        {ref.resource for ref in refs_at(dependent, grant.get("mentions_paths", ()))} if grant else set()
+        {ref.resource for ref in scope.refs(dependent, grant.get("mentions_paths", ()))} if grant else set()
     )
     requirements: list[Requirement] = []
     for role in _roles_of(scope, dependent, relation):
@@ -369,7 +390,8 @@ def _role_grant(scope: _Scope, dependent: Resource, relation: Mapping[str, Any])
 
 
 def _dms_role(scope: _Scope, dependent: Resource, relation: Mapping[str, Any]) -> list[Requirement]:
-    uses = [u for u in dms_role_uses(scope.project) if u.spec.name == relation["role_name"]]
+    all_uses = scope.cached("dms", lambda: dms_role_uses(scope.project))
+    uses = [u for u in all_uses if u.spec.name == relation["role_name"]]
     if not uses:
         return []
     requirements: list[Requirement] = [[use.role for use in uses]]
@@ -380,16 +402,25 @@ def _dms_role(scope: _Scope, dependent: Resource, relation: Mapping[str, Any]) -
 def _log_group(scope: _Scope, dependent: Resource, relation: Mapping[str, Any]) -> list[Requirement]:
     prefix = relation["prefix"]
     own_name = render(dependent.name) if dependent.name is not None else None
-    candidates: list[Resource] = []
-    for group in scope.project.of_type("AWS::Logs::LogGroup"):
-        name = group.prop("LogGroupName")
-        if name is None:
-            continue
-        text = render(name)
-        names_it = any(ref.resource == dependent.id for _, ref in iter_refs(name)) and text.startswith(prefix)
-        if names_it or (own_name is not None and text == prefix + own_name):
-            candidates.append(group)
+    candidates = [
+        group
+        for group, text, mentioned in scope.cached(
+            ("log_groups", prefix), lambda: _log_group_names(scope, prefix)
+        )
+        if (dependent.id in mentioned) or (own_name is not None and text == prefix + own_name)
+    ]
     return [candidates] if candidates else []
+
+
+def _log_group_names(scope: _Scope, prefix: str) -> list[tuple[Resource, str, set[str]]]:
+    """Log groups named under ``prefix``: (group, rendered name, resources the name refers to)."""
+    found: list[tuple[Resource, str, set[str]]] = []
+    for group in scope.of_types(["AWS::Logs::LogGroup"]):
+        name = group.prop("LogGroupName")
+        text = render(name) if name is not None else ""
+        if text.startswith(prefix):
+            found.append((group, text, {ref.resource for _, ref in iter_refs(name)}))
+    return found
 
 
 _RELATIONS = {
@@ -406,11 +437,12 @@ def _invoked_during_deployment(scope: _Scope, resource: Resource, relation: Mapp
     invokers = relation.get("invokers")
     if not invokers:
         return False
-    return any(
-        _type_matches(other.type, invokers)
-        and any(ref.resource == resource.id for ref in refs_at(other, relation.get("invoker_paths", ["**"])))
-        for other in scope.project.resources
+    paths = relation.get("invoker_paths", ["**"])
+    invoked = scope.cached(
+        ("invoked", tuple(invokers), tuple(paths)),
+        lambda: {ref.resource for other in scope.of_types(invokers) for ref in scope.refs(other, paths)},
     )
+    return resource.id in invoked
 
 
 # -- the rule --------------------------------------------------------------------------------------
@@ -986,9 +1018,7 @@ class MissingDependency(Rule):
         scope = _Scope(ctx.project, ctx.graph)
         for ordering in orderings():
             relate = _RELATIONS[ordering.relation["kind"]]
-            for dependent in ctx.project.resources:
-                if not _type_matches(dependent.type, ordering.dependent_types):
-                    continue
+            for dependent in scope.of_types(ordering.dependent_types):
                 if not _all_hold(dependent, ordering.dependent_when):
                     continue
                 missing = _unmet(scope, dependent, relate(scope, dependent, ordering.relation))

@@ -64,6 +64,8 @@ class UnavailableEngineVersion(Rule):
     * DMS replication instances: versions past their "no new instance" date in the AWS DMS release
       notes (a small table with its source and date, `analyzer/data/dms_engine_versions.json`).
 
+    A version that sorts after every version the data lists for its release line (say `16.99` when
+    the data stops at `16.15`) is left alone: it may have been released after the data.
     Neptune, OpenSearch/Elasticsearch, MSK and EKS versions are not checked: cfn-lint has no list of
     their versions. A version that is not a literal (config, parameter) is never reported.
     Option `today` (ISO date) fixes the date the lifecycle dates are compared with.
@@ -263,6 +265,12 @@ class UnavailableEngineVersion(Rule):
                 if prop in reported:
                     continue  # one finding per property: "unknown" already says it all
                 reported.add(prop)
+                if (
+                    not fragment.retired
+                    and prop == "EngineVersion"
+                    and _newer_than_data(resource.type, instance)
+                ):
+                    continue  # possibly released after this cfn-lint's data: not proven unavailable
                 yield self._fragment_finding(resource, fragment, prop, instance)
 
     def _fragment_finding(
@@ -384,6 +392,23 @@ def _failing_properties(
     if key is not None:
         verdicts[key] = failing
     return failing
+
+
+def _newer_than_data(resource_type: str, instance: Mapping[str, Any]) -> bool:
+    """True when the version sorts after every version the data lists in its release line (same
+    major version; same major.minor for long versions such as ``8.0.mysql_aurora.3.08.0``): it may
+    have been released after this cfn-lint's data, so its absence proves nothing."""
+    engine, version = instance.get("Engine"), instance.get("EngineVersion")
+    if not isinstance(engine, str) or not isinstance(version, (str, int, float)) or isinstance(version, bool):
+        return False
+    text = str(version)
+    if not text[:1].isdigit():
+        return False
+    parts = re.split(r"[.-]", text)
+    line = parts[:2] if len(parts) >= 3 else parts[:1]
+    known = _fragment_enum(resource_type, "engine_version.json", engine)
+    same_line = [v for v in known if re.split(r"[.-]", v)[: len(line)] == line] or known  # else: a new major
+    return bool(same_line) and _version_key(text) > max(_version_key(v) for v in same_line)
 
 
 @cache

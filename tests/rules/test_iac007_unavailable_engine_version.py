@@ -53,8 +53,16 @@ def test_seed_002_aurora_15_4_is_reported_at_the_version() -> None:
 
 
 def test_a_version_the_engine_never_had() -> None:
-    [finding] = run(cluster(Literal("15.99")))
-    assert "has no version 15.99" in finding.message
+    [finding] = run(cluster(Literal("15.1")))  # Aurora PostgreSQL 15 started at 15.2
+    assert "has no version 15.1" in finding.message
+
+
+def test_a_version_newer_than_the_data_is_not_proven_unavailable() -> None:
+    # it may have been released after this cfn-lint's data
+    assert run(cluster(Literal("15.99")), cluster(Literal("99.1"))) == []
+    mysql = cluster(Literal("8.0.mysql_aurora.3.99.0"), engine=Literal("aurora-mysql"))
+    old_mysql = cluster(Literal("8.0.mysql_aurora.3.00.0"), engine=Literal("aurora-mysql"))
+    assert [f.key for f in run(mysql, old_mysql)] == ["EngineVersion:aurora-mysql:8.0.mysql_aurora.3.00.0"]
 
 
 def test_current_versions_are_silent() -> None:

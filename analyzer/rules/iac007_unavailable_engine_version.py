@@ -309,8 +309,13 @@ class UnavailableEngineVersion(Rule):
                 continue
             allowed = enum_schema["properties"][prop]["enum"]
             instance = {prop: awsdata.to_instance(resource.properties[prop])}
-            if awsdata.proven_errors(enum_schema, instance):
-                value = instance[prop]
+            value = instance[prop]
+            newer = (
+                isinstance(value, str)
+                and value[:1].isdigit()
+                and _version_key(value) > max(_version_key(str(v)) for v in allowed)
+            )
+            if not newer and awsdata.proven_errors(enum_schema, instance):
                 yield self.finding(
                     f"{_label(resource)}: {prop} '{value}' is not a version {resource_type} accepts",
                     resource.location_of(prop),

@@ -91,6 +91,9 @@ def test_db_instance_and_elasticache() -> None:
 def test_documentdb_versions_come_from_the_provider_schema_enum() -> None:
     assert len(run(resource("AWS::DocDB::DBCluster", EngineVersion=Literal("3.0")))) == 1
     assert run(resource("AWS::DocDB::DBCluster", EngineVersion=Literal("5.0.0"))) == []
+    assert (
+        run(resource("AWS::DocDB::DBCluster", EngineVersion=Literal("99.0.0"))) == []
+    )  # newer than the data
 
 
 def test_deprecated_lambda_runtime_is_a_warning_and_a_blocked_one_an_error() -> None:

@@ -205,7 +205,7 @@ def _managed_policy(project: Project, arn: Value | None, source: str, location: 
         if target is not None and target.type in ("AWS::IAM::ManagedPolicy", "AWS::IAM::Policy"):
             return _policy_resource_statements(project, target)
         return [opaque_statement(source, location)]
-    name = aws_managed_policy_name(arn)
+    name = aws_managed_policy_name(arn) or _pulumi_managed_policy(arn)
     if name is None:
         return [opaque_statement(source, location)]
     known = _managed_table().get(name)
@@ -241,6 +241,25 @@ def aws_managed_policy_name(arn: Value | None) -> str | None:
         return None
     match = _MANAGED_ARN.match(text)
     return match.group(1) if match else None
+
+
+_PULUMI_CONSTANT = re.compile(r"(?:^|\.)ManagedPolicy\.([A-Z0-9_]+)$")
+
+
+def _pulumi_managed_policy(arn: Value | None) -> str | None:
+    """``aws.iam.ManagedPolicy.AWS_LAMBDA_BASIC_EXECUTION_ROLE`` (an external constant the Pulumi
+    plugin leaves unknown, with the expression as hint): the table's policy whose name, without
+    case and separators, is the constant's."""
+    if not isinstance(arn, Unknown) or not arn.hint:
+        return None
+    match = _PULUMI_CONSTANT.search(arn.hint)
+    if match is None:
+        return None
+    wanted = match.group(1).replace("_", "").lower()
+    for name in _managed_table():
+        if re.sub(r"[^a-z0-9]", "", name.lower()) == wanted:
+            return name
+    return None
 
 
 def _attached_by_name(project: Project, principal: Resource) -> set[str]:

@@ -246,3 +246,15 @@ def test_literal_patterns_agree_with_regex(pattern: str, text: str) -> None:
     result = arn_matches(Literal(pattern), Literal(text))
     if expected is not None:
         assert result is expected
+
+
+def test_pulumi_managed_policy_constants() -> None:
+    constant = Unknown(
+        "external", Origin.EXTERNAL, hint="pulumi_aws.iam.ManagedPolicy.AWS_LAMBDA_BASIC_EXECUTION_ROLE"
+    )
+    basic = role("R", "r", ManagedPolicyArns=[constant])
+    p = project(basic)
+    assert allows(effective_statements(p, ResourceGraph(p), "R"), "iam:PassRole", Ref("Y", "Arn")) is False
+    other = Unknown("external", Origin.EXTERNAL, hint="pulumi_aws.iam.ManagedPolicy.SOMETHING_UNLISTED")
+    p = project(role("R", "r", ManagedPolicyArns=[other]))
+    assert allows(effective_statements(p, ResourceGraph(p), "R"), "iam:PassRole", Ref("Y", "Arn")) is None

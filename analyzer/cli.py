@@ -112,7 +112,6 @@ def scan_command(
     from analyzer import baseline as baselines
     from analyzer.engine import scan
     from analyzer.report import ReportOptions, render
-    from analyzer.report.output import write_atomically
 
     if output_format not in OUTPUT_FORMATS:
         raise ConfigError(f"unknown --format {output_format!r} (use {', '.join(OUTPUT_FORMATS)})")
@@ -124,7 +123,7 @@ def scan_command(
 
     result = scan(worktrees, config, debug=debug)
     if write_baseline is not None:
-        baselines.write(write_baseline, result.findings, __version__)
+        _write_file(write_baseline, baselines.dumps(result.findings, __version__))
         if not quiet:
             _note(f"wrote {len(result.findings)} finding(s) to the baseline {write_baseline}")
     if known_baseline is not None:
@@ -144,7 +143,7 @@ def scan_command(
     options = ReportOptions(base=_report_base(result), color=color, quiet=quiet)
     report = render(output_format, result, options)
     if output is not None:
-        write_atomically(output, report)
+        _write_file(output, report)
     else:
         _write_stdout(report)
     if write_baseline is not None:
@@ -307,6 +306,15 @@ def _report_base(result: ScanResult) -> Path | None:
     return cwd if result.root.is_relative_to(cwd) else None
 
 
+def _write_file(path: Path, text: str) -> None:
+    from analyzer.report.output import write_atomically
+
+    try:
+        write_atomically(path, text)
+    except OSError as error:  # a missing directory, no permission: the user's to fix
+        raise ConfigError(f"cannot write {path}: {error.strerror or error}") from None
+
+
 def _note(message: str) -> None:
     typer.echo(f"iacscan: {message}", err=True)
 
@@ -345,6 +353,9 @@ def run(argv: Sequence[str] | None = None) -> int:
     if args == ["--version"]:  # the fast path: no option parsing at all
         sys.stdout.write(f"iacscan {__version__}\n")
         return EXIT_OK
+    if not args:  # like ruff and git: the usage, and the exit code of a usage error
+        app(args=["--help"], prog_name="iacscan", standalone_mode=False)
+        return EXIT_ERROR
     debug = "--debug" in args
     previous = _install_sigterm()
     try:

@@ -291,3 +291,17 @@ def test_model_rejects_a_file(capsys: Capture, worktree: Path) -> None:
     code, out, _ = scan(capsys, "model", str(worktree))
     assert code == 0
     assert [r["id"] for r in json.loads(out)[0]["resources"]] == ["Logs", "Jobs", "Table", "Ok"]
+
+
+def test_no_arguments_prints_the_usage_and_exits_2(capsys: Capture) -> None:
+    code, out, _ = scan(capsys)
+    assert code == 2
+    assert out.startswith("Usage: iacscan") and "Commands" in out
+
+
+def test_unwritable_output_is_a_one_line_error(capsys: Capture, worktree: Path, tmp_path: Path) -> None:
+    target = tmp_path / "missing-dir" / "r.json"
+    for option in ("--output", "--write-baseline"):
+        code, out, err = scan(capsys, str(worktree), option, str(target))
+        assert (code, out) == (2, "")
+        assert err == f"iacscan: error: cannot write {target}: No such file or directory\n"

@@ -509,6 +509,7 @@ def build_classes(
 ) -> tuple[dict[str, Any], dict[str, Any], list[str], list[str]]:
     classes: dict[str, Any] = {}
     structs: dict[str, Any] = {}
+    struct_types: dict[str, dict[str, str]] = {}
     construct_classes = [
         fqn
         for fqn, t in asm.types.items()
@@ -625,7 +626,45 @@ def build_classes(
             if not path or "Cfn" not in path:
                 continue
             structs[path] = {snake(p["name"]): cfn.nested(snake(p["name"])) for p in t.get("properties", [])}
+            nested = _struct_keywords(asm, t.get("properties", []))
+            if nested:
+                struct_types[path] = nested
+    # L1 keywords whose value is a property struct: plain dicts given there are converted like it.
+    fqn_by_path = {asm.python_path(fqn): fqn for fqn in construct_classes}
+    for path, entry in classes.items():
+        if entry.get("level") == 1:
+            props_fqn = asm.signature(fqn_by_path.get(path, "")).get("props")
+            if props_fqn:
+                nested = _struct_keywords(asm, list(asm.struct_properties(props_fqn)))
+                if nested:
+                    struct_types[path] = nested
+    structs["__types__"] = struct_types
     return classes, structs, mapped, unmapped
+
+
+def _struct_ref(asm: Assembly, type_ref: dict[str, Any], depth: int = 0) -> str | None:
+    """The property struct a jsii type refers to (directly, in a list/map, or in a union)."""
+    if depth > 4 or not isinstance(type_ref, dict):
+        return None
+    fqn = type_ref.get("fqn")
+    if fqn and asm.is_struct(type_ref) and "Cfn" in fqn:
+        return asm.python_path(fqn)
+    if "collection" in type_ref:
+        return _struct_ref(asm, type_ref["collection"].get("elementtype", {}), depth + 1)
+    for member in type_ref.get("union", {}).get("types", []):
+        found = _struct_ref(asm, member, depth + 1)
+        if found:
+            return found
+    return None
+
+
+def _struct_keywords(asm: Assembly, properties: list[dict[str, Any]]) -> dict[str, str]:
+    found: dict[str, str] = {}
+    for prop in properties:
+        target = _struct_ref(asm, prop.get("type", {}))
+        if target:
+            found[snake(prop["name"])] = target
+    return found
 
 
 def _prefixed_match(cfn: CfnNames, cfn_type: str, keyword: str) -> str | None:
@@ -817,6 +856,7 @@ def main() -> int:
     asm = Assembly(data)
     cfn = CfnNames(cfn_schemas())
     classes, structs, mapped, unmapped = build_classes(asm, cfn)
+    struct_types = structs.pop("__types__")
     grants = build_grants(asm, sources)
     # constructs.Construct is in the `constructs` package, not aws-cdk-lib: Construct(scope, id).
     classes["constructs.Construct"] = {"args": ["scope", "id"], "kw": [], "level": 0}
@@ -825,6 +865,7 @@ def main() -> int:
         "version": VERSION,
         "classes": classes,
         "structs": structs,
+        "struct_types": struct_types,
         "grants": grants,
         "companions": companions,
         "hand_types": sorted(HAND_TYPES),

@@ -249,6 +249,9 @@ class Builder:
             return
         if info.level == 1:
             converted = _cfn_value(value, target)
+            struct = tables.struct_type(info.path, keyword)
+            if struct is not None:
+                converted = _struct_keys(converted, struct)
         else:
             if tables.struct_property(info.path, keyword) is None and target.lower() != keyword.replace(
                 "_", ""
@@ -801,6 +804,27 @@ def _cfn_value(value: EValue, target: str) -> Value:
     if isinstance(value, (PrincipalObj, PolicyDocumentObj, StatementObj)):
         return value.to_value()
     return to_value(value)
+
+
+def _struct_keys(value: Value, struct: str, depth: int = 0) -> Value:
+    """A plain dict given for an L1 property struct, in CloudFormation names: jsii passes dict keys
+    through in camelCase (``{"status": "Enabled"}`` is ``Status``); snake_case keys are accepted too."""
+    if depth > 12 or not isinstance(value, Literal):
+        return value
+    inner = value.value
+    if isinstance(inner, tuple):
+        return Literal(
+            tuple(_struct_keys(item, struct, depth + 1) for item in inner), value.origin, value.location
+        )
+    if not isinstance(inner, dict):
+        return value
+    converted: dict[str, Value] = {}
+    for key, item in inner.items():
+        keyword = key if "_" in key or key.islower() else tables.snake(key)
+        target = tables.struct_property(struct, keyword) or key
+        nested = tables.struct_type(struct, keyword)
+        converted[target] = _struct_keys(item, nested, depth + 1) if nested else item
+    return Literal(converted, value.origin, value.location)
 
 
 def _runtime(value: EValue | None) -> str | None:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -98,6 +99,19 @@ def companions(path: str) -> list[dict[str, Any]]:
 
 def struct_property(struct_path: str, keyword: str) -> str | None:
     return tables()["structs"].get(struct_path, {}).get(keyword)
+
+
+def struct_type(owner: str, keyword: str) -> str | None:
+    """The property struct an L1 keyword (or a struct's field) takes, for converting plain dicts."""
+    return tables()["struct_types"].get(owner, {}).get(keyword)
+
+
+def snake(name: str) -> str:
+    """jsii's Python naming of a camelCase name (as ``tools/gen_cdk_tables.py`` applies it)."""
+    name = re.sub(r"([MGK])iB", r"\1ib", name)
+    name = re.sub(r"([a-z\d])([A-Z])", r"\1_\2", name)
+    name = re.sub(r"([A-Z]+)([A-Z][a-z\d]+)", r"\1_\2", name)
+    return name.lower()
 
 
 def keyword_parameters(path: str) -> tuple[list[str], list[str], list[str], list[str]] | None:

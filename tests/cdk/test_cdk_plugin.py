@@ -423,3 +423,31 @@ def test_broken_module_is_a_problem_and_the_rest_is_read(tmp_path: Path) -> None
     project = parse(root)
     assert any(p.location.path == "lib/broken.py" for p in project.problems)
     assert project.resource("S/Q") is not None and project.resource("S/Q").name is None
+
+
+def test_plain_dicts_for_l1_structs_get_cloudformation_keys(tmp_path: Path) -> None:
+    root = write(
+        tmp_path,
+        {
+            "cdk.json": '{"app": "python3 tap.py"}',
+            "tap.py": (
+                "import aws_cdk as cdk\nfrom aws_cdk import aws_s3 as s3, aws_rds as rds, aws_scheduler as sch\n"
+                "app = cdk.App()\nstack = cdk.Stack(app, 'S')\n"
+                "s3.CfnBucket(stack, 'B', versioning_configuration={'status': 'Enabled'},\n"
+                "    tags=[{'key': 'team', 'value': 'video'}])\n"
+                "rds.CfnDBClusterParameterGroup(stack, 'P', family='aurora-postgresql15', description='d',\n"
+                "    parameters={'log_statement': 'all'})\n"
+                "sch.CfnSchedule(stack, 'Sc', schedule_expression='rate(1 hour)',\n"
+                "    flexible_time_window={'mode': 'OFF'},\n"
+                "    target={'arn': 'arn:aws:lambda:x', 'roleArn': 'arn:aws:iam::1:role/r'})\n"
+            ),
+        },
+    )
+    project = parse(root)
+    bucket = project.resource("S/B")
+    assert literal_of(bucket.prop("VersioningConfiguration")) == {"Status": "Enabled"}
+    assert literal_of(bucket.prop("Tags")) == [{"Key": "team", "Value": "video"}]
+    # a free-form map keeps its keys
+    assert literal_of(project.resource("S/P").prop("Parameters")) == {"log_statement": "all"}
+    target = project.resource("S/Sc").prop("Target")
+    assert literal_of(target) == {"Arn": "arn:aws:lambda:x", "RoleArn": "arn:aws:iam::1:role/r"}

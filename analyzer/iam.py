@@ -477,6 +477,7 @@ class _Token:
     key: tuple[Any, ...]
 
 
+_MAX_SYMBOLS = 600  # longer ARNs are not compared (the matcher recurses once per symbol)
 _STAR = "\x00*"  # a pattern wildcard (kept apart from a literal "*" inside a value)
 _ONE = "\x00?"
 
@@ -544,7 +545,7 @@ def arn_matches(pattern: Value, value: Value, resolve: Resolver | None = None) -
 
 
 def _match_symbols(pattern: list[Any] | None, value: list[Any] | None) -> bool | None:
-    if pattern is None or value is None:
+    if pattern is None or value is None or len(pattern) + len(value) > _MAX_SYMBOLS:
         return None
     memo: dict[tuple[int, int], bool | None] = {}
 

@@ -258,3 +258,50 @@ def test_pulumi_managed_policy_constants() -> None:
     other = Unknown("external", Origin.EXTERNAL, hint="pulumi_aws.iam.ManagedPolicy.SOMETHING_UNLISTED")
     p = project(role("R", "r", ManagedPolicyArns=[other]))
     assert allows(effective_statements(p, ResourceGraph(p), "R"), "iam:PassRole", Ref("Y", "Arn")) is None
+
+
+_SCALARS = st.one_of(
+    st.sampled_from(["*", "iam:PassRole", "iam:*", "Allow", "Deny", "arn:aws:iam::*:role/*", "s3:Get*"]),
+    st.text(max_size=20),
+    st.none(),
+    st.integers(),
+)
+_VALUES = st.recursive(
+    st.one_of(
+        _SCALARS.map(Literal),
+        st.builds(Ref, st.sampled_from(["A", "B"]), st.sampled_from([None, "Arn"])),
+        st.builds(Unknown, st.text(max_size=5), st.sampled_from([Origin.NONE, Origin.ACCOUNT])),
+    ),
+    lambda children: st.one_of(
+        st.lists(children, max_size=4).map(lambda items: Literal(tuple(items))),
+        st.dictionaries(
+            st.sampled_from(
+                [
+                    "Statement",
+                    "Effect",
+                    "Action",
+                    "NotAction",
+                    "Resource",
+                    "NotResource",
+                    "Condition",
+                    "StringEquals",
+                    "iam:PassedToService",
+                ]
+            ),
+            children,
+            max_size=5,
+        ).map(Literal),
+        st.lists(children, min_size=1, max_size=3).map(lambda parts: Concat(tuple(parts))),
+    ),
+    max_leaves=25,
+)
+
+
+@given(_VALUES, _VALUES)
+def test_arbitrary_documents_never_raise(document: Value, resource: Value) -> None:
+    statements = normalize_document(document)
+    p = project(role("A", "a"), role("B"))
+    verdict = allows(
+        statements, "iam:PassRole", resource, context={"iam:PassedToService": "x"}, resolve=arn_resolver(p)
+    )
+    assert verdict in (True, False, None)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
@@ -199,7 +200,7 @@ class InvalidProperty(Rule):
             top = str(path[0]) if path else None
             if top is not None and (top in skipped or top == naming):
                 continue  # IAC007 / IAC009 report these with better words
-            if error.validator in _NOT_ENFORCED:
+            if error.validator in _NOT_ENFORCED or (error.validator == "enum" and _maybe_newer(error)):
                 continue
             for message, prop, key in _describe(error, resource):
                 if emitted >= _MAX_PER_RESOURCE:
@@ -212,6 +213,25 @@ class InvalidProperty(Rule):
                     key=key,
                 )
                 emitted += 1
+
+
+def _maybe_newer(error: Any) -> bool:
+    """A versioned value that sorts after every listed one of its family (``python3.16`` when the
+    schema stops at ``python3.15``) may have been released after the data: not proven invalid."""
+    value, allowed = error.instance, error.validator_value
+    match = re.fullmatch(r"([A-Za-z][A-Za-z_-]*)(\d[\w.-]*)", value) if isinstance(value, str) else None
+    if match is None or not isinstance(allowed, list):
+        return False
+    family = [
+        v for v in allowed if isinstance(v, str) and re.fullmatch(re.escape(match.group(1)) + r"\d[\w.-]*", v)
+    ]
+    return bool(family) and _version_key(value) > max(_version_key(v) for v in family)
+
+
+def _version_key(text: str) -> tuple[tuple[int, int | str], ...]:
+    return tuple(
+        (0, int(part)) if part.isdigit() else (1, part) for part in re.findall(r"\d+|[A-Za-z]+", text)
+    )
 
 
 def _from_template(project: Project, resource: Resource) -> bool:

@@ -130,3 +130,9 @@ def test_repeated_list_items_are_not_reported() -> None:
     # the schema marks Layers uniqueItems; a repeat is a lint issue, not a deploy failure
     layer = Literal("arn:aws:lambda:us-east-1:123456789012:layer:shared:3")
     assert run(function(Layers=Literal((layer, layer)))) == []
+
+
+def test_a_runtime_newer_than_the_schema_is_not_reported() -> None:
+    assert run(function(Runtime=Literal("python3.99"), Handler=Literal("index.handler"))) == []
+    [finding] = run(function(Runtime=Literal("python2.5")))
+    assert "Runtime is 'python2.5'" in finding.message

@@ -32,6 +32,7 @@ if TYPE_CHECKING:
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 SRCROOT = "%SRCROOT%"
 FINGERPRINT_KEY = "iacscan/v1"
+INTERNAL_ERROR = "IAC900"  # analyzer.engine.INTERNAL_ERROR; not imported, to keep this module light
 _LEVEL = {"error": "error", "warning": "warning", "note": "note"}
 
 
@@ -68,7 +69,13 @@ def document(result: ScanResult, options: ReportOptions) -> dict[str, Any]:
             }
         ],
         "columnKind": "unicodeCodePoints",
-        "results": [_result(finding, prefix, index, source) for finding in result.findings],
+        # Code scanning rejects results without a location; an internal error concerns a whole
+        # worktree, so it is reported only as a notification (the tool status page shows those).
+        "results": [
+            _result(finding, prefix, index, source)
+            for finding in result.findings
+            if finding.rule_id != INTERNAL_ERROR and finding.location.path != "."
+        ],
         "properties": {
             "worktrees": [shown_dir(result, prefix, path) for path in result.worktrees],
             "namedResources": named,

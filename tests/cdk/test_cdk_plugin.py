@@ -451,3 +451,44 @@ def test_plain_dicts_for_l1_structs_get_cloudformation_keys(tmp_path: Path) -> N
     assert literal_of(project.resource("S/P").prop("Parameters")) == {"log_statement": "all"}
     target = project.resource("S/Sc").prop("Target")
     assert literal_of(target) == {"Arn": "arn:aws:lambda:x", "RoleArn": "arn:aws:iam::1:role/r"}
+
+
+# -- a large app using much of the library -----------------------------------------------------------
+
+
+def test_kitchen_sink_app_models_without_problems_or_internal_errors() -> None:
+    from analyzer.config import Config
+    from analyzer.engine import scan
+
+    root = Path(__file__).parent / "fixtures" / "kitchen_sink"
+    project = parse(root)
+    assert project.problems == ()
+    types = {r.type for r in project.resources}
+    assert {
+        "AWS::DynamoDB::Table",
+        "AWS::Lambda::Function",
+        "AWS::IAM::ManagedPolicy",
+        "AWS::RDS::DBInstance",
+        "AWS::StepFunctions::StateMachine",
+        "AWS::ECS::TaskDefinition",
+    } <= types
+    function_policy = next(r for r in project.resources if r.id.endswith("/FnRole/DefaultPolicy"))
+    actions = {
+        literal_of(a)
+        for s in items_of(get_path(function_policy.prop("PolicyDocument"), "Statement"))
+        for a in items_of(get_path(s, "Action"))
+    }
+    assert {
+        "dynamodb:PutItem",
+        "sqs:SendMessage",
+        "kms:Encrypt",
+        "sns:Publish",
+        "s3:GetObject*",
+        "scheduler:CreateSchedule",
+        "states:StartExecution",
+    } <= actions
+    raw = next(r for r in project.resources if r.id.endswith("/Raw"))
+    step = get_path(raw.prop("DefinitionString"), "States", "A")
+    assert isinstance(get_path(step, "Parameters", "TaskDefinition"), Ref)
+    result = scan([root], Config())
+    assert not [f for f in result.findings if f.rule_id in ("IAC900", "IAC009")]

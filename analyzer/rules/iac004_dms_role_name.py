@@ -195,8 +195,8 @@ class DmsRoleName(Rule):
     must already exist in the account.
 
     These roles are account-wide singletons. Create them once per account (a separate bootstrap
-    stack, or conditionally), and keep them out of the environment-suffix check (IAC002) with a
-    suppression that says why.
+    stack, or conditionally) and do not add the environment suffix to them: the suffix check
+    (IAC002) accepts these exact names.
 
     ## Why is this bad
     DMS never reads a role ARN for these: it asks IAM for `dms-vpc-role` itself. With any other
@@ -218,7 +218,7 @@ class DmsRoleName(Rule):
     ```python
     dms_vpc_role = aws.iam.Role(
         "dms-vpc-role",
-        name="dms-vpc-role",  # iacscan: ignore[IAC002] DMS looks this role up by this exact name
+        name="dms-vpc-role",  # exact: DMS looks the role up by this name (IAC002 accepts it)
         assume_role_policy=dms_trust,
         managed_policy_arns=["arn:aws:iam::aws:policy/service-role/AmazonDMSVPCManagementRole"],
     )
@@ -680,8 +680,8 @@ class DmsRoleName(Rule):
             hint = (
                 f"name the role exactly '{spec.name}' (RoleName / role_name / name). It is an account-wide "
                 f"singleton: create it once per account (a bootstrap stack, or only when it does not exist "
-                f"yet) and keep it out of the suffix check with `iacscan: ignore[IAC002] DMS requires this "
-                f"exact name`"
+                f"yet); do not add the environment suffix to it (the suffix check, IAC002, accepts this "
+                f"exact name)"
             )
             yield self.finding(
                 message, _name_location(role), hint, resource=role.id, key=f"{spec.name}", related=related

@@ -1,7 +1,8 @@
 """Suppressions: inline comments, CloudFormation resource metadata, per-path ignores.
 
 * ``# iacscan: ignore[IAC002] reason`` on the finding's line, or alone on the line above it
-  (Python and YAML).
+  (Python and YAML); also on, or alone just above, the line that declares the finding's resource
+  (the ``aws.s3.Bucket(`` call, the template's logical id), covering the resource's whole body.
 * ``Metadata: {iacscan: {ignore: [{id: IAC002, reason: ...}]}}`` on a CloudFormation resource.
 * ``per-path-ignores`` in the configuration.
 
@@ -45,8 +46,14 @@ def comments_in(path: str, text: str) -> list[Suppression]:
         if match:
             ids = tuple(part.strip().upper() for part in match.group(1).split(",") if part.strip())
             column = match.start() + 1
-            found.append(Suppression(ids, match.group(2).strip(), Location(path, number, column),
-                                     own_line=not line[: match.start()].strip()))
+            found.append(
+                Suppression(
+                    ids,
+                    match.group(2).strip(),
+                    Location(path, number, column),
+                    own_line=not line[: match.start()].strip(),
+                )
+            )
     return found
 
 
@@ -59,9 +66,12 @@ def apply_suppressions(
 ) -> tuple[list[Finding], list[Finding]]:
     findings = list(findings)
     by_file: dict[str, list[Suppression]] = {}
-    for path in sorted({finding.location.path for finding in findings} | _files_with_comments(projects, root)):
+    for path in sorted(
+        {finding.location.path for finding in findings} | _files_with_comments(projects, root)
+    ):
         by_file[path] = _read_comments(root, path)
     metadata = _metadata_suppressions(projects, root)
+    declarations = _declarations(projects, root)
 
     kept: list[Finding] = []
     suppressed: list[Finding] = []
@@ -70,6 +80,11 @@ def apply_suppressions(
         reason = _path_ignore(config, finding)
         if reason is None:
             hit = _comment_for(finding, by_file.get(finding.location.path, ()))
+            declared = declarations.get((finding.location.path, finding.resource or ""))
+            if hit is None and declared is not None:
+                # A comment on (or just above) the line that declares the resource covers the
+                # findings about that resource, wherever in its body they point.
+                hit = _comment_for(replace(finding, location=declared), by_file.get(declared.path, ()))
             if hit is not None:
                 used.add(hit.location)
                 reason = f"inline comment at {hit.location}: {hit.reason or '(no reason given)'}"
@@ -84,19 +99,30 @@ def apply_suppressions(
 
     report_unused = (report_unused or config.report_unused_suppressions) and config.rule_enabled(UNUSED)
     report_reasonless = config.rule_enabled(MISSING_REASON)
-    for path, comments in by_file.items():
+    for comments in by_file.values():
         for comment in comments:
             if not comment.reason and report_reasonless:
-                kept.append(Finding(
-                    MISSING_REASON, Severity.NOTE,
-                    f"suppression of {', '.join(comment.rule_ids)} gives no reason",
-                    comment.location, "say why after the bracket: `# iacscan: ignore[IAC002] name is fixed by AWS`",
-                    key=",".join(comment.rule_ids)))
+                kept.append(
+                    Finding(
+                        MISSING_REASON,
+                        Severity.NOTE,
+                        f"suppression of {', '.join(comment.rule_ids)} gives no reason",
+                        comment.location,
+                        "say why after the bracket: `# iacscan: ignore[IAC002] name is fixed by AWS`",
+                        key=",".join(comment.rule_ids),
+                    )
+                )
             if report_unused and comment.location not in used:
-                kept.append(Finding(
-                    UNUSED, Severity.NOTE,
-                    f"suppression of {', '.join(comment.rule_ids)} matches no finding",
-                    comment.location, "remove the comment", key=",".join(comment.rule_ids)))
+                kept.append(
+                    Finding(
+                        UNUSED,
+                        Severity.NOTE,
+                        f"suppression of {', '.join(comment.rule_ids)} matches no finding",
+                        comment.location,
+                        "remove the comment",
+                        key=",".join(comment.rule_ids),
+                    )
+                )
     return kept, suppressed
 
 
@@ -135,7 +161,21 @@ def _read_comments(root: Path, path: str) -> list[Suppression]:
     return comments_in(path, raw.decode("utf-8", errors="replace"))
 
 
-def _metadata_suppressions(projects: Iterable[ProjectResult], root: Path) -> dict[tuple[str, str], dict[str, str]]:
+def _declarations(projects: Iterable[ProjectResult], root: Path) -> dict[tuple[str, str], Location]:
+    """(path, resource id) -> where the resource is declared, in report paths."""
+    found: dict[tuple[str, str], Location] = {}
+    for result in projects:
+        prefix = Path(result.project.root).resolve().relative_to(root).as_posix()
+        for resource in result.project.resources:
+            location = resource.location
+            path = location.path if prefix == "." else f"{prefix}/{location.path}"
+            found.setdefault((path, resource.id), replace(location, path=path))
+    return found
+
+
+def _metadata_suppressions(
+    projects: Iterable[ProjectResult], root: Path
+) -> dict[tuple[str, str], dict[str, str]]:
     found: dict[tuple[str, str], dict[str, str]] = {}
     for result in projects:
         prefix = Path(result.project.root).resolve().relative_to(root).as_posix()

@@ -311,6 +311,17 @@ def snake(name: str) -> str:
     return name.lower()
 
 
+def module_of(path: str) -> str:
+    """``aws_cdk.aws_s3.CfnBucket.VersioningConfigurationProperty`` -> ``aws_cdk.aws_s3``."""
+    parts = path.split(".")
+    kept: list[str] = []
+    for part in parts:
+        if part[:1].isupper():
+            break
+        kept.append(part)
+    return ".".join(kept)
+
+
 def pascal(snake_name: str) -> str:
     return "".join(part[:1].upper() + part[1:] for part in snake_name.split("_") if part)
 
@@ -861,12 +872,22 @@ def main() -> int:
     # constructs.Construct is in the `constructs` package, not aws-cdk-lib: Construct(scope, id).
     classes["constructs.Construct"] = {"args": ["scope", "id"], "kw": [], "level": 0}
     companions = {asm.python_path(f"{LIB}.{short}"): items for short, items in COMPANIONS.items()}
+    # One JSON text per Python module, parsed only when a scan first touches that module: a scan
+    # reads a dozen modules, not all 300 (see plugins/cdk/tables.py).
+    modules: dict[str, dict[str, dict[str, Any]]] = {}
+    for section, table in (
+        ("classes", classes),
+        ("structs", structs),
+        ("struct_types", struct_types),
+        ("grants", grants),
+    ):
+        for path, entry in table.items():
+            modules.setdefault(module_of(path), {}).setdefault(section, {})[path] = entry
     tables = {
         "version": VERSION,
-        "classes": classes,
-        "structs": structs,
-        "struct_types": struct_types,
-        "grants": grants,
+        "modules": {
+            name: json.dumps(blob, separators=(",", ":"), sort_keys=True) for name, blob in modules.items()
+        },
         "companions": companions,
         "hand_types": sorted(HAND_TYPES),
     }

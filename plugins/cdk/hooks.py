@@ -143,7 +143,7 @@ class CdkHooks(Hooks):
         info = tables.construct(qualname)
         if (info is not None and len(site.args) >= 2) or (info is not None and "scope" in site.kwargs):
             return self.builder.construct(ev, qualname, site)
-        struct = tables.tables()["structs"].get(qualname)
+        struct = tables.struct(qualname)
         if struct is not None:
             return Literal(
                 {struct.get(key, key): value for key, value in site.kwargs.items()}, location=site.location

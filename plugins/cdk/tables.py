@@ -1,14 +1,18 @@
 """The generated aws-cdk-lib tables (``data/cdk_tables.json.gz``, made by ``tools/gen_cdk_tables.py``).
 
-Loaded lazily and once: about 0.6 MB compressed, 3.8 MB of JSON. Class entries are keyed by the
-Python path (``aws_cdk.aws_s3.Bucket``) and hold:
+The file holds one JSON text per Python module (``aws_cdk.aws_s3``): a scan decompresses the file
+once and parses only the modules it touches. Class entries are keyed by the Python path
+(``aws_cdk.aws_s3.Bucket``) and hold:
 
 * ``type``: the CloudFormation type the construct synthesizes (absent for non-resource constructs),
   ``level``: 1 for ``Cfn*`` classes, 2 for L2 constructs, 0 for everything else;
 * ``args``/``kw``/``req``: positional parameters and flattened keyword parameters (Python names),
-  the required keywords;
+  the required keywords (props structs such as ``StackProps`` are classes with keywords only);
 * ``cfn``: keyword -> CloudFormation property name; ``name``: the keyword that sets the physical name;
 * ``attrs``: string attributes (``bucket_arn`` -> ``Arn``), ``base``: the base class path.
+
+``structs`` map an L1 property struct's keywords to CloudFormation names, ``struct_types`` the
+keywords whose values are structs themselves, ``grants`` grant methods to IAM actions.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from __future__ import annotations
 import gzip
 import json
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -26,7 +31,34 @@ DATA = Path(__file__).parent / "data" / "cdk_tables.json.gz"
 
 @cache
 def tables() -> dict[str, Any]:
+    """The decompressed file: ``version``, ``modules`` (name -> JSON text), ``companions``."""
     return json.loads(gzip.decompress(DATA.read_bytes()))
+
+
+@cache
+def _module(name: str) -> dict[str, dict[str, Any]]:
+    text = tables()["modules"].get(name)
+    return json.loads(text) if text else {}
+
+
+def module_of(path: str) -> str:
+    """``aws_cdk.aws_s3.CfnBucket.VersioningConfigurationProperty`` -> ``aws_cdk.aws_s3``."""
+    kept: list[str] = []
+    for part in path.split("."):
+        if part[:1].isupper():
+            break
+        kept.append(part)
+    return ".".join(kept)
+
+
+def _section(section: str, path: str) -> dict[str, Any] | None:
+    return _module(module_of(path)).get(section, {}).get(path)
+
+
+def all_classes() -> Iterator[tuple[str, dict[str, Any]]]:
+    """Every class entry (parses every module: for reports and tests, not for scans)."""
+    for name in tables()["modules"]:
+        yield from _module(name).get("classes", {}).items()
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,18 +83,17 @@ class ConstructInfo:
 
 
 def construct(path: str) -> ConstructInfo | None:
-    entry = tables()["classes"].get(path)
+    entry = _section("classes", path)
     return ConstructInfo(path, entry) if entry is not None else None
 
 
 def lineage(path: str) -> list[str]:
     """The class and its library base classes, nearest first."""
     chain: list[str] = []
-    classes = tables()["classes"]
     current: str | None = path
     while current and current not in chain and len(chain) < 20:
         chain.append(current)
-        current = classes.get(current, {}).get("base")
+        current = (_section("classes", current) or {}).get("base")
     return chain
 
 
@@ -72,18 +103,16 @@ def is_subclass(path: str, ancestor: str) -> bool:
 
 def attribute(path: str, name: str) -> str | None:
     """``bucket_arn`` on ``aws_cdk.aws_s3.Bucket`` -> ``Arn``; None when not a string attribute."""
-    classes = tables()["classes"]
     for owner in lineage(path):
-        found = classes.get(owner, {}).get("attrs", {}).get(name)
+        found = (_section("classes", owner) or {}).get("attrs", {}).get(name)
         if found is not None:
             return found
     return None
 
 
 def grant_actions(path: str, method: str) -> list[str] | None:
-    grants = tables()["grants"]
     for owner in lineage(path):
-        found = grants.get(owner, {}).get(method)
+        found = (_section("grants", owner) or {}).get(method)
         if found is not None:
             return list(found)
     return None
@@ -97,13 +126,18 @@ def companions(path: str) -> list[dict[str, Any]]:
     return []
 
 
+def struct(path: str) -> dict[str, str] | None:
+    """An L1 property struct class (``CfnBucket.VersioningConfigurationProperty``): keyword -> CFN."""
+    return _section("structs", path)
+
+
 def struct_property(struct_path: str, keyword: str) -> str | None:
-    return tables()["structs"].get(struct_path, {}).get(keyword)
+    return (_section("structs", struct_path) or {}).get(keyword)
 
 
 def struct_type(owner: str, keyword: str) -> str | None:
     """The property struct an L1 keyword (or a struct's field) takes, for converting plain dicts."""
-    return tables()["struct_types"].get(owner, {}).get(keyword)
+    return (_section("struct_types", owner) or {}).get(keyword)
 
 
 def snake(name: str) -> str:
@@ -116,7 +150,7 @@ def snake(name: str) -> str:
 
 def keyword_parameters(path: str) -> tuple[list[str], list[str], list[str], list[str]] | None:
     """(positional, required positional, keywords, required keywords) of a library class."""
-    entry = tables()["classes"].get(path)
+    entry = _section("classes", path)
     if entry is None:
         return None
     args = list(entry.get("args", []))

@@ -159,15 +159,36 @@ def _path_matches(path: str, patterns: Sequence[str]) -> bool:
 
 
 def _prop(resource: Resource, dotted: str) -> Value | None:
-    head, *rest = dotted.split(".")
-    for key, value in resource.properties.items():
-        if key.lower() == head.lower():
-            return get_path(value, *rest) if rest else value
-    return None
+    """The value at a dotted path (keys compared case-insensitively); ``*`` steps into every list
+    element and gives the first element that has the rest of the path."""
+    found = _walk(Literal(dict(resource.properties)), dotted.split("."))
+    return found[0] if found else None
+
+
+def _walk(value: Value | None, steps: list[str]) -> list[Value]:
+    if value is None:
+        return []
+    if not steps:
+        return [value]
+    head, rest = steps[0], steps[1:]
+    if head == "*":
+        return [found for item in items_of(value) if item is not value for found in _walk(item, rest)]
+    if isinstance(value, Literal) and isinstance(value.value, dict):
+        for key, inner in value.value.items():
+            if key.lower() == head.lower():
+                return _walk(inner, rest)
+    return []
 
 
 def condition_holds(resource: Resource, condition: Mapping[str, Any]) -> bool | None:
-    """True/False when the condition is decided; None when the value is not known."""
+    """True/False when the condition is decided; None when the value is not known.
+
+    Forms: ``{"any": [conditions]}``; ``{"path", "present": bool}``; ``{"path", "in"|"not_in": [...],
+    "absent": bool}`` on a known scalar; ``{"path", "matches": regex}`` on the rendered value (an
+    assembled ``logs.${AWS::Region}.amazonaws.com`` still matches ``logs\\.[^.]+\\.amazonaws\\.com``)."""
+    if "any" in condition:
+        results = [condition_holds(resource, inner) for inner in condition["any"]]
+        return True if True in results else (None if None in results else False)
     value = _prop(resource, condition["path"])
     if value is None or (isinstance(value, Literal) and value.value in (None, (), {})):
         if "present" in condition:
@@ -175,6 +196,13 @@ def condition_holds(resource: Resource, condition: Mapping[str, Any]) -> bool | 
         return bool(condition.get("absent", False))
     if "present" in condition:
         return bool(condition["present"])
+    if "matches" in condition:
+        if isinstance(value, Literal) and not isinstance(value.value, str):
+            return False
+        text = render(value)
+        if re.fullmatch(condition["matches"], text, re.IGNORECASE):
+            return True
+        return False if isinstance(value, Literal) else None
     if not isinstance(value, Literal) or not isinstance(value.value, (str, bool, int)):
         return None
     text = render(value).strip().lower()  # booleans compare as "true"/"false" (Pulumi's internal=True)

@@ -394,3 +394,65 @@ def test_cdk_default_policy_is_ordered_by_l2_constructs_but_not_l1() -> None:
     findings = run(role, policy, l1, platform="cdk")
     assert keys(findings) == ["vpc-function-after-role-policy:Stack/Fn/ServiceRole/DefaultPolicy"]
     assert "add_dependency" in findings[0].fix_hint
+
+
+def test_stage_logging_needs_the_account_cloudwatch_role() -> None:
+    api = res("Api", "AWS::ApiGateway::RestApi")
+    account = res("Account", "AWS::ApiGateway::Account", CloudWatchRoleArn=lit("arn:aws:iam::1:role/apigw"))
+    deployment = res("Deploy", "AWS::ApiGateway::Deployment", ("Account",), RestApiId=Ref("Api"))
+    logging = res(
+        "Stage",
+        "AWS::ApiGateway::Stage",
+        RestApiId=Ref("Api"),
+        DeploymentId=Ref("Deploy"),
+        MethodSettings=lit(
+            [{"HttpMethod": "*", "ResourcePath": "/*", "ThrottlingBurstLimit": 5}, {"LoggingLevel": "INFO"}]
+        ),
+    )
+    throttling_only = res(
+        "Stage",
+        "AWS::ApiGateway::Stage",
+        RestApiId=Ref("Api"),
+        MethodSettings=lit([{"ThrottlingBurstLimit": 5}]),
+    )
+    assert keys(run(api, account, deployment, logging)) == []  # ordered through the deployment
+    unordered = res("Deploy", "AWS::ApiGateway::Deployment", RestApiId=Ref("Api"))
+    assert keys(run(api, account, unordered, logging)) == ["api-logging-after-account-role:Account"]
+    assert run(api, account, throttling_only) == []
+    assert [f.severity for f in run(api, account, unordered, logging)] == [Severity.WARNING]
+
+
+def test_subscription_filter_permission_principal_by_pattern() -> None:
+    fn = res("Fn", "AWS::Lambda::Function")
+    regional = Concat((Literal("logs."), Unknown("AWS::Region"), Literal(".amazonaws.com")))
+    perm = res("Perm", "AWS::Lambda::Permission", FunctionName=Ref("Fn"), Principal=regional)
+    other = res("Other", "AWS::Lambda::Permission", FunctionName=Ref("Fn"), Principal=lit("s3.amazonaws.com"))
+    subscription = res(
+        "Sub", "AWS::Logs::SubscriptionFilter", DestinationArn=Ref("Fn", "Arn"), LogGroupName=lit("/x")
+    )
+    assert keys(run(fn, perm, other, subscription)) == ["subscription-filter-after-lambda-permission:Perm"]
+
+
+def test_rds_instance_after_enhanced_monitoring_attachment() -> None:
+    role = res("monitoring", "AWS::IAM::Role")
+    attach = res(
+        "monitoring-policy",
+        "Pulumi::AWS::IAM::RolePolicyAttachment",
+        Role=Ref("monitoring", "Name"),
+        PolicyArn=lit("arn:aws:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole"),
+    )
+    instance = res(
+        "writer",
+        "AWS::RDS::DBInstance",
+        MonitoringRoleArn=Ref("monitoring", "Arn"),
+        MonitoringInterval=lit(60),
+    )
+    assert keys(run(role, attach, instance, platform="pulumi")) == [
+        "rds-monitoring-after-role-policy:monitoring-policy"
+    ]
+    on_role = res(
+        "monitoring",
+        "AWS::IAM::Role",
+        ManagedPolicyArns=lit(["arn:aws:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole"]),
+    )
+    assert run(on_role, instance) == []

@@ -4,6 +4,7 @@ classes get their signatures from the generated jsii tables (so ``**kwargs`` for
 
 from __future__ import annotations
 
+import posixpath
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -87,6 +88,8 @@ class CdkHooks(Hooks):
     # -- library calls -------------------------------------------------------------------------------
 
     def external_call(self, ev: Evaluator, qualname: str, site: CallSite) -> EValue | None:
+        if qualname in _PATH_FUNCTIONS:
+            return _asset_path(qualname, site)
         if not qualname.startswith(("aws_cdk", "constructs")):
             return None
         if qualname.endswith(".__init__"):
@@ -225,6 +228,30 @@ def _engine_version(engine: str, version: EValue | None) -> Value | None:
     if isinstance(version, Literal) and isinstance(version.value, str):
         return version
     return None
+
+
+# ``Code.from_asset(os.path.join(os.path.dirname(__file__), "lambda"))``: asset directories are
+# written relative to the module; the worktree-relative path is what the Lambda-code analysis needs.
+_PATH_FUNCTIONS = frozenset({"os.path.join", "os.path.dirname", "os.path.abspath", "os.path.realpath"})
+
+
+def _asset_path(qualname: str, site: CallSite) -> EValue | None:
+    args = site.args
+    if not args or site.kwargs:
+        return None
+    if qualname == "os.path.dirname":
+        first = args[0]
+        if isinstance(first, Unknown) and first.hint == "__file__":
+            return Literal(posixpath.dirname(site.module.path) or ".")
+        if isinstance(first, Literal) and isinstance(first.value, str):
+            return Literal(posixpath.dirname(first.value) or ".")
+        return None
+    if qualname in ("os.path.abspath", "os.path.realpath"):
+        return args[0] if isinstance(args[0], Literal) and isinstance(args[0].value, str) else None
+    parts = [a.value for a in args if isinstance(a, Literal) and isinstance(a.value, str)]
+    if len(parts) != len(args):
+        return None
+    return Literal(posixpath.normpath(posixpath.join(*parts)))
 
 
 def _list(value: EValue | None) -> list[EValue]:

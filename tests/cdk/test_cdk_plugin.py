@@ -492,3 +492,32 @@ def test_kitchen_sink_app_models_without_problems_or_internal_errors() -> None:
     assert isinstance(get_path(step, "Parameters", "TaskDefinition"), Ref)
     result = scan([root], Config())
     assert not [f for f in result.findings if f.rule_id in ("IAC900", "IAC009")]
+
+
+def test_asset_path_relative_to_the_module_reaches_the_lambda_code(tmp_path: Path) -> None:
+    stack = (
+        "import os\nimport aws_cdk as cdk\nfrom aws_cdk import aws_lambda as lambda_\n\n\n"
+        "class FnStack(cdk.Stack):\n"
+        "    def __init__(self, scope, construct_id, **kwargs):\n"
+        "        super().__init__(scope, construct_id, **kwargs)\n"
+        "        here = os.path.dirname(__file__)\n"
+        "        for name, handler in (('Ok', 'index.handler'), ('Missing', 'index.nope')):\n"
+        "            lambda_.Function(self, name, runtime=lambda_.Runtime.PYTHON_3_12, handler=handler,\n"
+        "                             code=lambda_.Code.from_asset(os.path.join(here, 'lambda')))\n"
+    )
+    project = parse(
+        write(
+            tmp_path,
+            {
+                "cdk.json": '{"app": "python3 tap.py"}',
+                "tap.py": "import aws_cdk as cdk\nfrom lib.fn_stack import FnStack\napp = cdk.App()\nFnStack(app, 'F')\n",
+                "lib/__init__.py": "",
+                "lib/fn_stack.py": stack,
+                "lib/lambda/index.py": "def handler(event, context):\n    return 1\n",
+            },
+        )
+    )
+    ok, missing = project.resource("F/Ok"), project.resource("F/Missing")
+    assert ok.code is not None and ok.code.handler_found is True
+    assert missing.code is not None and missing.code.handler_found is False
+    assert ok.in_loop and missing.in_loop

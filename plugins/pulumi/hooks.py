@@ -57,6 +57,8 @@ DOCUMENT_PROPERTIES = frozenset(
     {"PolicyDocument", "AssumeRolePolicyDocument", "KeyPolicy", "ResourcePolicy", "Statement"}
 )
 _NOT_PROPERTIES = frozenset({"opts", "resource_name", "args", "__props__", "__opts__"})
+# The flags of a physical name that a reference to it carries along.
+_NAME_ORIGINS = Origin.SUFFIX | Origin.STACK_NAME | Origin.UNIQUE | Origin.ENV_NAME
 # Attributes of pulumi_random resources that are random by construction.
 _RANDOM_ATTRIBUTES = frozenset({"result", "hex", "b64_url", "b64_std", "dec", "id", "suffix"})
 
@@ -71,14 +73,19 @@ class ResourceHandle(Obj):
     resource_id: str
     info: TypeInfo
     package: str
+    # Where this resource's physical name comes from: attributes that contain the name (``id``,
+    # ``name``, ``arn``) carry it, so a name built from ``bucket.id`` is as unique as the bucket's.
+    name_origin: Origin = Origin.NONE
 
     def hint(self) -> str:
         return self.resource_id
 
     def attribute(self, ev: Evaluator, name: str, location: Location) -> EValue | None:
-        origin = (
-            Origin.UNIQUE if self.package == "pulumi_random" and name in _RANDOM_ATTRIBUTES else Origin.NONE
-        )
+        origin = Origin.NONE
+        if self.package == "pulumi_random" and name in _RANDOM_ATTRIBUTES:
+            origin = Origin.UNIQUE
+        elif name in ("id", "name", "arn") or name == self.info.name_kwarg:
+            origin = self.name_origin
         return Ref(self.resource_id, pascal(name), origin, location)
 
     def method(self, ev: Evaluator, name: str, site: CallSite) -> EValue | None:
@@ -575,7 +582,12 @@ class PulumiHooks(Hooks):
             in_loop=ev.loop_depth > 0,
         )
         self.resources.append(resource)
-        return ResourceHandle(resource_id, info, package)
+        name_origin = (
+            (Origin.UNIQUE if name is None else name.origin & _NAME_ORIGINS)
+            if info.name_kwarg
+            else Origin.NONE
+        )
+        return ResourceHandle(resource_id, info, package, name_origin)
 
     def _unique_id(self, base: str) -> str:
         candidate, number = base, 2

@@ -59,8 +59,9 @@ def type_info(package: str, module: str, cls: str) -> TypeInfo:
         if row is not None:
             return TypeInfo(token, row[0], row[1], dict(row[2]))
     namespace = PACKAGES.get(package, package)
-    module_part = pascal(module.rstrip("_")) if module else "Index"
-    return TypeInfo(token, f"Pulumi::{namespace}::{module_part}::{cls}", None)
+    if not module or module == "index":
+        return TypeInfo(token, f"Pulumi::{namespace}::{cls}", None)
+    return TypeInfo(token, f"Pulumi::{namespace}::{pascal(module.rstrip('_'))}::{cls}", None)
 
 
 def pascal(name: str) -> str:

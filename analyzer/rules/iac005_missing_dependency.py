@@ -492,10 +492,16 @@ class MissingDependency(Rule):
     `AWS::Lambda::Permission` that lets the service invoke the function; a WAF association after the
     API stage; an API Gateway deployment after its methods; a stage after its deployment; an ECS
     service with a load balancer after the listener; an event source mapping, a VPC or dead-letter
-    function, a logging state machine after the separately attached role policy they need; a
-    function after its explicit log group. Only resources that are really related are compared:
-    the same internet gateway, VPC, bucket, function, API, target group or role (see the module
-    documentation for the exact relations).
+    function, a logging state machine, an RDS instance with enhanced monitoring after the
+    separately attached role policy they need; a function after its explicit log group. Warnings
+    (documented, not yet seen failing in this layout): API Gateway logging after the account's
+    CloudWatch role, subscription filters and Lambda target groups after their Lambda permission,
+    load-balancer access logs after the bucket policy, S3 notifications to queues and topics after
+    their policies, HTTP API deployments after routes, EKS node groups, Firehose and subscription
+    filter roles after their policies. Only resources that are really related are compared: the
+    same internet gateway, VPC, bucket, function, API, target group or role (see the module
+    documentation for the exact relations); an ordering the platform makes itself (a CDK L2
+    construct waits for its role's DefaultPolicy) counts as present.
 
     ## Why is this bad
     Without an ordering the deployment tool creates both at once, and AWS rejects the dependent

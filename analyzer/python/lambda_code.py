@@ -23,6 +23,7 @@ triple-quoted string line ``k`` is ``k - 1`` lines below the opening quotes (one
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -375,7 +376,97 @@ class _Scope:
     global_names: set[str] = field(default_factory=set)
 
 
-class _Collector(cst.CSTVisitor):
+# Fields that hold only whitespace, commas and brackets: never worth descending into.
+_SKIPPED_FIELDS = frozenset(
+    {
+        "leading_lines",
+        "lines_after_decorators",
+        "header",
+        "footer",
+        "lpar",
+        "rpar",
+        "comma",
+        "semicolon",
+        "newline",
+        "trailing_whitespace",
+        "equal",
+        "colon",
+        "dot",
+        "star_tok",
+        "default_indent",
+    }
+)
+_CHILD_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def _children(node: cst.CSTNode) -> Iterator[cst.CSTNode]:
+    """A node's children read straight from its fields: libcst's own visitor rebuilds every node it
+    passes, which costs about half of the analysis."""
+    names = _CHILD_FIELDS.get(type(node))
+    if names is None:
+        names = tuple(
+            item.name
+            for item in dataclasses.fields(node)
+            if item.name not in _SKIPPED_FIELDS and not item.name.startswith("whitespace")
+        )
+        _CHILD_FIELDS[type(node)] = names
+    for name in names:
+        value = getattr(node, name)
+        if _is_node(type(value)):
+            yield value
+        elif type(value) in (list, tuple):
+            for item in value:
+                if _is_node(type(item)):
+                    yield item
+
+
+_NODE_TYPES: dict[type, bool] = {}
+# Leaves that carry no names, calls or values.
+_LEAF_NAMES = frozenset(
+    {
+        "SimpleWhitespace",
+        "ParenthesizedWhitespace",
+        "Newline",
+        "Comment",
+        "EmptyLine",
+        "TrailingWhitespace",
+        "Comma",
+        "Semicolon",
+        "Dot",
+        "AssignEqual",
+        "Colon",
+        "LeftParen",
+        "RightParen",
+        "LeftSquareBracket",
+        "RightSquareBracket",
+        "LeftCurlyBrace",
+        "RightCurlyBrace",
+        "ImportStar",
+    }
+)
+
+
+def _is_node(kind: type) -> bool:
+    # isinstance against libcst's abstract base is slow; the answer per type never changes.
+    known = _NODE_TYPES.get(kind)
+    if known is None:
+        known = issubclass(kind, cst.CSTNode) and kind.__name__ not in _LEAF_NAMES
+        _NODE_TYPES[kind] = known
+    return known
+
+
+def _walk_tree(node: cst.CSTNode, visitor: _Collector) -> None:
+    name = type(node).__name__
+    enter = getattr(visitor, "visit_" + name, None)
+    if enter is None or enter(node) is not False:
+        for child in _children(node):
+            _walk_tree(child, visitor)
+    leave = getattr(visitor, "leave_" + name, None)
+    if leave is not None:
+        leave(node)
+
+
+class _Collector:
     """First pass: scopes, their assignments, returns, calls and imports."""
 
     def __init__(self) -> None:
@@ -498,7 +589,7 @@ class _ModuleFacts:
         self.source = source
         self.mapping = mapping
         collector = _Collector()
-        source.module.visit(collector)
+        _walk_tree(source.module, collector)
         self.c = collector
         self.imports = collector.imports
         self.functions = tuple(collector.functions)

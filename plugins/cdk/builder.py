@@ -76,6 +76,7 @@ class StackInfo:
     nested: bool
     parent: StackInfo | None
     location: Location | None = None
+    owner: Any = None  # the stack object (for ``Stack.of(construct)``)
 
 
 @dataclass(slots=True)
@@ -144,32 +145,40 @@ class Builder:
         """A worktree class deriving from a CDK construct (a stack, a nested stack, a construct)."""
         scope = self.child_scope(scope_arg, id_arg, site.location)
         if tables.is_subclass(base, STACK):
-            nested = tables.is_subclass(base, NESTED_STACK)
-            parent = scope.stack
-            if nested and parent is not None:
-                name = parent.name  # CloudFormation names a nested stack after its parent stack
-            elif stack_name is not None and not (
-                isinstance(stack_name, Literal) and stack_name.value is None
-            ):
-                name = to_value(stack_name)
-            else:
-                name = scope.id_value
-            stack = StackInfo(scope.path, name, nested, parent, site.location)
-            self.stacks = [s for s in self.stacks if s.path != stack.path] + [stack]
-            scope = Scope(scope.path, scope.id_value, stack, site.location)
-            previous = self._nested_records.pop(id(instance), None)
-            if previous is not None:  # registered at construction; super().__init__ has the real args
-                self.records.pop(previous, None)
-            if nested and parent is not None:
-                self._nested_records[id(instance)] = scope.path + ".NestedStack"
-                self._add(
-                    ResourceRecord(
-                        scope.path + ".NestedStack", "AWS::CloudFormation::Stack", site.location, base, parent
-                    )
-                )
+            scope = self._stack_scope(instance, base, scope, site, stack_name)
         self._keep.append(instance)
         instance.data["cdk"] = base
         self.scopes[id(instance)] = scope
+
+    def _stack_scope(
+        self, owner: Any, base: str, scope: Scope, site: CallSite, stack_name: EValue | None
+    ) -> Scope:
+        nested = tables.is_subclass(base, NESTED_STACK)
+        parent = scope.stack
+        if nested and parent is not None:
+            name = parent.name  # CloudFormation names a nested stack after its parent stack
+        elif stack_name is not None and not (isinstance(stack_name, Literal) and stack_name.value is None):
+            name = to_value(stack_name)
+        else:
+            name = scope.id_value
+        stack = StackInfo(scope.path, name, nested, parent, site.location, owner)
+        self.stacks = [s for s in self.stacks if s.path != stack.path] + [stack]
+        previous = self._nested_records.pop(id(owner), None)
+        if previous is not None:  # registered at construction; super().__init__ has the real args
+            self.records.pop(previous, None)
+        if nested and parent is not None:
+            self._nested_records[id(owner)] = scope.path + ".NestedStack"
+            self._add(
+                ResourceRecord(
+                    scope.path + ".NestedStack", "AWS::CloudFormation::Stack", site.location, base, parent
+                )
+            )
+        return Scope(scope.path, scope.id_value, stack, site.location)
+
+    def stack_of(self, value: EValue | None) -> EValue | None:
+        """``Stack.of(construct)``: the stack object that holds it."""
+        scope = self.scope_of(value)
+        return scope.stack.owner if scope is not None and scope.stack is not None else None
 
     # -- context ---------------------------------------------------------------------------------
 
@@ -204,6 +213,9 @@ class Builder:
         scope = self.child_scope(site.arg(0, "scope"), site.arg(1, "id"), site.location)
         in_loop = bool(site.frame and site.frame.in_loop)
         obj = ConstructObj(self, cls, scope, None)
+        if tables.is_subclass(cls, STACK):  # a library stack used directly: cdk.Stack(app, "S")
+            obj.scope = self._stack_scope(obj, cls, scope, site, site.kwargs.get("stack_name"))
+            return obj
         if info is None or not info.cfn_type:
             return obj
         record = self._add(

@@ -139,8 +139,8 @@ class CdkHooks(Hooks):
         engine = _ENGINES.get(qualname)
         if engine is not None:
             return EngineObj(engine, _engine_version(engine, site.kwargs.get("version")))
-        if qualname == "aws_cdk.Stack.of":
-            return None
+        if qualname in ("aws_cdk.Stack.of", "aws_cdk.NestedStack.of"):
+            return self.builder.stack_of(site.arg(0, "construct"))
         if qualname == "aws_cdk.aws_stepfunctions.IntegrationPattern":
             return None
         info = tables.construct(qualname)

@@ -87,6 +87,8 @@ class ConstructObj(Obj):
             return self.links[name]
         if name == "node":
             return NodeObj(self.builder, self)
+        if name == "stack_name" and self.scope.stack is not None and self.scope.stack.owner is self:
+            return self.scope.stack.name
         if name == "grant_principal":
             return self.links.get("role", self.links.get("task_role", self))
         if name in ("ref",) and self.resource_id:

@@ -521,3 +521,26 @@ def test_asset_path_relative_to_the_module_reaches_the_lambda_code(tmp_path: Pat
     assert ok.code is not None and ok.code.handler_found is True
     assert missing.code is not None and missing.code.handler_found is False
     assert ok.in_loop and missing.in_loop
+
+
+def test_stack_name_reads_carry_the_stack_names_origin(tmp_path: Path) -> None:
+    tap = (
+        "import aws_cdk as cdk\nfrom aws_cdk import aws_sqs as sqs\nfrom lib.tap_stack import TapStack\n"
+        "app = cdk.App()\nsuffix = app.node.try_get_context('environmentSuffix')\n"
+        "TapStack(app, f'TapStack{suffix}')\n"
+        "plain = cdk.Stack(app, 'Plain', stack_name='plain-stack')\n"
+        "sqs.Queue(plain, 'Q', queue_name=f'{plain.stack_name}-queue')\n"
+    )
+    project = _app(
+        tmp_path,
+        (
+            "        rds.CfnDBSubnetGroup(self, 'G', db_subnet_group_description='d', subnet_ids=['a'],\n"
+            "            db_subnet_group_name=f'{cdk.Stack.of(self).stack_name}-subnets')\n"
+        ),
+        tap=tap,
+    )
+    group = next(r for r in project.resources if r.id.endswith("/G"))
+    assert group.name is not None and group.name.origin & Origin.SUFFIX
+    queue = project.resource("Plain/Q")
+    assert literal_of(queue.name) == "plain-stack-queue"
+    assert literal_of(queue.options["StackName"]) == "plain-stack"

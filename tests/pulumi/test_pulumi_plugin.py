@@ -13,6 +13,11 @@ from analyzer.plugin import Limits
 from plugins.pulumi import PulumiPlugin
 
 
+def ref(value: object) -> tuple[str, str | None] | None:
+    """A reference as (resource, attribute); origins are asserted separately."""
+    return (value.resource, value.attribute) if isinstance(value, Ref) else None
+
+
 def detect(root: Path, files: dict[str, str]) -> bool:
     write(root, files)
     return PulumiPlugin().detect(list_files(root, Limits()).worktree)
@@ -103,7 +108,8 @@ def test_options_dependencies_and_references(tmp_path: Path) -> None:
     group = by_id["group"]
     assert [d.target for d in group.depends_on] == ["role", "attach"]
     assert group.options["protect"] == Literal(True) and group.options["parent"] == Literal("TapStack")
-    assert by_id["attach"].prop("Role") == Ref("role", "Name")
+    assert ref(by_id["attach"].prop("Role")) == ("role", "Name")
+    assert by_id["attach"].prop("Role").origin & Origin.UNIQUE  # the role is auto-named
     assert by_id["attach"].type == "Pulumi::AWS::IAM::RolePolicyAttachment"
 
 
@@ -141,11 +147,11 @@ def test_iam_documents_are_values(tmp_path: Path) -> None:
         {"PolicyName": "inline", "PolicyDocument": {"Statement": []}}
     ]
     publish = by_id["publish"]
-    assert publish.type == "AWS::IAM::RolePolicy" and publish.prop("RoleName") == Ref("role", "Id")
+    assert publish.type == "AWS::IAM::RolePolicy" and ref(publish.prop("RoleName")) == ("role", "Id")
     resources = get_path(publish.prop("PolicyDocument"), "Statement", 0, "Resource")
-    assert resources is not None and [item for item in resources.value] == [
-        Ref("topic", "Arn"),
-        Ref("role", "Arn"),
+    assert resources is not None and [ref(item) for item in resources.value] == [
+        ("topic", "Arn"),
+        ("role", "Arn"),
     ]
     managed = literal_of(by_id["managed"].prop("PolicyDocument"))
     assert managed["Statement"][0] == {
@@ -202,14 +208,15 @@ def test_events_scheduler_and_permissions(tmp_path: Path) -> None:
     by_id = {r.id: r for r in project.resources}
     target = by_id["target"]
     assert target.type == "Pulumi::AWS::CloudWatch::EventTarget"
-    assert (target.prop("Rule"), target.prop("Arn"), target.prop("RoleArn")) == (
-        Ref("rule", "Name"),
-        Ref("fn", "Arn"),
-        Ref("events-role", "Arn"),
+    assert (ref(target.prop("Rule")), ref(target.prop("Arn")), ref(target.prop("RoleArn"))) == (
+        ("rule", "Name"),
+        ("fn", "Arn"),
+        ("events-role", "Arn"),
     )
-    assert by_id["sched"].prop("Target", "RoleArn") == Ref("events-role", "Arn")
-    assert by_id["perm"].type == "AWS::Lambda::Permission" and by_id["perm"].prop("FunctionName") == Ref(
-        "fn", "Name"
+    assert ref(by_id["sched"].prop("Target", "RoleArn")) == ("events-role", "Arn")
+    assert by_id["perm"].type == "AWS::Lambda::Permission" and ref(by_id["perm"].prop("FunctionName")) == (
+        "fn",
+        "Name",
     )
     fn = by_id["fn"]
     assert fn.code is not None and fn.code.handler_found is True

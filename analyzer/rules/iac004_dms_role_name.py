@@ -7,6 +7,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from analyzer.findings import Finding, Related, Severity
+from analyzer.graph import ResourceGraph
 from analyzer.model import Concat, Literal, Location, Project, Ref, Resource, Unknown, Value, items_of, render
 from analyzer.rules.base import Example, Rule, RuleContext
 
@@ -24,6 +25,8 @@ class DmsRoleSpec:
     managed_policy: str
     needed_by: tuple[str, ...]  # resource types whose creation needs the role
     purpose: str
+    # Resource types that may instead be given the role's ARN (then its name does not matter).
+    passed_to: tuple[str, ...] = ()
 
 
 # Source for every entry: the DMS User Guide section named in _SOURCE. The VPC role is required to
@@ -47,6 +50,9 @@ DMS_ROLES: tuple[DmsRoleSpec, ...] = (
         "AmazonDMSRedshiftS3Role",
         (),
         "to load data into Amazon Redshift targets through S3",
+        # A Redshift endpoint may name its role (RedshiftSettings.ServiceAccessRoleArn, DMS API
+        # reference), and then DMS uses that role instead of looking one up by name.
+        passed_to=("AWS::DMS::Endpoint",),
     ),
 )
 
@@ -655,10 +661,10 @@ class DmsRoleName(Rule):
         if not any(r.type.startswith(DMS_RESOURCE_PREFIX) for r in project.resources):
             return
         uses = dms_role_uses(project)
-        yield from self._misnamed(project, uses)
+        yield from self._misnamed(project, ctx.graph, uses)
         yield from self._missing(project, uses)
 
-    def _misnamed(self, project: Project, uses: list[DmsRoleUse]) -> Iterator[Finding]:
+    def _misnamed(self, project: Project, graph: ResourceGraph, uses: list[DmsRoleUse]) -> Iterator[Finding]:
         by_role: dict[str, list[DmsRoleUse]] = {}
         for use in uses:
             by_role.setdefault(use.role.id, []).append(use)
@@ -667,6 +673,10 @@ class DmsRoleName(Rule):
             problems = [(use, wrong_name(role.name, use.spec.name)) for use in role_uses]
             if any(problem is None for _, problem in problems):
                 continue  # named right for one of its DMS purposes
+            referrers = {r.type for rid in graph.referrers(role.id) if (r := project.resource(rid))}
+            problems = [(use, p) for use, p in problems if not referrers.intersection(use.spec.passed_to)]
+            if not problems:
+                continue  # handed to DMS by ARN, so its name does not matter
             use, problem = problems[0]
             spec = use.spec
             why = f"carries {spec.managed_policy}" if use.by_policy else "is trusted by DMS"

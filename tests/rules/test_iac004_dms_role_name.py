@@ -152,3 +152,19 @@ def test_pulumi_policy_attachment_with_roles_list() -> None:
     )
     findings = run(role(name=Literal("dms-role"), policies=()), attachment, subnet_group())
     assert len(findings) == 1 and findings[0].key == "dms-vpc-role"
+
+
+def test_redshift_role_passed_by_arn_needs_no_fixed_name() -> None:
+    redshift_policy = "arn:aws:iam::aws:policy/service-role/AmazonDMSRedshiftS3Role"
+    access = role("AccessRole", name=Literal("redshift-access"), policies=(redshift_policy,))
+    passed = Resource(
+        "Target",
+        "AWS::DMS::Endpoint",
+        Location(PATH, 40),
+        properties={"RedshiftSettings": Literal({"ServiceAccessRoleArn": Ref("AccessRole", "Arn")})},
+    )
+    assert run(access, passed) == []
+    by_name = Resource(
+        "Target", "AWS::DMS::Endpoint", Location(PATH, 40), properties={"EngineName": Literal("redshift")}
+    )
+    assert [f.key for f in run(access, by_name)] == ["dms-access-for-endpoint"]

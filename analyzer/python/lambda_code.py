@@ -182,7 +182,7 @@ def _analyze(
     language = language_of(runtime)
     module_name, function_name = _split_handler(handler)
     if inline_source is not None:
-        mapping = _inline_mapping(root, inline_location)
+        mapping = _inline_mapping(root, inline_location, inline_source)
         source_location = inline_location or Location(mapping.path, 1)
         if language not in (None, "python"):
             return FunctionCode(language, source_location, None)
@@ -316,24 +316,48 @@ class _LineMap:
         return Location(self.path, line + self.offset)
 
 
-def _inline_mapping(root: Path, where: Location | None) -> _LineMap:
+def _inline_mapping(root: Path, where: Location | None, source: str = "") -> _LineMap:
     if where is None:
         return _LineMap("<inline>")
+    if where.path.endswith(".py"):
+        verbatim = _verbatim_offset(root, where.path, source)
+        if verbatim is not None:
+            return _LineMap(where.path, verbatim)  # a Python string holding the code as it is
     text = _read_line(root, where.path, where.line)
     if text is None:
         return _LineMap(where.path, where.line - 1)
     rest = text[where.column - 1 :] if where.column else text
     if _BLOCK_INDICATOR.match(rest):
         return _LineMap(where.path, where.line)  # the indicator line: code starts on the next line
-    python_string = re.match(r"^\s*[rRuUbBfF]{0,2}(\"\"\"|''')(\\?)\s*$", rest) or re.match(
-        r"^\s*[rRuUbBfF]{0,2}(\"\"\"|''')", rest
+    python_string = re.match(r"^\s*[rRuUbBfF]{0,2}(\"\"\"|\'\'\')(\\?)\s*$", rest) or re.match(
+        r"^\s*[rRuUbBfF]{0,2}(\"\"\"|\'\'\')", rest
     )
-    if where.path.endswith(".py") and python_string:
-        continued = python_string.lastindex == 2 and python_string.group(2) == "\\"
-        return _LineMap(where.path, where.line - 1 + (1 if continued else 0))
+    if where.path.endswith(".py"):
+        if python_string:
+            continued = python_string.lastindex == 2 and python_string.group(2) == "\\"
+            return _LineMap(where.path, where.line - 1 + (1 if continued else 0))
+        return _LineMap(where.path, fixed=where)  # e.g. Code.from_inline(CODE): the call site
     if where.path.endswith(".json") or rest.lstrip().startswith(('"', "'")):
         return _LineMap(where.path, fixed=where)  # one string with escapes: its start
     return _LineMap(where.path, where.line - 1)  # the first line of a block scalar's content
+
+
+def _verbatim_offset(root: Path, relative: str, source: str) -> int | None:
+    """Line offset of ``source`` when it appears exactly once, verbatim, in the file (a triple-quoted
+    constant passed by name: the plugin's location is the call, not the string)."""
+    if len(source.strip()) < 20:
+        return None  # too short to be sure the match is the code
+    path = _inside(root, relative)
+    if path is None or not path.is_file() or path.stat().st_size > MAX_FILE_BYTES:
+        return None
+    try:
+        text = path.read_text(encoding="utf-8-sig", errors="replace")
+    except OSError:
+        return None
+    index = text.find(source)
+    if index < 0 or text.find(source, index + 1) >= 0:
+        return None
+    return text.count("\n", 0, index)
 
 
 def _read_line(root: Path, relative: str, line: int) -> str | None:

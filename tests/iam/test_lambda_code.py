@@ -269,3 +269,31 @@ def test_yaml_location_at_first_content_line(tmp_path: Path) -> None:
     assert code is not None
     [call] = code.sdk_calls
     assert template.splitlines()[call.location.line - 1].strip() == "scheduler.create_schedule("
+
+
+def test_python_constant_passed_by_name_maps_to_its_lines(tmp_path: Path) -> None:
+    # CDK/Pulumi plugins point at the call (Code.from_inline(CODE)); the code is the constant above.
+    stack = 'CODE = """\nimport boto3\n\ndef handler(event, context):\n    boto3.client("glue").create_job(Role="r")\n"""\n\n\nfn = make(code=from_inline(CODE))\n'
+    (tmp_path / "lib").mkdir()
+    (tmp_path / "lib" / "tap_stack.py").write_text(stack)
+    inline = stack.split('"""')[1]
+    code = analyze_function_code(
+        tmp_path,
+        "index.handler",
+        "python3.11",
+        inline_source=inline,
+        inline_location=Location("lib/tap_stack.py", 9),
+    )
+    assert code is not None
+    [call] = code.sdk_calls
+    assert call.location == Location("lib/tap_stack.py", 5)
+    # Not found verbatim (dedented, escaped): everything maps to the call site.
+    other = analyze_function_code(
+        tmp_path,
+        "index.handler",
+        "python3.11",
+        inline_source="import boto3\nboto3.client('glue').create_job(Role='r')\n",
+        inline_location=Location("lib/tap_stack.py", 9),
+    )
+    assert other is not None
+    assert [c.location for c in other.sdk_calls] == [Location("lib/tap_stack.py", 9)]

@@ -164,10 +164,14 @@ class EntrypointArgsMismatch(Rule):
                 message += f" (the package has {', '.join(problem.available)})"
             hint = f"create {path}, or import from the module that defines the class"
         else:
-            defined = ", ".join(problem.available) if problem.available else "nothing importable"
+            what = (
+                f"defines {', '.join(problem.available)} but not {problem.name}"
+                if problem.available
+                else f"does not define {problem.name}"
+            )
             message = (
-                f"{path} defines {defined} but not {problem.name}: `from {problem.module} import "
-                f"{problem.name}` raises ImportError when {command} starts"
+                f"{path} {what}: `from {problem.module} import {problem.name}` raises ImportError "
+                f"when {command} starts"
             )
             hint = (
                 f"define {problem.name} in {path} or import a name it defines"

@@ -132,6 +132,12 @@ def test_import_from_a_package_module_uses_its_init_path() -> None:
     assert "did you mean" not in finding.fix_hint
 
 
+def test_import_from_a_module_that_defines_nothing() -> None:
+    problem = ImportProblem("lib.tap_stack", "TapStack", Location("tap.py", 3))
+    [finding] = run(project(import_problems=(problem,), files=("lib/tap_stack.py",)))
+    assert finding.message.startswith("lib/tap_stack.py does not define TapStack: ")
+
+
 def test_missing_module() -> None:
     problem = ImportProblem("lib.network_stack", None, Location("tap.py", 3))
     [finding] = run(project(import_problems=(problem,)))

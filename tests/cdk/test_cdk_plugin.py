@@ -544,3 +544,36 @@ def test_stack_name_reads_carry_the_stack_names_origin(tmp_path: Path) -> None:
     queue = project.resource("Plain/Q")
     assert literal_of(queue.name) == "plain-stack-queue"
     assert literal_of(queue.options["StackName"]) == "plain-stack"
+
+
+def test_reading_a_props_field_the_props_class_lacks_is_an_attribute_problem(tmp_path: Path) -> None:
+    # Reads on the stack itself (self.node, self.stack_name, self.region) are library attributes and
+    # never problems. (A props class deriving from cdk.StackProps has an external base, which the
+    # Python layer treats as "attributes unknown".)
+    stack = (
+        "import aws_cdk as cdk\nfrom aws_cdk import aws_s3 as s3\n\n\n"
+        "class TapStackProps:\n"
+        "    def __init__(self, environment_suffix=None):\n"
+        "        self.environment_suffix = environment_suffix\n\n\n"
+        "class TapStack(cdk.Stack):\n"
+        "    def __init__(self, scope, construct_id, props=None, **kwargs):\n"
+        "        super().__init__(scope, construct_id, **kwargs)\n"
+        "        s3.Bucket(self, 'B', bucket_name=f'b-{props.environment_suffix}-{props.vpc_id}')\n"
+        "        self.node.add_metadata('owner', self.stack_name + self.region)\n"
+    )
+    tap = (
+        "import aws_cdk as cdk\nfrom lib.tap_stack import TapStack, TapStackProps\napp = cdk.App()\n"
+        "TapStack(app, 'T', props=TapStackProps(environment_suffix='x'))\n"
+    )
+    project = parse(
+        write(
+            tmp_path,
+            {
+                "cdk.json": '{"app": "python3 tap.py"}',
+                "tap.py": tap,
+                "lib/__init__.py": "",
+                "lib/tap_stack.py": stack,
+            },
+        )
+    )
+    assert [(p.owner_class, p.attribute) for p in project.attribute_problems] == [("TapStackProps", "vpc_id")]

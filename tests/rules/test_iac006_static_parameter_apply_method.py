@@ -95,7 +95,7 @@ def test_log_statement_is_dynamic_per_postgresql_docs() -> None:
     table = static_table()
     for family in ("postgres", "aurora-postgresql"):
         assert table.source_if_static(family, "log_statement") is None
-        assert table.source_if_static(family, "rds.logical_replication") is not None
+        assert table.source_if_static(family, "rds.logical_replication", "AWS::RDS::DBClusterParameterGroup")
     assert table.engine_family("aurora-postgresql15") == "aurora-postgresql"
     assert table.engine_family("postgres16") == "postgres"
     assert table.engine_family("aurora-mysql8.0") == "aurora-mysql"
@@ -127,3 +127,18 @@ def test_assembled_family_uses_its_known_start() -> None:
     table = static_table()
     assert table.engine_family("aurora-", complete=False) is None
     assert table.engine_family("aurora-postgresql", complete=False) == "aurora-postgresql"
+
+
+def test_aurora_logical_replication_is_a_cluster_parameter() -> None:
+    params = Literal((entry("rds.logical_replication", 3),))
+    assert len(run(group(Literal("aurora-postgresql15"), params))) == 1
+    # In an Aurora instance parameter group RDS refuses the parameter for another reason: not ours.
+    assert run(group(Literal("aurora-postgresql15"), params, "AWS::RDS::DBParameterGroup")) == []
+    assert len(run(group(Literal("postgres16"), params, "AWS::RDS::DBParameterGroup"))) == 1
+
+
+def test_documented_dynamic_parameters_are_recorded_with_sources() -> None:
+    table = static_table()
+    assert "log_statement" in table.dynamic["aurora-postgresql"]
+    assert "max_connections" in table.dynamic["mysql"]
+    assert table.source_if_static(None, "log_statement") is None

@@ -284,15 +284,16 @@ class MissingEnvironmentSuffix(Rule):
         project = ctx.project
         words = _PLATFORM_WORDS.get(project.platform, _NEUTRAL_WORDS)
         reported: list[Finding] = []
-        any_per_deployment = False
+        # "The suffix reaches no name" is only claimed when every name is known not to carry it.
+        suffix_may_reach = False
         for resource in project.resources:
             verdict = classify_name(resource, project)
-            if verdict is Verdict.PER_DEPLOYMENT:
-                any_per_deployment = True
+            if verdict in (Verdict.PER_DEPLOYMENT, Verdict.UNKNOWN):
+                suffix_may_reach = True
             elif verdict in (Verdict.FIXED, Verdict.ENV_NAME_ONLY):
                 reported.append(self._name_finding(project, resource, verdict, words))
         yield from reported
-        if reported and not any_per_deployment and project.suffix.declared:
+        if reported and not suffix_may_reach and project.suffix.declared:
             yield self._unused_suffix_finding(project, reported)
         if ctx.options.get("logical-ids") is True and words.logical_id:
             yield from self._logical_id_findings(project, words.logical_id)

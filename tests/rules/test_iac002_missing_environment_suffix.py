@@ -223,6 +223,11 @@ def test_no_unused_suffix_finding_when_some_name_differs_per_deployment_or_none_
     ]
 
 
+def test_no_unused_suffix_finding_when_an_unknown_name_may_carry_it() -> None:
+    proj = project(bucket("a", Literal("tap-a")), bucket("b", Unknown("helper result")))
+    assert [finding.key for finding in run(proj)] == ["a:BucketName"]
+
+
 def test_unused_suffix_finding_without_a_location_points_at_the_entry_point() -> None:
     proj = project(bucket("a", Literal("tap-a")), suffix=SuffixInfo(True, ("EnvironmentSuffix",)))
     summary = next(finding for finding in run(proj) if finding.key == "suffix-unused")

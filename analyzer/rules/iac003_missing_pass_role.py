@@ -367,10 +367,14 @@ def _task_definition_roles(project: Project, reference: Value | None) -> Iterato
 
 
 def _by_name(project: Project, resource_type: str, value: Value, name_property: str) -> Resource | None:
+    """The resource of ``resource_type`` whose name ``value`` is, or ends an ARN of
+    (``.../task-definition/family:3``, ``.../service/cluster/name``)."""
     text = render(value)
     for candidate in project.of_type(resource_type):
         name = candidate.prop(name_property) or candidate.name
-        if name is not None and render(name) and render(name) in text:
+        if not (isinstance(name, Literal) and isinstance(name.value, str) and name.value):
+            continue
+        if re.search(r"(?:^|[/:])" + re.escape(name.value) + r"(?::\d+)?$", text):
             return candidate
     return None
 

@@ -330,3 +330,65 @@ def test_template_event_rule_with_role_target_is_not_a_principal_problem() -> No
         },
     )
     assert run(rule, role("TargetRole", service="events.amazonaws.com")) == []
+
+
+def test_task_definitions_and_services_found_by_name() -> None:
+    task_def = Resource(
+        "TaskDef",
+        "AWS::ECS::TaskDefinition",
+        Location(PATH, 60),
+        {"Family": Literal("video"), "ExecutionRoleArn": Ref("ExecRole", "Arn")},
+    )
+    service = Resource(
+        "Service",
+        "AWS::ECS::Service",
+        Location(PATH, 65),
+        {"ServiceName": Literal("web"), "TaskDefinition": Ref("TaskDef")},
+    )
+    exec_role = role("ExecRole", service="ecs-tasks.amazonaws.com", line=10)
+
+    def machine(task: str) -> Resource:
+        state = {
+            "Type": "Task",
+            "Resource": "arn:aws:states:::ecs:runTask",
+            "Parameters": {"TaskDefinition": task},
+        }
+        return Resource(
+            "Machine",
+            "AWS::StepFunctions::StateMachine",
+            Location(PATH, 70),
+            {
+                "RoleArn": Ref("MachineRole", "Arn"),
+                "Definition": lit({"StartAt": "S", "States": {"S": state}}),
+            },
+        )
+
+    machine_role = role("MachineRole", service="states.amazonaws.com")
+    assert (
+        len(
+            run(exec_role, task_def, machine("arn:aws:ecs:us-east-1:1:task-definition/video:3"), machine_role)
+        )
+        == 1
+    )
+    assert (
+        run(exec_role, task_def, machine("arn:aws:ecs:us-east-1:1:task-definition/vid:3"), machine_role) == []
+    )
+
+    def pipeline(service_name: Value) -> Resource:
+        action = {
+            "Name": "Deploy",
+            "ActionTypeId": {"Provider": "ECS"},
+            "Configuration": {"ServiceName": service_name},
+        }
+        return Resource(
+            "Pipeline",
+            "AWS::CodePipeline::Pipeline",
+            Location(PATH, 80),
+            {"RoleArn": Ref("PipelineRole", "Arn"), "Stages": lit([{"Name": "Deploy", "Actions": [action]}])},
+        )
+
+    pipeline_role = role("PipelineRole", service="codepipeline.amazonaws.com")
+    [finding] = run(exec_role, task_def, service, pipeline(Literal("web")), pipeline_role)
+    assert "'ExecRole'" in finding.message and "ECS" in finding.message
+    assert len(run(exec_role, task_def, service, pipeline(Ref("Service", "Name")), pipeline_role)) == 1
+    assert run(exec_role, task_def, service, pipeline(Literal("webapp")), pipeline_role) == []

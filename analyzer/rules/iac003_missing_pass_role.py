@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -236,6 +236,9 @@ def _state_machine_evidence(project: Project, graph: ResourceGraph) -> Iterator[
         definition = _definition(machine)
         if definition is None:
             continue
+        substitutions = machine.prop("DefinitionSubstitutions")
+        if isinstance(substitutions, Literal) and isinstance(substitutions.value, dict):
+            definition = _substitute(definition, substitutions.value)
         where = machine.location_of(
             "DefinitionString" if "DefinitionString" in machine.properties else "Definition"
         )
@@ -312,6 +315,25 @@ def _to_value(data: Any, parts: list[Value]) -> Value:
             pieces.append(Literal(data[position:]))
         return pieces[0] if len(pieces) == 1 else Concat(tuple(pieces))
     return Literal(data)
+
+
+_SUBSTITUTION = re.compile(r"^\$\{([A-Za-z0-9_.-]+)\}$")
+
+
+def _substitute(value: Value, substitutions: Mapping[str, Value], depth: int = 0) -> Value:
+    """``"${TaskDefArn}"`` in a definition replaced by its ``DefinitionSubstitutions`` value."""
+    if depth > 20 or not isinstance(value, Literal):
+        return value
+    inner = value.value
+    if isinstance(inner, dict):
+        return Literal({key: _substitute(item, substitutions, depth + 1) for key, item in inner.items()})
+    if isinstance(inner, tuple):
+        return Literal(tuple(_substitute(item, substitutions, depth + 1) for item in inner))
+    if isinstance(inner, str):
+        match = _SUBSTITUTION.match(inner)
+        if match and match.group(1) in substitutions:
+            return substitutions[match.group(1)]
+    return value
 
 
 def _task_states(definition: Value, depth: int = 0) -> Iterator[tuple[str, str, Value | None]]:

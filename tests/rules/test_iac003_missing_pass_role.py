@@ -392,3 +392,26 @@ def test_task_definitions_and_services_found_by_name() -> None:
     assert "'ExecRole'" in finding.message and "ECS" in finding.message
     assert len(run(exec_role, task_def, service, pipeline(Ref("Service", "Name")), pipeline_role)) == 1
     assert run(exec_role, task_def, service, pipeline(Literal("webapp")), pipeline_role) == []
+
+
+def test_definition_substitutions() -> None:
+    task_def = Resource(
+        "TaskDef", "AWS::ECS::TaskDefinition", Location(PATH, 60), {"TaskRoleArn": Ref("TaskRole", "Arn")}
+    )
+    text = Literal(
+        '{"StartAt": "S", "States": {"S": {"Type": "Task", "Resource": "arn:aws:states:::ecs:runTask.sync",'
+        ' "Parameters": {"TaskDefinition": "${TaskDefArn}"}, "End": true}}}'
+    )
+    machine = Resource(
+        "Machine",
+        "AWS::StepFunctions::StateMachine",
+        Location(PATH, 70),
+        {
+            "RoleArn": Ref("MachineRole", "Arn"),
+            "DefinitionString": text,
+            "DefinitionSubstitutions": lit({"TaskDefArn": Ref("TaskDef")}),
+        },
+    )
+    task_role = role("TaskRole", service="ecs-tasks.amazonaws.com", line=10)
+    [finding] = run(task_role, task_def, machine, role("MachineRole", service="states.amazonaws.com"))
+    assert "'TaskRole'" in finding.message

@@ -142,3 +142,11 @@ def test_documented_dynamic_parameters_are_recorded_with_sources() -> None:
     assert "log_statement" in table.dynamic["aurora-postgresql"]
     assert "max_connections" in table.dynamic["mysql"]
     assert table.source_if_static(None, "log_statement") is None
+
+
+def test_no_parameter_is_both_static_and_dynamic_for_one_family() -> None:
+    table = static_table()
+    for family, names in table.dynamic.items():
+        assert not names & set(table.static.get(family, {})), family
+    for family in table.static:
+        assert table.engine_family(family) == family  # every family in the table is reachable by name

@@ -40,6 +40,7 @@ from plugins.cdk.objects import (
     PrincipalObj,
     StatementObj,
     StateObj,
+    TargetObj,
     arn_of,
 )
 
@@ -371,6 +372,9 @@ class Builder:
             if engine.version is not None:
                 record.properties["EngineVersion"] = engine.version
                 record.property_locations["EngineVersion"] = site.arg_locations.get("engine", site.location)
+        if record.type == "AWS::Events::Rule" and tables.construct(obj.cls).level == 2:  # type: ignore[union-attr]
+            for target in _items(kwargs.get("targets")):
+                self._add_target(obj, record, target, site)
         if record.type == "AWS::Lambda::Function":
             self._function(ev, record, site)
         if record.type == "AWS::StepFunctions::StateMachine" and tables.construct(obj.cls).level == 2:  # type: ignore[union-attr]
@@ -506,6 +510,9 @@ class Builder:
             if isinstance(key, Literal) and isinstance(key.value, str) and "." not in key.value:
                 record.properties[key.value] = to_value(value)
             return Literal(None)
+        if name == "add_target" and record is not None and record.type == "AWS::Events::Rule":
+            self._add_target(obj, record, site.arg(0, "target"), site)
+            return Literal(None)
         if name == "add_container" and record is not None:
             return self._add_container(obj, record, site)
         return None
@@ -575,6 +582,80 @@ class Builder:
             self.child_scope(obj, site.arg(0, "id"), site.location),
             None,
         )
+
+    def _add_target(
+        self, rule: ConstructObj, record: ResourceRecord, target: EValue | None, site: CallSite
+    ) -> None:
+        """A rule target as CDK renders it (aws-events-targets): the target ARN, and for targets
+        EventBridge must assume a role to call, that role (given, or ``<target>/EventsRole``)
+        with the grant CDK adds to it."""
+        if not isinstance(target, TargetObj):
+            return
+        existing = record.properties.get("Targets")
+        items = (
+            list(existing.value)
+            if isinstance(existing, Literal) and isinstance(existing.value, tuple)
+            else []
+        )
+        entry: dict[str, Value] = {"Id": Literal(f"Target{len(items)}")}
+        destination = target.target
+        if target.kind == "EcsTask":
+            destination = target.options.get("cluster")
+        entry["Arn"] = arn_of(destination) if destination is not None else Unknown("target not known")
+        grant = _TARGET_GRANTS.get(target.kind)
+        if grant is not None:
+            role = target.options.get("role")
+            if role is None and isinstance(
+                target.target if target.kind != "EcsTask" else target.options.get("task_definition"),
+                ConstructObj,
+            ):
+                owner = target.target if target.kind != "EcsTask" else target.options["task_definition"]
+                role = self._events_role(owner, site)  # type: ignore[arg-type]
+            if role is not None:
+                entry["RoleArn"] = arn_of(role)
+                role_record = self.records.get(_resource_id(role) or "")
+                if role_record is not None:
+                    if target.kind == "EcsTask":
+                        task_definition = target.options.get("task_definition")
+                        role_record.statements.append(_statement(["ecs:RunTask"], [arn_of(task_definition)]))
+                        role_record.statements.append(("passrole", task_definition))
+                    else:
+                        role_record.statements.append(_statement(grant, [arn_of(target.target)]))
+        if target.kind == "LambdaFunction" and isinstance(target.target, ConstructObj):
+            function = target.target
+            permission = self._add(
+                ResourceRecord(
+                    f"{function.scope.path}/AllowEventRule{rule.scope.path.replace('/', '')}",
+                    "AWS::Lambda::Permission",
+                    site.location,
+                    "aws_cdk.aws_events_targets.LambdaFunction#Permission",
+                    function.scope.stack,
+                )
+            )
+            permission.properties = {
+                "Action": Literal("lambda:InvokeFunction"),
+                "FunctionName": arn_of(function),
+                "Principal": Literal("events.amazonaws.com"),
+                "SourceArn": Ref(record.id, "Arn"),
+            }
+        items.append(Literal(entry))
+        record.properties["Targets"] = Literal(tuple(items))
+
+    def _events_role(self, owner: ConstructObj, site: CallSite) -> ConstructObj:
+        """aws-events-targets/lib/util.ts singletonEventRole: one role per target construct."""
+        existing = owner.links.get("events_role")
+        if isinstance(existing, ConstructObj):
+            return existing
+        companion = {
+            "id": "EventsRole",
+            "type": ROLE_TYPE,
+            "assumed_by": "events.amazonaws.com",
+            "attr": "events_role",
+        }
+        record = self.records.get(owner.resource_id or "")
+        if record is None:
+            record = ResourceRecord(owner.scope.path, "", site.location, owner.cls, owner.scope.stack)
+        return self._make_companion(owner, record, companion, site)
 
     def add_dependency(self, owner: EValue, others: list[EValue], location: Location) -> None:
         sources = self._resource_ids_under(owner)
@@ -759,6 +840,18 @@ class Builder:
 
 
 # -- helpers ---------------------------------------------------------------------------------------
+
+# What CDK grants the role EventBridge assumes for each target kind (aws-events-targets/lib/*.ts).
+_TARGET_GRANTS: dict[str, list[str]] = {
+    "SfnStateMachine": ["states:StartExecution"],
+    "EcsTask": ["ecs:RunTask"],
+    "CodeBuildProject": ["codebuild:StartBuild"],
+    "CodePipeline": ["codepipeline:StartPipelineExecution"],
+    "KinesisStream": ["kinesis:PutRecord", "kinesis:PutRecords"],
+    "KinesisFirehoseStream": ["firehose:PutRecord", "firehose:PutRecordBatch"],
+    "EventBus": ["events:PutEvents"],
+    "BatchJob": ["batch:SubmitJob"],
+}
 
 # CDK names policies after the construct's unique id (core/lib/names.ts uniqueId): unique per stack.
 _GENERATED_NAME = Unknown("CDK generates the policy name from the construct path", Origin.UNIQUE)

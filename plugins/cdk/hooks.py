@@ -26,6 +26,7 @@ from plugins.cdk.objects import (
     PrincipalObj,
     StatementObj,
     StateObj,
+    TargetObj,
 )
 
 if TYPE_CHECKING:
@@ -114,6 +115,9 @@ class CdkHooks(Hooks):
             if isinstance(text, Literal) and isinstance(text.value, str):
                 return json_document(text.value) or text
             return text if isinstance(text, JsonText) else None
+        if qualname.startswith("aws_cdk.aws_events_targets.") and qualname.count(".") == 2:
+            first = site.args[0] if site.args else None
+            return TargetObj(short, first, dict(site.kwargs))
         if qualname == "aws_cdk.aws_iam.PolicyStatement":
             return StatementObj(
                 site.kwargs.get("effect", Literal("Allow")) if "effect" in site.kwargs else Literal("Allow"),

@@ -183,6 +183,18 @@ class EngineObj(Obj):
 
 
 @dataclass(eq=False, slots=True)
+class TargetObj(Obj):
+    """An EventBridge rule target (``aws_events_targets.SfnStateMachine(machine)``)."""
+
+    kind: str  # the target class name: LambdaFunction, SfnStateMachine, EcsTask, SqsQueue, ...
+    target: EValue | None
+    options: dict[str, EValue]
+
+    def hint(self) -> str:
+        return f"targets.{self.kind}(...)"
+
+
+@dataclass(eq=False, slots=True)
 class CodeObj(Obj):
     """``lambda_.Code.from_asset(path)`` / ``Code.from_inline(text)``."""
 

@@ -577,3 +577,33 @@ def test_reading_a_props_field_the_props_class_lacks_is_an_attribute_problem(tmp
         )
     )
     assert [(p.owner_class, p.attribute) for p in project.attribute_problems] == [("TapStackProps", "vpc_id")]
+
+
+def test_event_rule_targets_roles_and_permissions(tmp_path: Path) -> None:
+    project = _app(
+        tmp_path,
+        (
+            "        from aws_cdk import aws_events as events, aws_events_targets as targets\n"
+            "        from aws_cdk import aws_lambda as lambda_, aws_stepfunctions as sfn\n"
+            "        fn = lambda_.Function(self, 'Fn', runtime=lambda_.Runtime.PYTHON_3_12, handler='i.h',\n"
+            "                              code=lambda_.Code.from_inline('def h(e, c): pass'))\n"
+            "        machine = sfn.StateMachine(self, 'M', definition_body=sfn.DefinitionBody.from_chainable(\n"
+            "            sfn.Pass(self, 'P')))\n"
+            "        rule = events.Rule(self, 'Nightly', schedule=events.Schedule.cron(hour='3'),\n"
+            "                           targets=[targets.LambdaFunction(fn)])\n"
+            "        rule.add_target(targets.SfnStateMachine(machine))\n"
+        ),
+    )
+    rule = project.resource("T/Nightly")
+    first, second = items_of(rule.prop("Targets"))
+    assert get_path(first, "Arn") == Ref("T/Fn", "Arn") and get_path(first, "RoleArn") is None
+    assert get_path(second, "Arn") == Ref("T/M", "Arn")
+    assert get_path(second, "RoleArn") == Ref("T/M/EventsRole", "Arn")
+    graph = ResourceGraph(project)
+    assert {e.kind for e in graph.edges(source="T/Nightly")} >= {EdgeKind.EVENT_TARGET, EdgeKind.PASSES_ROLE}
+    policy = project.resource("T/M/EventsRole/DefaultPolicy")
+    assert literal_of(get_path(policy.prop("PolicyDocument"), "Statement", 0, "Action")) == [
+        "states:StartExecution"
+    ]
+    permission = next(r for r in project.resources if r.type == "AWS::Lambda::Permission")
+    assert literal_of(permission.prop("Principal")) == "events.amazonaws.com"

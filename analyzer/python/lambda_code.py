@@ -742,6 +742,8 @@ class _ModuleFacts:
         func = node.func
         name = dotted_name(func)
         target = self._boto3_target(name) if name else None
+        if _other_credentials(node):
+            return None  # calls through it run as another principal (assumed role, profile)
         if target in ("boto3.client", "boto3.resource"):
             service = self._service_argument(node, scope)
             if service is None:
@@ -912,6 +914,16 @@ class _ModuleFacts:
     def _string(self, node: cst.BaseExpression, scope: _Scope, depth: int) -> str | None:
         value = self._value(node, scope, depth + 1)
         return value.value if isinstance(value, Literal) and isinstance(value.value, str) else None
+
+
+# Keyword arguments that make a client or session act as another principal than the function's role.
+_CREDENTIAL_KEYWORDS = frozenset(
+    {"aws_access_key_id", "aws_secret_access_key", "aws_session_token", "botocore_session", "profile_name"}
+)
+
+
+def _other_credentials(call: cst.Call) -> bool:
+    return any(arg.keyword is not None and arg.keyword.value in _CREDENTIAL_KEYWORDS for arg in call.args)
 
 
 def _is_environ(node: cst.BaseExpression) -> bool:

@@ -297,3 +297,20 @@ def test_python_constant_passed_by_name_maps_to_its_lines(tmp_path: Path) -> Non
     )
     assert other is not None
     assert [c.location for c in other.sdk_calls] == [Location("lib/tap_stack.py", 9)]
+
+
+def test_clients_with_other_credentials_are_not_the_functions_calls(tmp_path: Path) -> None:
+    source = textwrap.dedent(
+        """\
+        import boto3
+
+        def handler(event, context):
+            creds = boto3.client("sts").assume_role(RoleArn="arn:r", RoleSessionName="s")["Credentials"]
+            other = boto3.Session(aws_access_key_id=creds["AccessKeyId"], aws_secret_access_key=creds["x"])
+            other.client("scheduler").create_schedule(Target={"RoleArn": "arn:r2"})
+            boto3.client("glue", aws_session_token=creds["SessionToken"]).create_job(Role="arn:r3")
+        """
+    )
+    code = analyze_function_code(tmp_path, "index.handler", "python3.11", inline_source=source)
+    assert code is not None
+    assert [(c.service, c.operation) for c in code.sdk_calls] == [("sts", "AssumeRole")]

@@ -68,8 +68,10 @@ def clear_cache() -> None:
     """Forget everything read so far (tests that point the loader at other data call this)."""
     for function in (
         cfnlint_data_dir,
+        cfnlint_version,
         _read_json,
         _provider_index,
+        _all_resource_types,
         provider_schema,
         extension_schema,
         lambda_runtime_lifecycle,
@@ -105,6 +107,8 @@ def _provider_index(region: str) -> Mapping[str, str]:
     schemas = _schemas_dir()
     if schemas is None:
         return {}
+    if not re.fullmatch(r"[a-z0-9-]+", region):
+        region = DEFAULT_REGION  # a region name, never a path
     index = _read_json(schemas / "providers" / f"{region}.json")
     if not isinstance(index, dict) and region != DEFAULT_REGION:
         index = _read_json(schemas / "providers" / f"{DEFAULT_REGION}.json")

@@ -263,3 +263,9 @@ def test_unevaluated_intrinsics_are_opaque() -> None:
     assert isinstance(awsdata.to_instance(value)["Code"], awsdata.Opaque)
     assert isinstance(awsdata.properties_instance({"Fn::Transform": Literal({})}), awsdata.Opaque)
     assert awsdata.properties_instance({"A": Literal(1)}) == {"A": 1}
+
+
+def test_a_region_option_is_never_a_path() -> None:
+    assert awsdata.provider_schema("AWS::SQS::Queue", "../../resources/x") == awsdata.provider_schema(
+        "AWS::SQS::Queue"
+    )

@@ -42,6 +42,14 @@ NAME_NEED_NOT_BE_UNIQUE: Mapping[str, str] = {
     # Athena API Reference, CreateNamedQuery: queries are identified by a generated NamedQueryId and
     # the operation has no "already exists" error.
     "AWS::Athena::NamedQuery": "queries are identified by a generated id",
+    # IAM API Reference, PutRolePolicy / PutUserPolicy / PutGroupPolicy: "adds or updates" an inline
+    # policy; its name is unique per principal only, and a repeated name replaces, never collides.
+    "AWS::IAM::Policy": "an inline policy's name is unique per principal only",
+    "AWS::IAM::RolePolicy": "an inline policy's name is unique per principal only",
+    "AWS::IAM::UserPolicy": "an inline policy's name is unique per principal only",
+    "AWS::IAM::GroupPolicy": "an inline policy's name is unique per principal only",
+    # Amazon ECS API Reference, RegisterTaskDefinition: registering an existing family adds a revision.
+    "AWS::ECS::TaskDefinition": "a second registration adds a revision",
     # AWS Config Developer Guide: one configuration recorder and one delivery channel per region.
     "AWS::Config::ConfigurationRecorder": "one per account and region whatever its name",
     "AWS::Config::DeliveryChannel": "one per account and region whatever its name",

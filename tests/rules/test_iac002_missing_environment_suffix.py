@@ -197,10 +197,13 @@ def test_security_group_names_are_scoped_to_their_vpc() -> None:
     assert [finding.resource for finding in run(proj)] == ["Shared"]
 
 
-def test_names_aws_lets_repeat_are_exempt() -> None:
-    zone = bucket("Zone", Literal("example.com"), type="AWS::Route53::HostedZone", name_property="Name")
-    assert classify_name(zone, project(zone)) is Verdict.EXEMPT
-    assert run(project(zone, suffixed())) == []
+@pytest.mark.parametrize(
+    "resource_type", ["AWS::Route53::HostedZone", "AWS::IAM::Policy", "AWS::ECS::TaskDefinition"]
+)
+def test_names_aws_lets_repeat_are_exempt(resource_type: str) -> None:
+    resource = bucket("R", Literal("fixed"), type=resource_type, name_property="Name")
+    assert classify_name(resource, project(resource)) is Verdict.EXEMPT
+    assert run(project(resource, suffixed())) == []
 
 
 def test_suffix_declared_but_unused_is_reported_once_at_the_declaration() -> None:

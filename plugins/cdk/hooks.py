@@ -118,6 +118,8 @@ class CdkHooks(Hooks):
         if qualname.startswith("aws_cdk.aws_events_targets.") and qualname.count(".") == 2:
             first = site.args[0] if site.args else None
             return TargetObj(short, first, dict(site.kwargs))
+        if qualname == "aws_cdk.aws_stepfunctions.DefinitionBody.from_file":
+            return self._definition_file(site.arg(0, "path"))
         if qualname == "aws_cdk.aws_iam.PolicyStatement":
             return StatementObj(
                 site.kwargs.get("effect", Literal("Allow")) if "effect" in site.kwargs else Literal("Allow"),
@@ -158,6 +160,19 @@ class CdkHooks(Hooks):
         if qualname.startswith("aws_cdk.") and _is_enum_like(short) is False and site.kwargs and info is None:
             return None
         return None
+
+    def _definition_file(self, path: EValue | None) -> EValue | None:
+        """``DefinitionBody.from_file("lib/workflow.asl.json")``: the worktree file, read as data."""
+        if not isinstance(path, Literal) or not isinstance(path.value, str):
+            return None
+        root = self.builder.root.resolve()
+        target = (root / path.value).resolve()
+        if not target.is_relative_to(root) or not target.is_file() or target.stat().st_size > 2_000_000:
+            return None
+        try:
+            return json_document(target.read_text(encoding="utf-8-sig"))
+        except (OSError, UnicodeDecodeError):
+            return None
 
     def _super_init(self, base: str, site: CallSite) -> EValue | None:
         frame = site.frame

@@ -607,3 +607,25 @@ def test_event_rule_targets_roles_and_permissions(tmp_path: Path) -> None:
     ]
     permission = next(r for r in project.resources if r.type == "AWS::Lambda::Permission")
     assert literal_of(permission.prop("Principal")) == "events.amazonaws.com"
+
+
+def test_definition_from_a_worktree_file_is_read_as_data(tmp_path: Path) -> None:
+    asl = {
+        "StartAt": "Run",
+        "States": {"Run": {"Type": "Task", "Resource": "arn:aws:states:::ecs:runTask.sync", "End": True}},
+    }
+    (tmp_path / "lib").mkdir(parents=True)
+    (tmp_path / "lib" / "flow.asl.json").write_text(json.dumps(asl))
+    project = _app(
+        tmp_path,
+        (
+            "        from aws_cdk import aws_stepfunctions as sfn\n"
+            "        sfn.StateMachine(self, 'M', definition_body=sfn.DefinitionBody.from_file('lib/flow.asl.json'))\n"
+            "        sfn.StateMachine(self, 'Outside', definition_body=sfn.DefinitionBody.from_file('/etc/passwd'))\n"
+        ),
+    )
+    machine = project.resource("T/M")
+    assert literal_of(get_path(machine.prop("DefinitionString"), "States", "Run", "Resource")) == (
+        "arn:aws:states:::ecs:runTask.sync"
+    )
+    assert not isinstance(project.resource("T/Outside").prop("DefinitionString"), Literal)

@@ -235,13 +235,19 @@ class UnavailableEngineVersion(Rule):
     def check(self, ctx: RuleContext) -> Iterable[Finding]:
         today = _today(ctx.options)
         verdicts: dict[tuple[str, str, str], list[str]] = {}  # many resources share a version
+        looped: set[tuple[Any, str]] = set()  # one source line creating several resources: say it once
         for resource in ctx.project.resources:
-            yield from self._fragments(resource, verdicts)
-            yield from self._schema_enums(resource)
+            found = [*self._fragments(resource, verdicts), *self._schema_enums(resource)]
             if resource.type in _LAMBDA_TYPES:
-                yield from self._runtime(resource, today)
+                found += self._runtime(resource, today)
             if resource.type in _DMS_TYPES:
-                yield from self._dms(resource, today)
+                found += self._dms(resource, today)
+            for finding in found:
+                if resource.in_loop:
+                    if (finding.location, finding.key) in looped:
+                        continue
+                    looped.add((finding.location, finding.key))
+                yield finding
 
     # -- RDS / ElastiCache: cfn-lint's fragments -------------------------------------------------
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import shutil
 from collections.abc import Iterator
@@ -142,3 +143,19 @@ def test_verdict_follows_the_installed_cfnlint_data(tmp_path: Path, monkeypatch:
     awsdata.clear_cache()
     assert run(cluster(Literal("15.4"))) == []
     assert len(run(cluster(Literal("16.8")))) == 1
+
+
+def test_resources_created_in_a_loop_are_reported_once_per_line() -> None:
+    looped = [
+        Resource(
+            f"db-{i}",
+            "AWS::RDS::DBInstance",
+            Location(PATH, 30),
+            in_loop=True,
+            properties={"Engine": Literal("aurora-postgresql"), "EngineVersion": Literal("15.4")},
+            property_locations={"EngineVersion": Location(PATH, 32)},
+        )
+        for i in range(3)
+    ]
+    assert len(run(*looped)) == 1
+    assert len(run(*[dataclasses.replace(r, in_loop=False) for r in looped])) == 3

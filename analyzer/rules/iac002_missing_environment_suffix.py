@@ -372,7 +372,13 @@ class MissingEnvironmentSuffix(Rule):
 
 
 def _id_carries_suffix(resource: Resource, project: Project) -> bool:
-    """Whether the rendered id shows the suffix: plugins render values from outside as ``{expr}``."""
+    """Whether the resource's own logical name / construct id carries the suffix.
+
+    A plugin that keeps the id's value (``options["logical_name"]``) is answered from its origin;
+    otherwise from the rendered id, where plugins write values from outside as ``{expr}``."""
+    value = resource.options.get("logical_name")
+    if isinstance(value, (Literal, Ref, Unknown, Concat)):
+        return value.origin.per_deployment
     own = resource.id.rsplit("/", 1)[-1] if project.platform == "cdk" else resource.id
     wanted = {name.lower() for name in project.suffix.names} | {"suffix"}
     placeholders = re.findall(r"\{([^}]*)\}", own)

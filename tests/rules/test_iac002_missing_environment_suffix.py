@@ -272,6 +272,13 @@ def test_logical_id_convention_is_off_by_default_and_a_note_when_on() -> None:
     assert run(cfn, {"logical-ids": True}) == []  # logical ids are static in templates
 
 
+def test_logical_id_value_from_the_plugin_wins_over_the_rendered_text() -> None:
+    carried = bucket("logs-{s}", None, options={"logical_name": concat([Literal("logs-"), SUFFIX])})
+    fixed = bucket("data-{suffix}", None, options={"logical_name": Literal("data-x")})
+    notes = run(project(carried, fixed), {"logical-ids": True})
+    assert [note.resource for note in notes] == ["data-{suffix}"]
+
+
 def test_examples_are_well_formed() -> None:
     assert len(MissingEnvironmentSuffix.VALID) >= 10
     assert len(MissingEnvironmentSuffix.INVALID) >= 10

@@ -9,6 +9,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from analyzer.config import Config
 from analyzer.engine import ScanResult, scan
@@ -172,3 +174,63 @@ def test_every_format_handles_an_empty_result(format_name: str, tmp_path: Path) 
         assert text == ""
     else:
         assert "No findings" in text
+
+
+HOSTILE = "bucket \x1b]0;pwned\x07 \x1b[2K\rname \x9b31m"
+
+
+@pytest.mark.parametrize("format_name", ["text", "line", "github", "markdown"])
+@pytest.mark.parametrize("color", [False, True])
+def test_control_characters_from_scanned_content_never_reach_the_terminal(
+    format_name: str, color: bool, tmp_path: Path
+) -> None:
+    write_tree(tmp_path, {"a.py": f"x = '{HOSTILE}'\n"})
+    findings = [
+        Finding(
+            "IAC990",
+            Severity.ERROR,
+            HOSTILE,
+            Location("a.py", 1, 5),
+            HOSTILE,
+            related=(Related(Location("a.py", 1), HOSTILE),),
+        )
+    ]
+    text = render(format_name, make_result(tmp_path, findings), ReportOptions(color=color))
+    assert "\x1b]" not in text and "\x07" not in text and "\r" not in text and "\x9b" not in text
+    assert "\x1b[2K" not in text
+    assert "\\x1b]0;pwned\\x07" in text  # shown, escaped
+
+
+@given(
+    message=st.text(min_size=1, max_size=80),
+    path=st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc")), min_size=1, max_size=30).filter(
+        lambda p: ":" not in p and p.strip() == p
+    ),
+    line=st.integers(min_value=1, max_value=10_000),
+    column=st.integers(min_value=0, max_value=500),
+)
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_line_format_survives_any_message(
+    tmp_path: Path, message: str, path: str, line: int, column: int
+) -> None:
+    finding = Finding("IAC990", Severity.WARNING, message, Location(path, line, column))
+    lines = render("line", make_result(tmp_path, [finding]), ReportOptions()).splitlines()
+    assert len(lines) == 1
+    parsed = LINE_FORMAT.match(lines[0])
+    assert parsed is not None
+    assert parsed.groups()[:5] == (path, str(line), str(max(column, 1)), "warning", "IAC990")
+
+
+@given(text=st.text(max_size=60))
+def test_github_escaping_round_trips(text: str) -> None:
+    from analyzer.report.github import _data, _property
+
+    def decode(escaped: str) -> str:  # what the Actions runner does (actions/toolkit command.ts)
+        for code, char in (("%0D", "\r"), ("%0A", "\n"), ("%3A", ":"), ("%2C", ","), ("%25", "%")):
+            escaped = escaped.replace(code, char)
+        return escaped
+
+    assert "\n" not in _data(text) and "\r" not in _data(text)
+    assert decode(_data(text)) == text
+    assert "," not in _property(text) and ":" not in _property(text)
+    assert decode(_property(text)) == text

@@ -8,7 +8,7 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING
 
-from analyzer.report.layout import ReportOptions
+from analyzer.report.layout import ReportOptions, printable
 
 if TYPE_CHECKING:
     from analyzer.engine import ScanResult
@@ -23,10 +23,15 @@ FORMATS: dict[str, str] = {
     "markdown": "markdown",
 }
 
+_PLAIN_FORMATS = frozenset({"github", "line", "markdown"})
+
 __all__ = ["FORMATS", "ReportOptions", "render"]
 
 
 def render(format_name: str, result: ScanResult, options: ReportOptions) -> str:
     """The whole report as text (written at once, so ``--output`` can be replaced atomically)."""
     module = importlib.import_module(f"analyzer.report.{FORMATS[format_name]}")
-    return module.render(result, options)
+    text: str = module.render(result, options)
+    # JSON and SARIF escape control characters themselves; the text reporter cleans its pieces
+    # (its own colour codes must survive); the other formats carry no escape sequence of ours.
+    return printable(text) if format_name in _PLAIN_FORMATS else text

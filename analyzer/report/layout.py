@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -13,6 +14,15 @@ if TYPE_CHECKING:
     from analyzer.rules.base import Rule
 
 INFORMATION_URI = "https://github.com/iacscan/iacscan"
+
+# C0 controls but tab and newline, DEL, C1 controls: a hostile repository's names and messages
+# must not reach the user's terminal as escape sequences (a title change, a hidden line).
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def printable(text: str) -> str:
+    """``text`` with control characters shown as ``\\xNN`` instead of acted on by a terminal."""
+    return _CONTROL.sub(lambda match: f"\\x{ord(match.group()):02x}", text)
 
 
 def rule_help_uri(rule_id: str) -> str:

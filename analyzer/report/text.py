@@ -8,7 +8,7 @@ import io
 from itertools import groupby
 from typing import TYPE_CHECKING
 
-from analyzer.report.layout import ReportOptions, SourceLines, path_prefix, shown_path
+from analyzer.report.layout import ReportOptions, SourceLines, path_prefix, printable, shown_path
 
 if TYPE_CHECKING:
     from rich.text import Text
@@ -39,18 +39,18 @@ def render(result: ScanResult, options: ReportOptions) -> str:
     if not options.quiet:
         source = SourceLines(result.root)
         for path, group in groupby(result.findings, key=lambda finding: shown_path(prefix, finding.location)):
-            console.print(_header(path))
+            console.print(_header(printable(path)))
             for finding in group:
-                console.print(_finding_line(path, finding))
+                console.print(_finding_line(printable(path), finding))
                 for line in _excerpt(source, finding.location):
                     console.print(line)
                 for related in finding.related:
                     where = _position(shown_path(prefix, related.location), related.location)
-                    console.print(f"    see {where}: {related.message}")
+                    console.print(printable(f"    see {where}: {related.message}"))
                 if finding.fix_hint:
-                    console.print(_label("    fix: ", "green"), finding.fix_hint, sep="")
+                    console.print(_label("    fix: ", "green"), printable(finding.fix_hint), sep="")
                 if finding.fixes:
-                    console.print(f"    autofix available: {finding.fixes[0].description}")
+                    console.print(printable(f"    autofix available: {finding.fixes[0].description}"))
                 console.print()
         if result.findings:
             console.print(_rule_table(result))
@@ -77,7 +77,7 @@ def _finding_line(path: str, finding: Finding) -> Text:
     line.append(" ")
     line.append(finding.rule_id, style=_STYLE[finding.severity.label])
     line.append(f" [{finding.severity.label}] ")
-    line.append(finding.message)
+    line.append(printable(finding.message))
     return line
 
 
@@ -119,9 +119,9 @@ def _excerpt(source: SourceLines, location: Location) -> list[str]:
     if text is None or not text.strip():
         return []
     gutter = f"    {location.line} | "
-    shown = [gutter + text.expandtabs(4)]
+    shown = [gutter + printable(text.expandtabs(4))]
     if location.column > 0:
-        indent = text[: location.column - 1].expandtabs(4)
+        indent = printable(text[: location.column - 1].expandtabs(4))
         shown.append(" " * (len(gutter) - 2) + "| " + " " * len(indent) + "^")
     return shown
 

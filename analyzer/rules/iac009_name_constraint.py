@@ -183,7 +183,7 @@ class NameConstraint(Rule):
                 Properties:
                   FifoQueue: true
                   QueueName: !Sub "orders-${EnvironmentSuffix}"  # expect: IAC009
-            """,  # noqa: E501
+            """,
             title="stack name in a bucket name, a long function name, a FIFO queue without .fifo",
         ),
         Example.pulumi(

@@ -759,6 +759,11 @@ def handler(event, context):
 """
 
 
+class TapStackArgs:
+    def __init__(self, environment_suffix: str | None = None):
+        self.environment_suffix = environment_suffix
+
+
 class TapStack(pulumi.ComponentResource):
     def __init__(self, name, args, opts=None):
         super().__init__("tap:stack:TapStack", name, None, opts)
@@ -790,7 +795,7 @@ class TapStack(pulumi.ComponentResource):
 '''
 
 _CDK_STACK = '''
-from aws_cdk import Stack
+from aws_cdk import Stack, StackProps
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
 from constructs import Construct
@@ -803,6 +808,12 @@ def handler(event, context):
     boto3.client("scheduler").create_schedule(Name="n", ScheduleExpression="rate(1 day)",
         FlexibleTimeWindow={{"Mode": "OFF"}}, Target={{"Arn": "arn", "RoleArn": os.environ["ROLE"]}})
 """
+
+
+class TapStackProps(StackProps):
+    def __init__(self, environment_suffix: str | None = None, **kwargs):
+        super().__init__(**kwargs)
+        self.environment_suffix = environment_suffix
 
 
 class TapStack(Stack):

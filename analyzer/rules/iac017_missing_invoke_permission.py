@@ -266,3 +266,67 @@ MissingInvokePermission.INVALID = [
         title="permission for another service",
     ),
 ]
+
+_CDK_STACK = '''
+from aws_cdk import Stack, StackProps
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_lambda as lambda_
+from constructs import Construct
+
+DETECTOR = """
+import os
+import boto3
+
+events = boto3.client("events")
+
+
+def handler(event, context):
+    events.put_rule(Name=event["name"], ScheduleExpression="rate(1 day)")
+    events.put_targets(Rule=event["name"], Targets=[{{"Id": "1", "Arn": os.environ["REMINDER_ARN"]}}])
+"""
+
+
+class TapStackProps(StackProps):
+    def __init__(self, environment_suffix: str | None = None, **kwargs):
+        super().__init__(**kwargs)
+        self.environment_suffix = environment_suffix
+
+
+class TapStack(Stack):
+    def __init__(self, scope: Construct, construct_id: str, props=None, **kwargs) -> None:
+        super().__init__(scope, construct_id, **kwargs)
+        reminder = lambda_.Function(  {marker}
+            self,
+            "Reminder",
+            runtime=lambda_.Runtime.PYTHON_3_11,
+            handler="index.handler",
+            code=lambda_.Code.from_inline("def handler(event, context):\\n    return event\\n"),
+        )
+{extra}
+        lambda_.Function(
+            self,
+            "Detector",
+            runtime=lambda_.Runtime.PYTHON_3_11,
+            handler="index.handler",
+            environment={{"REMINDER_ARN": reminder.function_arn}},
+            code=lambda_.Code.from_inline(DETECTOR),
+        )
+'''
+
+_CDK_PERMISSION = """\
+        lambda_.CfnPermission(
+            self,
+            "ReminderEvents",
+            action="lambda:InvokeFunction",
+            function_name=reminder.function_name,
+            principal="events.amazonaws.com",
+        )"""
+
+MissingInvokePermission.VALID.append(
+    Example.cdk(
+        _CDK_STACK.format(marker="", extra=_CDK_PERMISSION), title="CDK: a permission for EventBridge"
+    )
+)
+MissingInvokePermission.INVALID.append(
+    Example.cdk(_CDK_STACK.format(marker="# expect: IAC017", extra=""), title="CDK: no permission")
+)

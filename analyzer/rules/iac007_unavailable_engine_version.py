@@ -12,7 +12,7 @@ from typing import Any
 
 from analyzer import awsdata
 from analyzer.findings import Finding, Severity
-from analyzer.model import Resource, literal_of
+from analyzer.model import Origin, Resource, literal_of
 from analyzer.rules.base import Example, Rule, RuleContext
 
 
@@ -301,7 +301,11 @@ class UnavailableEngineVersion(Rule):
             )
             hint = _suggest(resource.type, engine if isinstance(engine, str) else None, str(value))
         return self.finding(
-            message, resource.location_of(prop), hint, resource=resource.id, key=f"{prop}:{engine}:{value}"
+            message + _from_parameter(resource, prop),
+            resource.location_of(prop),
+            hint,
+            resource=resource.id,
+            key=f"{prop}:{engine}:{value}",
         )
 
     # -- versions the provider schema enumerates (DocumentDB) -----------------------------------
@@ -353,7 +357,7 @@ class UnavailableEngineVersion(Rule):
             message = f"{label}: runtime {runtime} is deprecated since {entry.get('deprecated')}{after}"
             severity = Severity.WARNING
         yield self.finding(
-            message,
+            message + _from_parameter(resource, "Runtime"),
             resource.location_of("Runtime"),
             hint,
             resource=resource.id,
@@ -375,7 +379,8 @@ class UnavailableEngineVersion(Rule):
         available = awsdata.dms_available(today)
         hint = f"use {' or '.join(available)}" if available else "use a current DMS engine version"
         yield self.finding(
-            f"{_label(resource)}: DMS replication engine {version} is unavailable ({status[1]})",
+            f"{_label(resource)}: DMS replication engine {version} is unavailable ({status[1]})"
+            + _from_parameter(resource, "EngineVersion"),
             resource.location_of("EngineVersion"),
             hint,
             resource=resource.id,
@@ -428,6 +433,16 @@ def _enum_schema(resource_type: str, prop: str) -> dict[str, Any] | None:
     schema = awsdata.property_schema(resource_type, prop)
     allowed = schema.get("enum") if schema else None
     return {"properties": {prop: {"enum": allowed}}} if isinstance(allowed, list) else None
+
+
+def _from_parameter(resource: Resource, prop: str) -> str:
+    """Say so when the value is a template parameter's default (a deployment may pass another)."""
+    value = resource.properties.get(prop)
+    return (
+        "; it is the default of a template parameter"
+        if value is not None and value.origin & Origin.PARAMETER
+        else ""
+    )
 
 
 def _today(options: Mapping[str, Any]) -> date:

@@ -159,3 +159,8 @@ def test_resources_created_in_a_loop_are_reported_once_per_line() -> None:
     ]
     assert len(run(*looped)) == 1
     assert len(run(*[dataclasses.replace(r, in_loop=False) for r in looped])) == 3
+
+
+def test_a_parameter_default_is_reported_as_such() -> None:
+    [finding] = run(cluster(Literal("10.7", Origin.PARAMETER | Origin.CONFIG)))
+    assert "default of a template parameter" in finding.message

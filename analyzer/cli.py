@@ -119,7 +119,13 @@ def scan_command(
     config = _config(
         paths, config_file, select, ignore, severity_threshold, fail_on, report_unused_suppressions
     )
-    known_baseline = baselines.load(baseline) if baseline is not None else None  # fail before scanning
+    # Everything that can fail on the user's input fails before the (slow) scan.
+    known_baseline = baselines.load(baseline) if baseline is not None else None
+    changed = None
+    if changed_since is not None:
+        from analyzer.changes import changed_lines
+
+        changed = changed_lines(_common_parent([path.resolve() for path in worktrees]), changed_since)
 
     result = scan(worktrees, config, debug=debug)
     if write_baseline is not None:
@@ -128,10 +134,10 @@ def scan_command(
             _note(f"wrote {len(result.findings)} finding(s) to the baseline {write_baseline}")
     if known_baseline is not None:
         result = baselines.apply(result, known_baseline)
-    if changed_since is not None:
-        from analyzer.changes import changed_lines, only_changed
+    if changed is not None:
+        from analyzer.changes import only_changed
 
-        result = only_changed(result, changed_lines(result.root, changed_since))
+        result = only_changed(result, changed)
 
     color = (
         output_format == "text"

@@ -90,10 +90,11 @@ class CallSite:
     keyword_order: list[str] = field(default_factory=list)  # with duplicates, as written
     arg_locations: dict[str | int, Location] = field(default_factory=dict)
     frame: Frame | None = None
+    at: Location | None = None  # for calls the evaluator makes up (no node in the source)
 
     @property
     def location(self) -> Location:
-        return self.module.location(self.node)
+        return self.at if self.at is not None else self.module.location(self.node)
 
     def arg(self, index: int, keyword: str) -> EValue | None:
         """The argument passed at position ``index`` or as ``keyword``."""
@@ -208,6 +209,7 @@ class Evaluator:
         self.problems: list[ParseProblem] = []
         self._signatures: dict[int, Signature | None] = {}
         self._known_attributes: dict[int, frozenset[str] | None] = {}
+        self.instantiated: set[int] = set()  # id() of ClassDef nodes constructed at least once
         self._mro: dict[int, list[ClassRef | External]] = {}
 
     # -- entry points ----------------------------------------------------------------------------
@@ -235,6 +237,18 @@ class Evaluator:
                 )
             )
         return module
+
+    def instantiate_detached(self, cls: ClassRef) -> EValue:
+        """Run a class's ``__init__`` with every argument unknown (a component the entry point never
+        reaches, e.g. because its import fails). Records no call check."""
+        node = cst.Call(func=cst.Name(cls.name))
+        site = CallSite(node, cls.module, [], {}, star_args=True, star_kwargs=True, at=cls.location)
+        try:
+            return self.instantiate(cls, site, record=False)
+        except _Exhausted:
+            return Unknown("evaluation budget exhausted")
+        except RecursionError:
+            return Unknown("nests too deeply")
 
     def classify(self, name: str) -> Origin:
         return name_origin(name, self.extra_suffix_names)
@@ -961,11 +975,13 @@ class Evaluator:
         finally:
             self.call_depth -= 1
 
-    def instantiate(self, cls: ClassRef, site: CallSite) -> EValue:
+    def instantiate(self, cls: ClassRef, site: CallSite, *, record: bool = True) -> EValue:
         """Construct a worktree class: record the call check, run ``__init__`` with the arguments."""
         signature = self.signature(cls)
         instance = InstanceObj(cls, location=site.location)
-        self._record_call(cls, signature, site)
+        self.instantiated.add(id(cls.node))
+        if record:
+            self._record_call(cls, signature, site)
         self.hooks.instance_created(self, instance, site)
         if signature is None:
             init = self._inherited_init(cls)

@@ -364,9 +364,17 @@ class PythonProject:
                     if isinstance(found, ModuleRef) and found.path:
                         pending.append(found.path)
                     if isinstance(found, Missing):
-                        table = self.symbols(target.path)
-                        problems.append(ImportProblem(dotted, name, location, table.defined()))
+                        problems.append(ImportProblem(dotted, name, location, self._available(target.path)))
         return problems
+
+    def _available(self, relative: str) -> tuple[str, ...]:
+        """Public names a module defines or re-exports from the worktree (not its library imports)."""
+        table = self.symbols(relative)
+        return tuple(
+            name
+            for name in table.defined()
+            if table.bindings[name].kind != "import" or self.is_local(table.bindings[name].module or "")
+        )
 
     def _imported(self, relative: str, node: cst.Import | cst.ImportFrom) -> Iterator[tuple[str, str | None]]:
         if isinstance(node, cst.Import):

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+import libcst as cst
+
 from analyzer.model import Location, ParseProblem, Project, SuffixInfo
 from analyzer.plugin import Worktree
 from analyzer.python.evaluator import Evaluator, iter_calls
-from analyzer.python.project import PythonProject
+from analyzer.python.project import ClassRef, External, PythonProject
 from plugins.pulumi.hooks import PulumiHooks
 from plugins.pulumi.settings import PROJECT_FILES, read_settings
 
@@ -58,6 +60,7 @@ class PulumiPlugin:
                         Location(entry, 1), "Python source nests too deeply to evaluate", kind="limit"
                     )
                 )
+            _run_detached_components(project, evaluator, entry)
             import_problems = project.import_problems(entry)
         problems += project.problems + evaluator.problems + hooks.problems
         return Project(
@@ -79,6 +82,28 @@ class PulumiPlugin:
                 **({"lambda_code_errors": hooks.code_errors} if hooks.code_errors else {}),
             },
         )
+
+
+_COMPONENT_BASES = frozenset({"pulumi.ComponentResource", "pulumi.resource.ComponentResource"})
+
+
+def _run_detached_components(project: PythonProject, evaluator: Evaluator, entry: str) -> None:
+    """Components in imported worktree modules that the entry point never constructs (its call or
+    import fails, or sits behind code the evaluator cannot follow) still describe resources: run
+    their ``__init__`` with unknown arguments so the other rules see them."""
+    for path in list(project.read):
+        if path == entry:
+            continue
+        source = project.load(path)
+        if source is None:
+            continue
+        for statement in source.module.body:
+            if not isinstance(statement, cst.ClassDef) or id(statement) in evaluator.instantiated:
+                continue
+            cls = ClassRef(source, statement)
+            bases = {item.qualname for item in evaluator.mro(cls) if isinstance(item, External)}
+            if bases & _COMPONENT_BASES:
+                evaluator.instantiate_detached(cls)
 
 
 def _suffix_info(evaluator: Evaluator) -> SuffixInfo:

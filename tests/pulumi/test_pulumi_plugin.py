@@ -278,3 +278,13 @@ def test_unknown_values_stay_unknown(tmp_path: Path) -> None:
     (bucket,) = project.resources
     assert isinstance(bucket.name, Unknown)
     assert render(bucket.name).startswith("${")
+
+
+def test_components_the_entry_point_never_reaches_are_still_modelled(tmp_path: Path) -> None:
+    tap = "import pulumi\nfrom lib.tap_stack import TapStackX, TapStackArgs\nTapStackX('x', TapStackArgs('pr1'))\n"
+    project = component(tmp_path, 'aws.s3.Bucket("b", bucket=f"data-{suffix}")\n', **{"tap.py": tap})
+    (bucket,) = project.resources
+    assert bucket.name is not None and bucket.name.origin & Origin.SUFFIX  # from the parameter name
+    assert [call.callee for call in project.calls] == ["TapStackArgs"]  # detached runs record no call
+    (problem,) = project.import_problems
+    assert problem.available == ("TapStack", "TapStackArgs")  # library imports are not listed

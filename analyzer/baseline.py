@@ -79,7 +79,7 @@ def load(path: Path) -> Baseline:
 def parse(data: Any, source: str = "baseline") -> Baseline:
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise BaselineError(f"{source}: not an iacscan baseline (write one with --write-baseline)")
-    if data.get("version") != VERSION:
+    if type(data.get("version")) is not int or data.get("version") != VERSION:  # not True, not 1.0
         raise BaselineError(
             f"{source}: baseline version {data.get('version')!r} is not supported (expected {VERSION})"
         )

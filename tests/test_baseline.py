@@ -6,6 +6,8 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from analyzer import baseline
 from analyzer.cli import run
@@ -107,3 +109,29 @@ def test_baseline_file_is_readable_and_sorted(worktree: Path, tmp_path: Path, ca
         ("stack.yml", "IAC991"),
     ]
     assert "wrote 3 finding(s) to the baseline" in capsys.readouterr().err
+
+
+@given(
+    st.recursive(
+        st.none()
+        | st.booleans()
+        | st.integers()
+        | st.text(max_size=5)
+        | st.just("iacscan-baseline")
+        | st.just(1),
+        lambda inner: (
+            st.lists(inner, max_size=3)
+            | st.dictionaries(
+                st.sampled_from(["format", "version", "findings", "fingerprint"]), inner, max_size=4
+            )
+        ),
+        max_leaves=10,
+    )
+)
+def test_any_json_gives_a_baseline_or_a_baseline_error(data: object) -> None:
+    try:
+        loaded = baseline.parse(data, "fuzz.json")
+    except baseline.BaselineError as error:
+        assert str(error).startswith("fuzz.json: ")
+    else:
+        assert all(isinstance(key, str) and key for key in loaded.fingerprints)

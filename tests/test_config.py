@@ -5,9 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from analyzer.cli import run
-from analyzer.config import Config, ConfigError, from_mapping, load
+from analyzer.config import SCHEMA, Config, ConfigError, from_mapping, load
 from analyzer.findings import Severity
 from analyzer.plugin import Limits
 from tests.conftest import write_tree
@@ -143,3 +145,25 @@ def test_flags_override_the_file(capsys: Capture, worktree: Path) -> None:
     (worktree / ".iacscan.toml").write_text('ignore = ["IAC990"]\n')
     assert run([str(worktree), "--ignore", "IAC991", "--format", "line"]) == 0
     assert capsys.readouterr().out == ""
+
+
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers(-5, 5) | st.sampled_from(["IAC002", "error", "x", "", "never"]),
+    lambda inner: (
+        st.lists(inner, max_size=3)
+        | st.dictionaries(st.sampled_from(["IAC002", "max-files", "a"]), inner, max_size=3)
+    ),
+    max_leaves=8,
+)
+KEYS = st.sampled_from([*SCHEMA["properties"], "unknown", "fail_on"])
+
+
+@given(st.dictionaries(KEYS, JSON_VALUES, max_size=4))
+@settings(max_examples=150, deadline=None)
+def test_any_table_gives_a_config_or_a_config_error(table: dict[str, object]) -> None:
+    try:
+        config = from_mapping(table, "fuzz.toml")
+    except ConfigError as error:
+        assert str(error).startswith("fuzz.toml: ") and "\n" not in str(error)
+    else:
+        assert isinstance(config, Config)

@@ -118,6 +118,17 @@ class CdkHooks(Hooks):
         if qualname.startswith("aws_cdk.aws_events_targets.") and qualname.count(".") == 2:
             first = site.args[0] if site.args else None
             return TargetObj(short, first, dict(site.kwargs))
+        if qualname == "aws_cdk.Fn.join":
+            return _fn_join(site)
+        if qualname in (
+            "aws_cdk.Names.unique_id",
+            "aws_cdk.Names.unique_resource_name",
+            "aws_cdk.Names.node_unique_id",
+        ):
+            # core/lib/names.ts: derived from the construct path (and stack), unique per stack
+            return Unknown(
+                "a CDK unique name", Origin.UNIQUE, site.location, qualname.rsplit(".", 1)[-1] + "()"
+            )
         if qualname == "aws_cdk.aws_stepfunctions.DefinitionBody.from_file":
             return self._definition_file(site.arg(0, "path"))
         if qualname == "aws_cdk.aws_iam.PolicyStatement":
@@ -271,6 +282,23 @@ def _asset_path(qualname: str, site: CallSite) -> EValue | None:
     if len(parts) != len(args):
         return None
     return Literal(posixpath.normpath(posixpath.join(*parts)))
+
+
+def _fn_join(site: CallSite) -> EValue | None:
+    """``Fn.join("-", ["app", suffix])`` with a known list: the joined string (origins kept)."""
+    delimiter, items = site.arg(0, "delimiter"), site.arg(1, "list_of_values")
+    if not (isinstance(delimiter, Literal) and isinstance(delimiter.value, str)):
+        return None
+    if not (isinstance(items, Literal) and isinstance(items.value, tuple)):
+        return None
+    parts: list[Value] = []
+    for index, item in enumerate(items.value):
+        if isinstance(item, Obj):
+            return None
+        if index:
+            parts.append(Literal(delimiter.value))
+        parts.append(item)
+    return concat(parts, site.location)
 
 
 def _list(value: EValue | None) -> list[EValue]:

@@ -10,7 +10,7 @@ import pytest
 
 from analyzer.discover import list_files
 from analyzer.graph import EdgeKind, ResourceGraph
-from analyzer.model import Literal, Origin, Project, Ref, Unknown, get_path, items_of, literal_of
+from analyzer.model import Concat, Literal, Origin, Project, Ref, Unknown, get_path, items_of, literal_of
 from analyzer.plugin import Limits
 from analyzer.report.model_view import project_data
 from plugins.cdk import CdkPlugin, tables
@@ -629,3 +629,24 @@ def test_definition_from_a_worktree_file_is_read_as_data(tmp_path: Path) -> None
         "arn:aws:states:::ecs:runTask.sync"
     )
     assert not isinstance(project.resource("T/Outside").prop("DefinitionString"), Literal)
+
+
+def test_fn_join_and_cdk_unique_names(tmp_path: Path) -> None:
+    tap = (
+        "import aws_cdk as cdk\nfrom lib.tap_stack import TapStack\napp = cdk.App()\n"
+        "TapStack(app, 'T', stack_name='tap')\n"
+    )
+    project = _app(
+        tmp_path,
+        (
+            "        from aws_cdk import aws_s3 as s3\n"
+            "        suffix = self.node.try_get_context('environmentSuffix')\n"
+            "        s3.Bucket(self, 'Joined', bucket_name=cdk.Fn.join('-', ['media', suffix]))\n"
+            "        s3.Bucket(self, 'Unique', bucket_name=cdk.Names.unique_id(self).lower())\n"
+        ),
+        tap=tap,
+    )
+    joined = project.resource("T/Joined")
+    assert joined.name.origin & Origin.SUFFIX and isinstance(joined.name, Concat)
+    unique = project.resource("T/Unique")
+    assert unique.name is not None and unique.name.origin & Origin.UNIQUE

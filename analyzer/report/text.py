@@ -73,10 +73,14 @@ def _label(text: str, style: str) -> Text:
 def _finding_line(path: str, finding: Finding) -> Text:
     from rich.text import Text
 
-    line = Text(_position(path, finding.location), style="bold")
+    style = _STYLE[finding.severity.label]
+    line = Text()  # a base style would spill over every appended part
+    line.append(_position(path, finding.location), style="bold")
     line.append(" ")
-    line.append(finding.rule_id, style=_STYLE[finding.severity.label])
-    line.append(f" [{finding.severity.label}] ")
+    line.append(finding.rule_id, style=style)
+    line.append(" [")
+    line.append(finding.severity.label, style=style)
+    line.append("] ")
     line.append(printable(finding.message))
     return line
 

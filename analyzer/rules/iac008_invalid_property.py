@@ -9,7 +9,7 @@ from typing import Any
 
 from analyzer import awsdata
 from analyzer.findings import Finding, Severity
-from analyzer.model import Project, Resource
+from analyzer.model import Location, Project, Resource, get_path
 from analyzer.rules.base import Example, Rule, RuleContext
 from analyzer.rules.iac007_unavailable_engine_version import SCHEMA_VERSION_PROPERTIES
 from analyzer.rules.iac009_name_constraint import name_property
@@ -202,12 +202,12 @@ class InvalidProperty(Rule):
                 continue  # IAC007 / IAC009 report these with better words
             if error.validator in _NOT_ENFORCED or (error.validator == "enum" and _maybe_newer(error)):
                 continue
-            for message, prop, key in _describe(error, resource):
+            for message, where, key in _describe(error, resource):
                 if emitted >= _MAX_PER_RESOURCE:
                     return
                 yield self.finding(
                     f"{_label(resource)}: {message}",
-                    resource.location_of(prop),
+                    _location(resource, where),
                     _hint(error),
                     resource=resource.id,
                     key=key,
@@ -234,6 +234,21 @@ def _version_key(text: str) -> tuple[tuple[int, int | str], ...]:
     )
 
 
+def _location(resource: Resource, path: list[Any]) -> Location:
+    """Where the offending value is written: the deepest value on ``path`` that has a location,
+    else the top-level property, else the resource."""
+    if not path:
+        return resource.location
+    value = resource.properties.get(str(path[0]))
+    best = value.location if value is not None else None
+    for step in path[1:]:
+        value = get_path(value, step)
+        if value is None:
+            break
+        best = value.location or best
+    return best or resource.location_of(str(path[0]))
+
+
 def _from_template(project: Project, resource: Resource) -> bool:
     """Properties came straight from a template (no kwarg-to-property table in between)."""
     return project.platform == "cloudformation" and resource.source_type == resource.type
@@ -250,11 +265,10 @@ def _dotted(path: list[Any]) -> str:
     return text
 
 
-def _describe(error: Any, resource: Resource) -> Iterator[tuple[str, str | None, str]]:
-    """(message, top-level property for the location, key) for one schema error."""
+def _describe(error: Any, resource: Resource) -> Iterator[tuple[str, list[Any], str]]:
+    """(message, instance path of the offending value, key) for one schema error."""
     path = list(error.absolute_path)
     where = _dotted(path)
-    top = str(path[0]) if path else None
     validator = error.validator
     if validator == "additionalProperties" and isinstance(error.instance, dict):
         known = error.schema.get("properties", {}) if isinstance(error.schema, dict) else {}
@@ -269,7 +283,7 @@ def _describe(error: Any, resource: Resource) -> Iterator[tuple[str, str | None,
                 shown = " or ".join(str(p) for p in patterns)
                 yield (
                     f"key '{extra}'{inside} does not match {shown}",
-                    top or extra,
+                    [*path, extra],
                     f"key:{_dotted([*path, extra])}",
                 )
                 continue
@@ -277,7 +291,7 @@ def _describe(error: Any, resource: Resource) -> Iterator[tuple[str, str | None,
             hint = f" (did you mean '{close[0]}'?)" if close else ""
             yield (
                 f"unknown property '{extra}'{inside}{hint}",
-                top or extra,
+                [*path, extra],
                 f"unknown:{_dotted([*path, extra])}",
             )
         return
@@ -288,7 +302,7 @@ def _describe(error: Any, resource: Resource) -> Iterator[tuple[str, str | None,
         inside = f" in {where}" if where else ""
         yield (
             f"required property '{missing}' is missing{inside}",
-            top,
+            path,
             f"required:{_dotted([*path, missing])}",
         )
         return
@@ -297,7 +311,7 @@ def _describe(error: Any, resource: Resource) -> Iterator[tuple[str, str | None,
         more = ", ..." if len(error.validator_value) > _SHOWN_ENUM_VALUES else ""
         yield (
             f"{where} is {error.instance!r}, not one of {', '.join(allowed)}{more}",
-            top,
+            path,
             f"enum:{where}:{error.instance!r}",
         )
         return
@@ -306,21 +320,21 @@ def _describe(error: Any, resource: Resource) -> Iterator[tuple[str, str | None,
         yield (
             f"{where} must be {' or '.join(map(str, wanted))}, "
             f"not {_kind(error.instance)}{_short(error.instance)}",
-            top,
+            path,
             f"type:{where}",
         )
         return
     if validator == "pattern":
         yield (
             f"{where} {error.instance!r} does not match the pattern {error.validator_value}",
-            top,
+            path,
             f"pattern:{where}",
         )
         return
     if validator in ("maxLength", "minLength", "maximum", "minimum", "maxItems", "minItems"):
-        yield f"{where or 'properties'}: {error.message}", top, f"{validator}:{where}"
+        yield f"{where or 'properties'}: {error.message}", path, f"{validator}:{where}"
         return
-    yield f"{where or 'properties'}: {_short(error.message, 160)}", top, f"{validator}:{where}"
+    yield f"{where or 'properties'}: {_short(error.message, 160)}", path, f"{validator}:{where}"
 
 
 def _kind(instance: Any) -> str:

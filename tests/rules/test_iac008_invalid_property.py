@@ -136,3 +136,10 @@ def test_a_runtime_newer_than_the_schema_is_not_reported() -> None:
     assert run(function(Runtime=Literal("python3.99"), Handler=Literal("index.handler"))) == []
     [finding] = run(function(Runtime=Literal("python2.5")))
     assert "Runtime is 'python2.5'" in finding.message
+
+
+def test_nested_errors_point_at_the_offending_value() -> None:
+    mode = Literal("Loud", location=Location(PATH, 44, 15))
+    [finding] = run(function(TracingConfig=Literal({"Mode": mode}, location=Location(PATH, 43, 7))))
+    assert finding.location == Location(PATH, 44, 15)
+    assert "TracingConfig.Mode is 'Loud'" in finding.message

@@ -375,6 +375,8 @@ class Builder:
         if record.type == "AWS::Events::Rule" and tables.construct(obj.cls).level == 2:  # type: ignore[union-attr]
             for target in _items(kwargs.get("targets")):
                 self._add_target(obj, record, target, site)
+        if record.type == "AWS::Scheduler::Schedule" and isinstance(kwargs.get("target"), TargetObj):
+            self._schedule_target(obj, record, kwargs["target"], site)  # type: ignore[arg-type]
         if record.type == "AWS::Lambda::Function":
             self._function(ev, record, site)
         if record.type == "AWS::StepFunctions::StateMachine" and tables.construct(obj.cls).level == 2:  # type: ignore[union-attr]
@@ -641,6 +643,57 @@ class Builder:
         items.append(Literal(entry))
         record.properties["Targets"] = Literal(tuple(items))
 
+    def _schedule_target(
+        self, schedule: ConstructObj, record: ResourceRecord, target: TargetObj, site: CallSite
+    ) -> None:
+        """aws-scheduler-targets: the target ARN and the role EventBridge Scheduler assumes (given,
+        or one CDK creates per target in the stack) with the grant CDK adds to it."""
+        destination = target.target
+        if target.kind == "scheduler.EcsRunFargateTask":
+            destination = target.options.get("cluster")
+        entry: dict[str, Value] = {
+            "Arn": arn_of(destination) if destination is not None else Unknown("target")
+        }
+        role = target.options.get("role")
+        if role is None and isinstance(target.target, ConstructObj):
+            role = self._scheduler_role(schedule, target.target, site)
+        if role is not None:
+            entry["RoleArn"] = arn_of(role)
+            role_record = self.records.get(_resource_id(role) or "")
+            grant = _SCHEDULER_GRANTS.get(target.kind.removeprefix("scheduler."))
+            if role_record is not None and grant is not None:
+                if target.kind == "scheduler.EcsRunFargateTask":
+                    task_definition = target.options.get("task_definition")
+                    role_record.statements.append(_statement(["ecs:RunTask"], [arn_of(task_definition)]))
+                    role_record.statements.append(("passrole", task_definition))
+                else:
+                    role_record.statements.append(_statement(grant, [arn_of(target.target)]))
+        record.properties["Target"] = Literal(entry)
+
+    def _scheduler_role(self, schedule: ConstructObj, target: ConstructObj, site: CallSite) -> ConstructObj:
+        """aws-scheduler-targets/lib/target.ts: ``SchedulerRoleForTarget-<hash>`` in the stack."""
+        existing = target.links.get("scheduler_role")
+        if isinstance(existing, ConstructObj):
+            return existing
+        stack_path = schedule.scope.stack.path if schedule.scope.stack else schedule.scope.path
+        name = "SchedulerRoleForTarget-" + target.scope.path.rsplit("/", 1)[-1]
+        scope = Scope(f"{stack_path}/{name}", Literal(name), schedule.scope.stack, site.location)
+        role = self._add(
+            ResourceRecord(
+                scope.path,
+                ROLE_TYPE,
+                site.location,
+                "aws_cdk.aws_scheduler_targets#SchedulerRole",
+                scope.stack,
+            )
+        )
+        role.properties["AssumeRolePolicyDocument"] = _trust(Literal("scheduler.amazonaws.com"))
+        if scope.stack is not None:
+            role.options["StackName"] = scope.stack.name
+        obj = ConstructObj(self, "aws_cdk.aws_iam.Role", scope, role.id)
+        target.links["scheduler_role"] = obj
+        return obj
+
     def _events_role(self, owner: ConstructObj, site: CallSite) -> ConstructObj:
         """aws-events-targets/lib/util.ts singletonEventRole: one role per target construct."""
         existing = owner.links.get("events_role")
@@ -851,6 +904,19 @@ _TARGET_GRANTS: dict[str, list[str]] = {
     "KinesisFirehoseStream": ["firehose:PutRecord", "firehose:PutRecordBatch"],
     "EventBus": ["events:PutEvents"],
     "BatchJob": ["batch:SubmitJob"],
+}
+
+# What CDK grants the role EventBridge Scheduler assumes per target (aws-scheduler-targets/lib/*.ts).
+_SCHEDULER_GRANTS: dict[str, list[str]] = {
+    "LambdaInvoke": ["lambda:InvokeFunction"],
+    "StepFunctionsStartExecution": ["states:StartExecution"],
+    "SqsSendMessage": ["sqs:SendMessage"],
+    "SnsPublish": ["sns:Publish"],
+    "EventBridgePutEvents": ["events:PutEvents"],
+    "KinesisStreamPutRecord": ["kinesis:PutRecord"],
+    "FirehosePutRecord": ["firehose:PutRecord", "firehose:PutRecordBatch"],
+    "CodeBuildStartBuild": ["codebuild:StartBuild"],
+    "EcsRunFargateTask": ["ecs:RunTask"],
 }
 
 # CDK names policies after the construct's unique id (core/lib/names.ts uniqueId): unique per stack.

@@ -118,6 +118,9 @@ class CdkHooks(Hooks):
         if qualname.startswith("aws_cdk.aws_events_targets.") and qualname.count(".") == 2:
             first = site.args[0] if site.args else None
             return TargetObj(short, first, dict(site.kwargs))
+        if qualname.startswith("aws_cdk.aws_scheduler_targets.") and qualname.count(".") == 2:
+            first = site.args[0] if site.args else None
+            return TargetObj("scheduler." + short, first, dict(site.kwargs))
         if qualname == "aws_cdk.Fn.join":
             return _fn_join(site)
         if qualname in (

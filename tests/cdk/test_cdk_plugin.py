@@ -650,3 +650,28 @@ def test_fn_join_and_cdk_unique_names(tmp_path: Path) -> None:
     assert joined.name.origin & Origin.SUFFIX and isinstance(joined.name, Concat)
     unique = project.resource("T/Unique")
     assert unique.name is not None and unique.name.origin & Origin.UNIQUE
+
+
+def test_scheduler_schedule_target_role_and_grant(tmp_path: Path) -> None:
+    project = _app(
+        tmp_path,
+        (
+            "        from aws_cdk import aws_scheduler as scheduler, aws_scheduler_targets as targets\n"
+            "        from aws_cdk import aws_lambda as lambda_\n"
+            "        fn = lambda_.Function(self, 'Fn', runtime=lambda_.Runtime.PYTHON_3_12, handler='i.h',\n"
+            "                              code=lambda_.Code.from_inline('def h(e, c): pass'))\n"
+            "        scheduler.Schedule(self, 'Every', schedule=scheduler.ScheduleExpression.rate(cdk.Duration.hours(1)),\n"
+            "                           target=targets.LambdaInvoke(fn), schedule_name='every-hour')\n"
+        ),
+    )
+    schedule = project.resource("T/Every")
+    assert get_path(schedule.prop("Target"), "Arn") == Ref("T/Fn", "Arn")
+    role_id = get_path(schedule.prop("Target"), "RoleArn").resource
+    assert project.resource(role_id).type == "AWS::IAM::Role"
+    policy = project.resource(role_id + "/DefaultPolicy")
+    assert literal_of(get_path(policy.prop("PolicyDocument"), "Statement", 0, "Action")) == [
+        "lambda:InvokeFunction"
+    ]
+    assert literal_of(schedule.name) == "every-hour"
+    graph = ResourceGraph(project)
+    assert {e.kind for e in graph.edges(source="T/Every")} >= {EdgeKind.EVENT_TARGET, EdgeKind.PASSES_ROLE}

@@ -79,6 +79,12 @@ class PulumiPlugin:
             facts={
                 "project_name": settings.project_name,
                 "stacks": sorted(settings.stacks),
+                # A tap.py that Pulumi.yaml's main: does not name never runs (its calls are not checked).
+                **(
+                    {"unused_entry_points": ["tap.py"]}
+                    if entry not in (None, "tap.py") and worktree.has("tap.py")
+                    else {}
+                ),
                 **({"lambda_code_errors": hooks.code_errors} if hooks.code_errors else {}),
             },
         )

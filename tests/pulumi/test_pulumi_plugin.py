@@ -247,6 +247,7 @@ def test_entry_point_from_pulumi_yaml_and_stale_tap(tmp_path: Path) -> None:
     assert project.entry_point == "app/__main__.py"
     assert [r.id for r in project.resources] == ["real"]
     assert project.import_problems == () and project.calls == ()
+    assert project.facts["unused_entry_points"] == ["tap.py"]
 
 
 def test_calls_and_import_problems_of_the_entry_point(tmp_path: Path) -> None:
@@ -288,3 +289,22 @@ def test_components_the_entry_point_never_reaches_are_still_modelled(tmp_path: P
     assert [call.callee for call in project.calls] == ["TapStackArgs"]  # detached runs record no call
     (problem,) = project.import_problems
     assert problem.available == ("TapStack", "TapStackArgs")  # library imports are not listed
+
+
+def test_output_helpers_keep_provenance(tmp_path: Path) -> None:
+    project = component(
+        tmp_path,
+        """
+        a = aws.sqs.Queue("a", name=Output.concat("jobs-", suffix))
+        b = aws.sqs.Queue("b", name=Output.format("{0}-{1}", "events", pulumi.get_stack()))
+        c = aws.sqs.Queue("c", name=a.name.apply(lambda n: n + "-dlq"))
+        """,
+    )
+    names = {r.id: r.name for r in project.resources}
+    assert (
+        names["a"] is not None
+        and names["a"].origin & Origin.SUFFIX
+        and render(names["a"]).startswith("jobs-")
+    )
+    assert names["b"] is not None and names["b"].origin & Origin.STACK_NAME
+    assert names["c"] is not None and names["c"].origin & Origin.SUFFIX  # a's name carries the suffix

@@ -237,6 +237,8 @@ class NameConstraint(Rule):
         rule = NAME_RULES.get(resource.type)
         schema = awsdata.property_schema(resource.type, prop) or {}
         shown = render(value)
+        # a name built from template parameters shows their defaults: say so
+        defaults = " (with parameter defaults)" if value.origin & Origin.PARAMETER else ""
         where = resource.location_of(prop)
         label = f"{resource.type.rsplit('::', 1)[-1]} '{resource.id}'"
         reported = False
@@ -248,7 +250,7 @@ class NameConstraint(Rule):
             assumption = f" with a {suffix_length}-character suffix" if measure.assumed_suffix else ""
             source = f" ({rule.source})" if rule else ""
             yield self.finding(
-                f"{label}: name '{shown}' is {qualifier}{measure.length} characters{assumption}; "
+                f"{label}: name '{shown}'{defaults} is {qualifier}{measure.length} characters{assumption}; "
                 f"AWS allows {limit}{source}",
                 where,
                 f"shorten the fixed part of the name to leave room for a {suffix_length}-character suffix",
@@ -261,7 +263,7 @@ class NameConstraint(Rule):
             problem = _bad_characters(parts, rule.allowed)
             if problem:
                 yield self.finding(
-                    f"{label}: name '{shown}' {problem}; AWS allows {rule.allowed_text}",
+                    f"{label}: name '{shown}'{defaults} {problem}; AWS allows {rule.allowed_text}",
                     where,
                     "use lowercase text (for the stack name: a lowercase parameter or a fixed prefix)",
                     resource=resource.id,
@@ -282,7 +284,7 @@ class NameConstraint(Rule):
                 ending = None
             if _truthy(fifo) and ending is not None and not ending.endswith(_FIFO_SUFFIX):
                 yield self.finding(
-                    f"{label}: FIFO queue name '{shown}' does not end in '.fifo'",
+                    f"{label}: FIFO queue name '{shown}'{defaults} does not end in '.fifo'",
                     where,
                     "append '.fifo' to the queue name",
                     resource=resource.id,
@@ -296,7 +298,7 @@ class NameConstraint(Rule):
             compiled = awsdata.compile_pattern(pattern)
             if compiled is not None and not compiled.search(text):
                 yield self.finding(
-                    f"{label}: name '{text}' does not match the pattern AWS requires ({pattern})",
+                    f"{label}: name '{text}'{defaults} does not match the pattern AWS requires ({pattern})",
                     where,
                     "change the name to match the pattern",
                     resource=resource.id,

@@ -140,3 +140,9 @@ def test_pulumi_style_name_property_falls_back_to_the_table() -> None:
     )
     [finding] = run(bucket)
     assert "uppercase" in finding.message
+
+
+def test_names_from_parameter_defaults_say_so() -> None:
+    name = Literal("Tap-Data-dev", Origin.PARAMETER | Origin.SUFFIX | Origin.CONFIG)
+    [finding] = run(named("AWS::S3::Bucket", "BucketName", name))
+    assert "(with parameter defaults)" in finding.message and "uppercase" in finding.message

@@ -13,9 +13,20 @@ import json
 from pathlib import Path, PurePosixPath
 from typing import Any, ClassVar
 
-from analyzer.model import Location, ParseProblem, Project, Resource, SuffixInfo, Value
+from analyzer.model import (
+    Concat,
+    Literal,
+    Location,
+    ParseProblem,
+    Project,
+    Ref,
+    Resource,
+    SuffixInfo,
+    Unknown,
+    Value,
+)
 from analyzer.plugin import Worktree
-from plugins.cloudformation.decoding import Decoded, decode_text, plain
+from plugins.cloudformation.decoding import Decoded, decode_text, location, plain
 from plugins.cloudformation.intrinsics import Evaluator, TemplateScope
 from plugins.cloudformation.parameters import ParameterInfo, read_parameters
 from plugins.cloudformation.resources import CodeAnalyzer, build_resources
@@ -95,6 +106,7 @@ class CloudFormationPlugin:
         taken: set[str] = set()
         transforms: dict[str, Any] = {}
         allowed: dict[str, list[Any]] = {}
+        exports: list[dict[str, Any]] = []
         for decoded in selection.analysed:
             template = decoded.template or {}
             infos = read_parameters(decoded.path, template.get("Parameters"), worktree.suffix_names)
@@ -128,6 +140,7 @@ class CloudFormationPlugin:
                 )
             if "Transform" in template:
                 transforms[decoded.path] = plain(template["Transform"])
+            exports.extend(_exports(decoded, evaluator))
 
         suffix_params = [info for info in parameter_infos if info.is_suffix]
         env_params = [info for info in parameter_infos if info.is_env_name]
@@ -145,6 +158,8 @@ class CloudFormationPlugin:
             facts["parameter_allowed_values"] = allowed
         if transforms:
             facts["transforms"] = transforms
+        if exports:
+            facts["exports"] = exports
         entry = selection.analysed[0].path if selection.analysed else None
         return Project(
             root=str(worktree.root),
@@ -158,6 +173,24 @@ class CloudFormationPlugin:
             metadata=metadata or {},
             facts=facts,
         )
+
+
+def _exports(decoded: Decoded, evaluator: Evaluator) -> list[dict[str, Any]]:
+    """``Outputs[*].Export.Name`` values: export names are unique per account and region, so a
+    fixed one collides on the second deployment just like a fixed physical name."""
+    outputs = (decoded.template or {}).get("Outputs")
+    if not isinstance(outputs, dict):
+        return []
+    found: list[dict[str, Any]] = []
+    for key, body in outputs.items():
+        export = body.get("Export") if isinstance(body, dict) else None
+        if not isinstance(export, dict) or "Name" not in export:
+            continue
+        name = evaluator.value(export["Name"], 1)
+        if isinstance(name, (Literal, Ref, Unknown, Concat)):
+            where = location(decoded.path, key) or Location(decoded.path, 1)
+            found.append({"output": str(key), "name": name, "location": where})
+    return found
 
 
 def _project_ids(decoded: Decoded, taken: set[str]) -> dict[str, str]:

@@ -342,3 +342,25 @@ Missing:
     assert code is not None and code.handler_found is True
     assert code.source is not None and code.source.path.startswith("lib/functions/worker")
     assert resource(project, "Missing").code is None  # outside the worktree: nothing to read
+
+
+def test_export_names_are_facts(parse) -> None:
+    files = yaml_template(
+        "Q:\n  Type: AWS::SQS::Queue",
+        extra="Outputs:\n  QueueUrl:\n    Value: !Ref Q\n    Export:\n      Name: !Sub '${AWS::StackName}-queue'\n"
+        "  Fixed:\n    Value: !Ref Q\n    Export:\n      Name: shared-queue\n  NoExport:\n    Value: x\n",
+    )
+    project = parse(files)
+    exports = {item["output"]: item for item in project.facts["exports"]}
+    assert set(exports) == {"QueueUrl", "Fixed"}
+    assert exports["QueueUrl"]["name"].origin & Origin.STACK_NAME
+    assert exports["Fixed"]["name"] == Literal("shared-queue")
+
+
+def test_resource_limit(parse) -> None:
+    from analyzer.plugin import Limits
+
+    body = "".join(f"Q{index}:\n  Type: AWS::SQS::Queue\n" for index in range(5))
+    project = parse(yaml_template(body), limits=Limits(max_resources=3))
+    assert [r.id for r in project.resources] == ["Q0", "Q1", "Q2"]
+    assert [(p.kind, p.location.line) for p in project.problems] == [("limit", 9)]

@@ -20,7 +20,7 @@ from analyzer.engine import scan
 from analyzer.graph import ResourceGraph
 from analyzer.plugin import Limits
 from analyzer.registry import rule_by_id
-from analyzer.report.model_view import project_data
+from analyzer.report.model_view import origin_names, project_data, value_data
 from plugins.cloudformation import CloudFormationPlugin
 
 SAMPLES = Path(__file__).resolve().parents[2] / "sample_repos"
@@ -39,7 +39,17 @@ def model(name: str) -> dict:
     for item in data["resources"]:
         item.pop("code", None)
     data["suffix"]["env_name_only"] = list(project.suffix.env_name_only)
-    data["facts"] = project.facts
+    data["facts"] = dict(project.facts)
+    if "exports" in data["facts"]:
+        data["facts"]["exports"] = [
+            {
+                "output": item["output"],
+                "name": value_data(item["name"]),
+                "origin": origin_names(item["name"].origin),
+                "location": str(item["location"]),
+            }
+            for item in data["facts"]["exports"]
+        ]
     data["coverage"] = {
         "named_resources": full["coverage"]["named_resources"],
         "with_suffix": full["coverage"]["with_suffix"],

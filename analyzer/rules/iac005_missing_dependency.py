@@ -501,7 +501,8 @@ class MissingDependency(Rule):
     filter roles after their policies. Only resources that are really related are compared: the
     same internet gateway, VPC, bucket, function, API, target group or role (see the module
     documentation for the exact relations); an ordering the platform makes itself (a CDK L2
-    construct waits for its role's DefaultPolicy) counts as present.
+    construct waits for its role's DefaultPolicy) counts as present, and a resource that waits for
+    something the analysis cannot see into (a Pulumi component, a CDK construct) is not reported.
 
     ## Why is this bad
     Without an ordering the deployment tool creates both at once, and AWS rejects the dependent
@@ -1056,7 +1057,7 @@ class MissingDependency(Rule):
                 if not _all_hold(dependent, ordering.dependent_when):
                     continue
                 missing = _unmet(scope, dependent, relate(scope, dependent, ordering.relation))
-                if missing:
+                if missing and not _ordering_unknown(scope, dependent):
                     yield self._report(scope, ordering, dependent, missing)
 
     def _report(
@@ -1079,6 +1080,23 @@ class MissingDependency(Rule):
             related=[Related(r.location, f"prerequisite {r.type} '{r.id}'") for r in missing],
             severity=severity,
         )
+
+
+def _ordering_unknown(scope: _Scope, dependent: Resource) -> bool:
+    """Whether ``dependent`` (or anything it waits for) declares a dependency on something that is
+    not a resource of the project: a Pulumi component, a CDK construct, a stack. That waits for
+    resources the model cannot list, so a missing ordering cannot be told apart from a hidden one."""
+
+    def compute() -> bool:
+        waiting = [dependent.id, *scope.graph.dependencies_of(dependent.id)]
+        return any(
+            scope.resource(dependency.target) is None
+            for resource_id in waiting
+            if (resource := scope.resource(resource_id)) is not None
+            for dependency in resource.depends_on
+        )
+
+    return scope.cached(("unknown-order", dependent.id), compute)
 
 
 def _unmet(scope: _Scope, dependent: Resource, requirements: list[Requirement]) -> list[Resource]:

@@ -456,3 +456,16 @@ def test_rds_instance_after_enhanced_monitoring_attachment() -> None:
         ManagedPolicyArns=lit(["arn:aws:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole"]),
     )
     assert run(on_role, instance) == []
+
+
+def test_dependency_on_something_outside_the_model_keeps_the_rule_silent() -> None:
+    vpc, igw, attach, table, _ = network()
+    # depends_on a Pulumi component / CDK construct: it may well contain the attachment.
+    route = res(
+        "Route", "AWS::EC2::Route", ("NetworkComponent",), RouteTableId=Ref("Rt"), GatewayId=Ref("Igw")
+    )
+    assert run(vpc, igw, attach, table, route) == []
+    # ... also when the unknown dependency is one step further along the chain.
+    table_waits = res("Rt", "AWS::EC2::RouteTable", ("NetworkComponent",), VpcId=Ref("Vpc"))
+    route2 = res("Route", "AWS::EC2::Route", RouteTableId=Ref("Rt"), GatewayId=Ref("Igw"))
+    assert run(vpc, igw, attach, table_waits, route2) == []

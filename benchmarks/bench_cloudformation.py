@@ -198,7 +198,7 @@ def main() -> None:
             print(
                 f"{label}: {count} resources, {len(text.splitlines())} lines; CPU median over {runs} runs: "
                 f"model {1000 * model:.1f} ms, of which template {1000 * template_only:.1f} ms "
-                f"(decode {1000 * decode:.1f} ms) and inline code {1000 * (model - template_only):.1f} ms; "
+                f"(decode {1000 * decode:.1f} ms) and inline code {1000 * max(model - template_only, 0):.1f} ms; "
                 f"cfnlint.api.lint {1000 * lint:.0f} ms = {lint / model:.0f}x the full model, "
                 f"{lint / template_only:.0f}x the template model"
             )

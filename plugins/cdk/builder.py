@@ -338,6 +338,8 @@ class Builder:
 
     def _special(self, ev: Evaluator, obj: ConstructObj, record: ResourceRecord, site: CallSite) -> None:
         kwargs = site.kwargs
+        info = tables.construct(obj.cls)
+        level2 = info is not None and info.level == 2
         if record.type == ROLE_TYPE and obj.cls.endswith("aws_iam.Role"):
             if "assumed_by" in kwargs:
                 record.properties["AssumeRolePolicyDocument"] = _trust(kwargs["assumed_by"])
@@ -356,11 +358,11 @@ class Builder:
             "AWS::Lambda::Function": ("role", "Role"),
             "AWS::StepFunctions::StateMachine": ("role", "RoleArn"),
         }.get(record.type)
-        if role_keyword and obj.cls.count(".") >= 2 and tables.construct(obj.cls).level == 2:  # type: ignore[union-attr]
+        if role_keyword and level2:
             role = obj.links.get("role")
             if role is not None:
                 record.properties[role_keyword[1]] = arn_of(role)
-        if record.type == "AWS::ECS::TaskDefinition" and tables.construct(obj.cls).level == 2:  # type: ignore[union-attr]
+        if record.type == "AWS::ECS::TaskDefinition" and level2:
             for attr, prop in (("task_role", "TaskRoleArn"), ("execution_role", "ExecutionRoleArn")):
                 if attr in obj.links:
                     record.properties[prop] = arn_of(obj.links[attr])
@@ -372,14 +374,15 @@ class Builder:
             if engine.version is not None:
                 record.properties["EngineVersion"] = engine.version
                 record.property_locations["EngineVersion"] = site.arg_locations.get("engine", site.location)
-        if record.type == "AWS::Events::Rule" and tables.construct(obj.cls).level == 2:  # type: ignore[union-attr]
+        if record.type == "AWS::Events::Rule" and level2:
             for target in _items(kwargs.get("targets")):
                 self._add_target(obj, record, target, site)
-        if record.type == "AWS::Scheduler::Schedule" and isinstance(kwargs.get("target"), TargetObj):
-            self._schedule_target(obj, record, kwargs["target"], site)  # type: ignore[arg-type]
+        target = kwargs.get("target")
+        if record.type == "AWS::Scheduler::Schedule" and isinstance(target, TargetObj):
+            self._schedule_target(obj, record, target, site)
         if record.type == "AWS::Lambda::Function":
             self._function(ev, record, site)
-        if record.type == "AWS::StepFunctions::StateMachine" and tables.construct(obj.cls).level == 2:  # type: ignore[union-attr]
+        if record.type == "AWS::StepFunctions::StateMachine" and level2:
             self._state_machine(obj, record, site)
         policy_types = ("AWS::IAM::Policy", "AWS::IAM::ManagedPolicy")
         if record.type in policy_types and obj.cls.endswith(("aws_iam.Policy", "aws_iam.ManagedPolicy")):
@@ -607,12 +610,9 @@ class Builder:
         grant = _TARGET_GRANTS.get(target.kind)
         if grant is not None:
             role = target.options.get("role")
-            if role is None and isinstance(
-                target.target if target.kind != "EcsTask" else target.options.get("task_definition"),
-                ConstructObj,
-            ):
-                owner = target.target if target.kind != "EcsTask" else target.options["task_definition"]
-                role = self._events_role(owner, site)  # type: ignore[arg-type]
+            owner = target.target if target.kind != "EcsTask" else target.options.get("task_definition")
+            if role is None and isinstance(owner, ConstructObj):
+                role = self._events_role(owner, site)
             if role is not None:
                 entry["RoleArn"] = arn_of(role)
                 role_record = self.records.get(_resource_id(role) or "")

@@ -8,7 +8,7 @@ import posixpath
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from analyzer.model import Literal, Location, Origin, Unknown, Value, concat
 from analyzer.python.evaluator import CallSite, Evaluator, Hooks
@@ -28,9 +28,6 @@ from plugins.cdk.objects import (
     StateObj,
     TargetObj,
 )
-
-if TYPE_CHECKING:
-    pass
 
 _STATE_MODULES = ("aws_cdk.aws_stepfunctions_tasks.", "aws_cdk.aws_stepfunctions.")
 _STATE_CLASSES = frozenset(
@@ -171,8 +168,6 @@ class CdkHooks(Hooks):
             return Literal(
                 {struct.get(key, key): value for key, value in site.kwargs.items()}, location=site.location
             )
-        if qualname.startswith("aws_cdk.") and _is_enum_like(short) is False and site.kwargs and info is None:
-            return None
         return None
 
     def _definition_file(self, path: EValue | None) -> EValue | None:
@@ -308,10 +303,6 @@ def _list(value: EValue | None) -> list[EValue]:
     if isinstance(value, Literal) and isinstance(value.value, tuple):
         return list(value.value)
     return [] if value is None else [value]
-
-
-def _is_enum_like(name: str) -> bool:
-    return name.isupper()
 
 
 __all__ = ["CdkHooks", "ExternalObj", "StateObj"]

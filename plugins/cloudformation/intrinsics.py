@@ -28,6 +28,7 @@ a template built to be expensive yields ``Unknown`` values, not a hang.
 
 from __future__ import annotations
 
+import datetime
 import json
 import re
 from collections.abc import Mapping
@@ -132,6 +133,9 @@ class Evaluator:
             return Literal(text, location=where)
         if node is None or isinstance(node, (bool, int, float)):
             return Literal(node, location=where)
+        if isinstance(node, (datetime.date, datetime.datetime)):
+            # YAML 1.1 reads an unquoted 2024-01-01 as a date; CloudFormation receives the text.
+            return Literal(node.isoformat(), location=where)
         return Unknown(f"unsupported node {type(node).__name__}", location=where)
 
     # -- intrinsics --------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ also lets a team declare an environment-name parameter to be its suffix).
 
 from __future__ import annotations
 
+import datetime
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -136,4 +137,6 @@ def _value(name: str, spec: dict[str, Any], origin: Origin, where: Location | No
         return Literal(str(default), origin, where)
     if default is None or isinstance(default, (bool, int, float)):
         return Literal(default, origin, where)
+    if isinstance(default, (datetime.date, datetime.datetime)):  # YAML 1.1 date: CloudFormation reads text
+        return Literal(default.isoformat(), origin, where)
     return Unknown(f"parameter {name} has a structured default", origin, where, hint=name)

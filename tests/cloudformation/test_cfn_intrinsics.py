@@ -208,3 +208,7 @@ def test_evaluation_is_bounded_by_steps_and_depth() -> None:
     exhausted = Evaluator(scope)
     exhausted.value(wide)
     assert exhausted.exhausted
+
+
+def test_yaml_dates_are_text(parse) -> None:
+    assert prop(parse, "Value: 2024-01-31") == Literal("2024-01-31")

@@ -277,6 +277,9 @@ class UnavailableEngineVersion(Rule):
                     and _newer_than_data(resource.type, instance)
                 ):
                     continue  # possibly released after this cfn-lint's data: not proven unavailable
+                engine = instance.get("Engine")
+                if prop == "Engine" and isinstance(engine, str) and engine != engine.lower():
+                    continue  # RDS compares engine names without case; the data lists lowercase ones
                 yield self._fragment_finding(resource, fragment, prop, instance)
 
     def _fragment_finding(

@@ -164,3 +164,9 @@ def test_resources_created_in_a_loop_are_reported_once_per_line() -> None:
 def test_a_parameter_default_is_reported_as_such() -> None:
     [finding] = run(cluster(Literal("10.7", Origin.PARAMETER | Origin.CONFIG)))
     assert "default of a template parameter" in finding.message
+
+
+def test_unknown_engines_are_reported_unless_only_the_case_differs() -> None:
+    [finding] = run(cluster(Literal("5.6.10a"), engine=Literal("aurora")))
+    assert "engine 'aurora'" in finding.message
+    assert run(cluster(Literal("15.4"), engine=Literal("Aurora-PostgreSQL"))) == []

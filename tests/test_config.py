@@ -159,7 +159,7 @@ KEYS = st.sampled_from([*SCHEMA["properties"], "unknown", "fail_on"])
 
 
 @given(st.dictionaries(KEYS, JSON_VALUES, max_size=4))
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=60, deadline=None)
 def test_any_table_gives_a_config_or_a_config_error(table: dict[str, object]) -> None:
     try:
         config = from_mapping(table, "fuzz.toml")

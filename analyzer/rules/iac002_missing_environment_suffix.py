@@ -209,38 +209,61 @@ def _top(pointer: object) -> str | None:
 
 @dataclass(frozen=True, slots=True)
 class _PlatformWords:
-    use_suffix: str  # ``{suffix}`` is the suffix's variable/parameter name, ``{prop}`` the name property
+    # ``{name}`` is the current name written the platform's way, ``{suffix}`` the suffix's variable
+    # or parameter, ``{prop}`` the name property.
+    use_suffix: str
     auto_name: str
     logical_id: str | None  # what the platform calls a resource's own id, None: no such convention
+    python: bool  # names are Python expressions (f-strings), suffix variables are identifiers
 
 
 _PLATFORM_WORDS: Mapping[str, _PlatformWords] = {
     "pulumi": _PlatformWords(
-        'build it from the suffix, e.g. `{prop}=f"...-{{{suffix}}}"`',
-        "or drop `{prop}` and let Pulumi generate a unique name",
+        'build it from the suffix, e.g. `f"{name}-{{{suffix}}}"`',
+        "or drop the name argument and let Pulumi generate a unique name",
         "Pulumi logical name",
+        True,
     ),
     "cdk": _PlatformWords(
-        'build it from the suffix, e.g. `{prop}=f"...-{{{suffix}}}"`',
-        "or drop `{prop}` and let CDK generate a unique name",
+        'build it from the suffix, e.g. `f"{name}-{{{suffix}}}"`',
+        "or drop the name prop and let CDK generate a unique name",
         "construct id",
+        True,
     ),
     "cloudformation": _PlatformWords(
-        "build it from the suffix parameter, e.g. `{prop}: !Sub '...-${{{suffix}}}'`",
+        "build it from the suffix parameter, e.g. `{prop}: !Sub '{name}-${{{suffix}}}'`",
         "or remove `{prop}` and let CloudFormation generate a unique name",
         None,
+        False,
     ),
 }
 _NEUTRAL_WORDS = _PlatformWords(
-    "include the environment suffix ({suffix}) in it", "or let the platform generate the name", None
+    "include the environment suffix ({suffix}) in '{name}'",
+    "or let the platform generate the name",
+    None,
+    False,
 )
-_DEFAULT_SUFFIX_NAME = {"pulumi": "environment_suffix", "cdk": "environment_suffix"}
+_IDENTIFIER = re.compile(r"[a-z_][a-z0-9_]*")
 
 
-def _suffix_name(project: Project) -> str:
-    if project.suffix.names:
-        return project.suffix.names[0]
-    return _DEFAULT_SUFFIX_NAME.get(project.platform, "EnvironmentSuffix")
+def _suffix_name(project: Project, words: _PlatformWords) -> str:
+    names = project.suffix.names
+    if words.python:
+        # suffix.names mixes config keys (environmentSuffix) and variables: show a variable.
+        return next((name for name in names if _IDENTIFIER.fullmatch(name)), "environment_suffix")
+    return names[0] if names else "EnvironmentSuffix"
+
+
+def _hint(words: _PlatformWords, project: Project, resource: Resource) -> str:
+    assert resource.name is not None
+    name = render(resource.name)
+    if words.python:
+        name = name.replace("${", "{")  # rendered unknown parts become f-string fields
+    prop = resource.name_property or "name"
+    suffix = _suffix_name(project, words)
+    return (
+        words.use_suffix.format(name=name, suffix=suffix, prop=prop) + " " + words.auto_name.format(prop=prop)
+    )
 
 
 class MissingEnvironmentSuffix(Rule):
@@ -312,7 +335,6 @@ class MissingEnvironmentSuffix(Rule):
         assert resource.name is not None
         prop = resource.name_property or "name"
         name = render(resource.name)
-        suffix = _suffix_name(project)
         head = f"{resource.type} '{resource.id}' has the physical name '{name}' ({prop})"
         if verdict is Verdict.ENV_NAME_ONLY:
             env = ", ".join(project.suffix.env_name_only) or "an environment name"
@@ -322,9 +344,7 @@ class MissingEnvironmentSuffix(Rule):
                 f"collide with AlreadyExists"
             )
             hint = (
-                words.use_suffix.format(prop=prop, suffix=suffix)
-                + " "
-                + words.auto_name.format(prop=prop)
+                _hint(words, project, resource)
                 + "; if this parameter is your per-deployment suffix, list it in `suffix-names`"
             )
             severity = Severity.WARNING
@@ -333,7 +353,7 @@ class MissingEnvironmentSuffix(Rule):
                 f"{head}, the same on every deployment: the second deployment of this code (another "
                 f"pull request or environment) fails with AlreadyExists"
             )
-            hint = words.use_suffix.format(prop=prop, suffix=suffix) + " " + words.auto_name.format(prop=prop)
+            hint = _hint(words, project, resource)
             severity = Severity.ERROR
         return self.finding(
             message,

@@ -67,8 +67,7 @@ def test_literal_name_is_an_error_at_the_name_property() -> None:
     assert finding.resource == "data"
     assert "'tap-data-bucket'" in finding.message and "AlreadyExists" in finding.message
     assert "AWS::S3::Bucket 'data'" in finding.message
-    assert "bucket_name" not in finding.fix_hint  # the property name comes from the model
-    assert 'BucketName=f"...-{environment_suffix}"' in finding.fix_hint
+    assert 'f"tap-data-bucket-{environment_suffix}"' in finding.fix_hint
     assert finding.key == "data:BucketName"
 
 
@@ -240,9 +239,17 @@ def test_unused_suffix_finding_without_a_location_points_at_the_entry_point() ->
 def test_fix_hint_follows_the_platform() -> None:
     cfn = SuffixInfo(True, ("EnvironmentSuffix",), Location("t.yml", 3))
     [finding, _] = run(project(bucket("a", Literal("x")), platform="cloudformation", suffix=cfn))
-    assert "!Sub '...-${EnvironmentSuffix}'" in finding.fix_hint
+    assert "`BucketName: !Sub 'x-${EnvironmentSuffix}'`" in finding.fix_hint
     [cdk] = run(project(bucket("a", Literal("x")), suffixed(), platform="cdk"))
     assert "let CDK generate" in cdk.fix_hint
+
+
+def test_python_hint_names_a_variable_and_keeps_unknown_parts_as_fields() -> None:
+    keys = SuffixInfo(True, ("environmentSuffix", "env_suffix"), Location("tap.py", 5))
+    name = concat([Literal("logs-"), Unknown("region", Origin.REGION, hint="region")])
+    [finding] = run(project(bucket("logs", name), suffixed(), suffix=keys))
+    assert 'f"logs-{region}-{env_suffix}"' in finding.fix_hint
+    assert "Pulumi generate" in finding.fix_hint
 
 
 def test_coverage_counts_named_resources_and_those_with_the_suffix() -> None:

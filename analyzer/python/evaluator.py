@@ -563,6 +563,8 @@ class Evaluator:
             scope = scope.parent
         if name in frame.globals:
             frame.globals[name] = value
+        else:
+            frame.locals[name] = value
 
     # -- expressions ----------------------------------------------------------------------------
 
@@ -1318,6 +1320,8 @@ class Evaluator:
 
     def _subscript(self, node: cst.Subscript, frame: Frame, location: Location) -> EValue:
         base = self.eval(node.value, frame)
+        if len(node.slice) == 1 and isinstance(node.slice[0].slice, cst.Slice):
+            return self._slice(base, node.slice[0].slice, frame, location)
         if isinstance(base, ExternalObj) and base.qualname == "os.environ":
             key = self._subscript_key(node, frame)
             if isinstance(key, str):
@@ -1337,16 +1341,37 @@ class Evaluator:
                 return found
         return Unknown("item of an unknown value", origin_of(base), location, _code(frame, node))
 
+    def _slice(self, base: EValue, part: cst.Slice, frame: Frame, location: Location) -> EValue:
+        bounds: list[int | None] = []
+        for bound in (part.lower, part.upper, part.step):
+            value = self.eval(bound, frame) if bound is not None else Literal(None)
+            if not (isinstance(value, Literal) and (value.value is None or type(value.value) is int)):
+                return Unknown("slice with unknown bounds", origin_of(base), location)
+            bounds.append(value.value)
+        if isinstance(base, Literal) and isinstance(base.value, (tuple, str)) and bounds[2] != 0:
+            return Literal(base.value[slice(*bounds)], base.origin, location)
+        return Unknown("slice of an unknown value", origin_of(base), location)
+
     def _comprehension(self, node: Any, frame: Frame, location: Location) -> EValue:
         generator = node.for_in
-        if generator.inner_for_in is not None:
-            return Unknown("nested comprehension", location=location)
-        items = _iteration_items(self.eval(generator.iter, frame))
-        if items is None or len(items) > MAX_LOOP_ITEMS:
-            return Unknown("comprehension over unknown items", location=location, hint=_code(frame, node))
+        iterable = self.eval(generator.iter, frame)
+        items = _iteration_items(iterable)
         inner = Frame(
             frame.module, frame.globals, {}, parent=frame, self_obj=frame.self_obj, owner=frame.owner
         )
+        if items is None or len(items) > MAX_LOOP_ITEMS or generator.inner_for_in is not None:
+            # Evaluate the element once with the loop variable unknown, like a loop over unknown
+            # items: resources built inside (``[aws.ec2.Subnet(...) for az in azs]``) still exist.
+            self.assign(generator.target, Unknown("loop variable", origin_of(iterable)), inner)
+            self.loop_depth += 1
+            try:
+                if isinstance(node, cst.DictComp):
+                    self.eval(node.value, inner)
+                else:
+                    self.eval(node.elt, inner)
+            finally:
+                self.loop_depth -= 1
+            return Unknown("comprehension over unknown items", location=location, hint=_code(frame, node))
         results: list[EValue] = []
         pairs: dict[str, EValue] = {}
         for item in items:
@@ -1655,9 +1680,10 @@ def _mutate_container(ev: Evaluator, target: Literal, name: str, site: CallSite)
             inner.setdefault(args[0].value, args[1] if len(args) > 1 else Literal(None))
             updated = Literal(inner, target.origin, target.location)
     if updated is not None:
-        ev.assign(node.value, updated, frame) if isinstance(node.value, cst.Name) else _assign_attribute(
-            ev, node.value, updated, frame
-        )
+        if isinstance(node.value, cst.Name):
+            ev._rebind(node.value.value, updated, frame)  # the list lives where the name is bound
+        else:
+            _assign_attribute(ev, node.value, updated, frame)
     return Literal(None)
 
 

@@ -217,3 +217,15 @@ def test_attribute_problem_for_missing_args_field(tmp_path: Path) -> None:
     (problem,) = evaluator.attribute_problems.values()
     assert (problem.owner_class, problem.attribute, problem.location.line) == ("Args", "vpc_id", 7)
     assert problem.available == ("environment_suffix",)
+
+
+def test_slices_and_comprehensions_over_unknown_items(tmp_path: Path) -> None:
+    _, module = run(
+        tmp_path,
+        'xs = ["a", "b", "c"][:2]\ns = "abcdef"[1:3]\nimport os\n'
+        'made = []\nys = [made.append(z) for z in os.environ.get("Z")]\n',
+    )
+    assert [x.value for x in module.namespace["xs"].value] == ["a", "b"]
+    assert module.namespace["s"].value == "bc"
+    assert isinstance(module.namespace["ys"], Unknown)
+    assert len(module.namespace["made"].value) == 1  # the element ran once, with z unknown

@@ -42,6 +42,9 @@ OVERRIDES: dict[str, str | None] = {
     "AWS::ElastiCache::SubnetGroup": "CacheSubnetGroupName",
     "AWS::Elasticsearch::Domain": "DomainName",
     "AWS::OpenSearchService::Domain": "DomainName",
+    "AWS::CodeCommit::Repository": "RepositoryName",
+    # A Cognito hosted-UI prefix domain is globally unique (auth.<region>.amazoncognito.com).
+    "AWS::Cognito::UserPoolDomain": "Domain",
     # Secrets Manager: the schema's identifier is the ARN; Name is the unique name.
     "AWS::SecretsManager::Secret": "Name",
     # SSM parameters: Name is unique per account and region.

@@ -280,11 +280,14 @@ class MissingEnvironmentSuffix(Rule):
     per-deployment suffix. Names AWS requires verbatim (`dms-vpc-role`, ...) are exempt (IAC004 checks
     them), and so are names unique only inside a parent resource of the same deployment (a metric
     filter in the stack's own log group, a security group in the stack's own VPC), names AWS lets
-    repeat (hosted zones, Batch job definitions) and per-account singletons (AWS Config's recorder).
+    repeat (hosted zones, ECS task definition families, IAM inline policies) and per-account
+    singletons (AWS Config's recorder).
     A name with a part from outside the worktree (a config value without default, an import, a
     conditional) is left alone.
 
-    It also reports, once per project, a suffix that is declared but reaches no resource name.
+    It also reports, once per project, a suffix that is declared but reaches no resource name. The
+    reports' coverage figure ("named resources with the environment suffix: 23 of 23") counts the same
+    way. `docs/suffix-detection.md` lists, per platform, the naming sources that are understood.
 
     Option: `[tool.iacscan.rules.IAC002] logical-ids = true` also notes Pulumi logical names and CDK
     construct ids without the suffix (a team convention; off by default).

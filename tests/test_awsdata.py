@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from analyzer import awsdata
-from analyzer.model import Concat, Literal, Origin, Ref, Unknown
+from analyzer.model import Concat, Literal, Location, Origin, Project, Ref, Resource, Unknown
 
 
 @pytest.fixture(autouse=True)
@@ -269,3 +269,101 @@ def test_a_region_option_is_never_a_path() -> None:
     assert awsdata.provider_schema("AWS::SQS::Queue", "../../resources/x") == awsdata.provider_schema(
         "AWS::SQS::Queue"
     )
+
+
+# -- robustness: arbitrary model values never make the rules raise ------------------------------------
+
+_ORIGINS = st.sampled_from(
+    [
+        Origin.NONE,
+        Origin.SUFFIX,
+        Origin.MAYBE_UPPERCASE | Origin.STACK_NAME,
+        Origin.PARAMETER | Origin.SUFFIX,
+        Origin.ACCOUNT,
+        Origin.REGION,
+    ]
+)
+_SCALAR_VALUES = st.builds(
+    Literal,
+    st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False), st.text(max_size=70)),
+    _ORIGINS,
+)
+_LEAVES = st.one_of(
+    _SCALAR_VALUES, st.builds(Unknown, st.text(max_size=5), _ORIGINS), st.builds(Ref, st.text(max_size=5))
+)
+_MODEL_VALUES = st.recursive(
+    _LEAVES,
+    lambda inner: st.one_of(
+        st.builds(lambda items: Literal(tuple(items)), st.lists(inner, max_size=3)),
+        st.builds(
+            Literal,
+            st.dictionaries(
+                st.sampled_from(["Engine", "EngineVersion", "Runtime", "ZipFile", "X"]), inner, max_size=3
+            ),
+        ),
+        st.builds(lambda parts: Concat(tuple(parts)), st.lists(inner, min_size=1, max_size=4)),
+    ),
+    max_leaves=8,
+)
+_TYPES = st.sampled_from(
+    [
+        "AWS::RDS::DBCluster",
+        "AWS::RDS::DBInstance",
+        "AWS::Lambda::Function",
+        "AWS::S3::Bucket",
+        "AWS::SQS::Queue",
+        "AWS::DMS::ReplicationInstance",
+        "AWS::DocDB::DBCluster",
+        "AWS::ElastiCache::CacheCluster",
+        "AWS::IAM::Role",
+        "AWS::S3::Buckets",
+    ]
+)
+_PROPS = st.dictionaries(
+    st.sampled_from(
+        [
+            "Engine",
+            "EngineVersion",
+            "Runtime",
+            "Code",
+            "Handler",
+            "BucketName",
+            "QueueName",
+            "FifoQueue",
+            "RoleName",
+            "Fn::If",
+            "Bogus",
+        ]
+    ),
+    _MODEL_VALUES,
+    max_size=5,
+)
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.lists(st.tuples(_TYPES, _PROPS, st.one_of(st.none(), _MODEL_VALUES)), max_size=4))
+def test_rules_never_raise_on_arbitrary_values(specs: list) -> None:
+    from analyzer.graph import ResourceGraph
+    from analyzer.rules.base import RuleContext
+    from analyzer.rules.iac007_unavailable_engine_version import UnavailableEngineVersion
+    from analyzer.rules.iac008_invalid_property import InvalidProperty
+    from analyzer.rules.iac009_name_constraint import NameConstraint
+    from analyzer.rules.iac010_lambda_handler_not_found import LambdaHandlerNotFound
+
+    resources = tuple(
+        Resource(
+            f"R{index}",
+            kind,
+            Location("lib/TapStack.yml", index + 1),
+            properties=props,
+            name=name,
+            source_type=kind,
+            name_property="BucketName" if name is not None else None,
+        )
+        for index, (kind, props, name) in enumerate(specs)
+    )
+    project = Project(root="/x", platform="cloudformation", resources=resources)
+    context = RuleContext(project, ResourceGraph(project), {"suffix-length": 20})
+    for rule in (UnavailableEngineVersion(), InvalidProperty(), NameConstraint(), LambdaHandlerNotFound()):
+        for finding in rule.check(context):
+            assert finding.rule_id == rule.id and finding.message

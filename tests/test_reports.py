@@ -234,3 +234,16 @@ def test_github_escaping_round_trips(text: str) -> None:
     assert decode(_data(text)) == text
     assert "," not in _property(text) and ":" not in _property(text)
     assert decode(_property(text)) == text
+
+
+def test_excerpt_of_a_huge_line_is_a_window_around_the_column(tmp_path: Path) -> None:
+    line = "a" * 5000 + "X" + "b" * 5000
+    write_tree(tmp_path, {"lib/TapStack.json": line + "\n"})
+    finding = Finding("IAC990", Severity.ERROR, "m", Location("lib/TapStack.json", 1, 5001))
+    result = make_result(tmp_path, [finding])
+    text = render("text", result, ReportOptions())
+    source, caret = text.splitlines()[2:4]
+    assert len(source) < 200 and source.startswith("    1 | …") and source.endswith("…")
+    assert source[caret.index("^")] == "X"  # the caret still points at the column
+    sarif = json.loads(render("sarif", result, ReportOptions()))
+    assert "snippet" not in sarif["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["region"]

@@ -32,6 +32,7 @@ if TYPE_CHECKING:
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 SRCROOT = "%SRCROOT%"
 FINGERPRINT_KEY = "iacscan/v1"
+MAX_SNIPPET = 500
 INTERNAL_ERROR = "IAC900"  # analyzer.engine.INTERNAL_ERROR; not imported, to keep this module light
 _LEVEL = {"error": "error", "warning": "warning", "note": "note"}
 
@@ -167,7 +168,8 @@ def _physical(location: Location, prefix: str, source: SourceLines) -> dict[str,
         if not same_line or location.end_column >= location.column:
             region["endColumn"] = location.end_column
     snippet = source.line(location)
-    if snippet is not None and snippet.strip():
+    # A snippet is the region's exact text, so a huge line (minified JSON) is left out, not cut.
+    if snippet is not None and snippet.strip() and len(snippet) <= MAX_SNIPPET:
         region["snippet"] = {"text": snippet}
     return {"artifactLocation": {"uri": _uri(uri), "uriBaseId": SRCROOT}, "region": region}
 

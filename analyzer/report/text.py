@@ -117,15 +117,25 @@ def _summary(result: ScanResult) -> Text:
     return line
 
 
+EXCERPT_WIDTH = 120  # a minified template is one line of megabytes: show a window around the column
+
+
 def _excerpt(source: SourceLines, location: Location) -> list[str]:
     """The finding's source line with a caret under the column."""
     text = source.line(location)
     if text is None or not text.strip():
         return []
+    column = max(location.column - 1, 0)
+    start = 0
+    if len(text) > EXCERPT_WIDTH:
+        start = max(0, min(column - EXCERPT_WIDTH // 2, len(text) - EXCERPT_WIDTH))
+    window = text[start : start + EXCERPT_WIDTH]
+    before = "…" if start > 0 else ""
+    after = "…" if start + EXCERPT_WIDTH < len(text) else ""
     gutter = f"    {location.line} | "
-    shown = [gutter + printable(text.expandtabs(4))]
+    shown = [gutter + before + printable(window.expandtabs(4)) + after]
     if location.column > 0:
-        indent = printable(text[: location.column - 1].expandtabs(4))
+        indent = before + printable(text[start:column].expandtabs(4))
         shown.append(" " * (len(gutter) - 2) + "| " + " " * len(indent) + "^")
     return shown
 

@@ -162,6 +162,24 @@ class NameConstraint(Rule):
             """,
             title="short names, lowercase, .fifo",
         ),
+        Example.pulumi(
+            """
+            import pulumi
+            import pulumi_aws as aws
+
+
+            class TapStack(pulumi.ComponentResource):
+                def __init__(self, name, args, opts=None):
+                    super().__init__("tap:stack:TapStack", name, None, opts)
+                    aws.s3.Bucket(f"data-{args.environment_suffix}", bucket=f"tap-data-{args.environment_suffix}")
+                    aws.sqs.Queue(
+                        f"orders-{args.environment_suffix}",
+                        name=f"orders-{args.environment_suffix}.fifo",
+                        fifo_queue=True,
+                    )
+            """,
+            title="Pulumi names with room for the suffix",
+        ),
     ]
     INVALID = [
         Example.cfn_yaml(

@@ -87,6 +87,25 @@ class LambdaHandlerNotFound(Rule):
             """,
             title="inline code is the index module",
         ),
+        Example.cdk(
+            """
+            from aws_cdk import Stack, aws_lambda as lambda_
+
+
+            class TapStack(Stack):
+                def __init__(self, scope, construct_id, props=None, **kwargs):
+                    super().__init__(scope, construct_id, **kwargs)
+                    lambda_.Function(
+                        self,
+                        "Detector",
+                        runtime=lambda_.Runtime.PYTHON_3_12,
+                        handler="conflict_detector.handler",
+                        code=lambda_.Code.from_asset("lib/lambda"),
+                    )
+            """,
+            title="the handler module is in the asset directory",
+            **{"lib/lambda/conflict_detector.py": "def handler(event, context):\n    return {}\n"},
+        ),
     ]
     INVALID = [
         Example.cfn_yaml(

@@ -45,16 +45,14 @@ class ReportOptions:
 
 
 def base_of(result: ScanResult, options: ReportOptions) -> Path:
-    return options.base if options.base is not None else result.root
+    """The directory report paths are relative to: ``options.base`` if the scan lies below it."""
+    base = options.base
+    return base if base is not None and result.root.is_relative_to(base) else result.root
 
 
 def path_prefix(result: ScanResult, options: ReportOptions) -> str:
     """The scanned root relative to the report base, as a prefix ending in "/" (or "")."""
-    base = base_of(result, options)
-    try:
-        relative = result.root.relative_to(base).as_posix()
-    except ValueError:
-        return ""
+    relative = result.root.relative_to(base_of(result, options)).as_posix()
     return "" if relative == "." else relative + "/"
 
 

@@ -32,6 +32,7 @@ from plugins.cloudformation.parameters import ParameterInfo, read_parameters
 from plugins.cloudformation.resources import CodeAnalyzer, build_resources
 from plugins.cloudformation.templates import (
     MAIN_TEMPLATES,
+    SNIFF_BYTES,
     candidate_files,
     is_template,
     looks_like_template,
@@ -57,41 +58,13 @@ class CloudFormationPlugin:
         for relative in candidate_files(worktree):
             if relative in MAIN_TEMPLATES:
                 return True
-            text = _read(worktree, relative)
-            if text is not None and looks_like_template(text):
+            head = _head(worktree, relative)
+            if head is not None and looks_like_template(head):
                 return True
         return False
 
     def parse(self, worktree: Worktree) -> Project:
-        problems: list[ParseProblem] = []
-        decoded_templates: list[Decoded] = []
-        files: list[str] = []
-        for relative in candidate_files(worktree):
-            if _too_large(worktree, relative):
-                limit = worktree.limits.max_file_bytes
-                problems.append(
-                    ParseProblem(
-                        Location(relative, 1),
-                        f"file is over the {limit:,}-byte limit; not analysed",
-                        kind="limit",
-                    )
-                )
-                continue
-            text = _read(worktree, relative)
-            if text is None:
-                problems.append(
-                    ParseProblem(Location(relative, 1), "cannot read the file as UTF-8 text", kind="skipped")
-                )
-                continue
-            if relative not in MAIN_TEMPLATES and not looks_like_template(text):
-                continue
-            decoded = decode_text(relative, text)
-            files.append(relative)
-            if decoded.template is None:
-                problems.extend(decoded.problems)
-                continue
-            if relative in MAIN_TEMPLATES or is_template(decoded):
-                decoded_templates.append(decoded)
+        decoded_templates, problems, files = _decode_templates(worktree)
         metadata = _metadata(worktree)
         if metadata is not None:
             files.append("metadata.json")
@@ -175,6 +148,37 @@ class CloudFormationPlugin:
         )
 
 
+def _decode_templates(worktree: Worktree) -> tuple[list[Decoded], list[ParseProblem], list[str]]:
+    """Every candidate file that looks like a template, decoded; what could not be read or decoded
+    becomes a problem."""
+    problems: list[ParseProblem] = []
+    decoded_templates: list[Decoded] = []
+    files: list[str] = []
+    for relative in candidate_files(worktree):
+        if _too_large(worktree, relative):
+            limit = worktree.limits.max_file_bytes
+            message = f"file is over the {limit:,}-byte limit; not analysed"
+            problems.append(ParseProblem(Location(relative, 1), message, kind="limit"))
+            continue
+        main = relative in MAIN_TEMPLATES
+        if not main:
+            head = _head(worktree, relative)
+            if head is None or not looks_like_template(head):
+                continue
+        text = _read(worktree, relative)
+        if text is None:
+            message = "cannot read the file as UTF-8 text"
+            problems.append(ParseProblem(Location(relative, 1), message, kind="skipped"))
+            continue
+        decoded = decode_text(relative, text)
+        files.append(relative)
+        if decoded.template is None:
+            problems.extend(decoded.problems)
+        elif main or is_template(decoded):
+            decoded_templates.append(decoded)
+    return decoded_templates, problems, files
+
+
 def _exports(decoded: Decoded, evaluator: Evaluator) -> list[dict[str, Any]]:
     """``Outputs[*].Export.Name`` values: export names are unique per account and region, so a
     fixed one collides on the second deployment just like a fixed physical name."""
@@ -214,6 +218,15 @@ def _too_large(worktree: Worktree, relative: str) -> bool:
         return worktree.path(relative).stat().st_size > worktree.limits.max_file_bytes
     except OSError:
         return False
+
+
+def _head(worktree: Worktree, relative: str) -> str | None:
+    """The file's first 64 KB (enough to sniff), without reading the rest."""
+    try:
+        with worktree.path(relative).open("rb") as handle:
+            return handle.read(SNIFF_BYTES).decode("utf-8", errors="replace")
+    except OSError:
+        return None
 
 
 def _read(worktree: Worktree, relative: str) -> str | None:

@@ -83,7 +83,7 @@ _NOT_TEMPLATES = frozenset(
         "samconfig.toml",
     }
 )
-_SNIFF_BYTES = 65_536
+SNIFF_BYTES = 65_536
 _TYPE = re.compile(r"""["']?Type["']?\s*:\s*["']?(?:AWS|Custom|Alexa)::""")
 _RESOURCES = re.compile(r'^Resources\s*:|"Resources"\s*:', re.M)
 _TWIN_OVERLAP = 0.5
@@ -107,7 +107,7 @@ def candidate_files(worktree: Worktree) -> list[str]:
 
 def looks_like_template(text: str) -> bool:
     """Cheap test on a file's beginning: does it look like a CloudFormation template?"""
-    head = text[:_SNIFF_BYTES]
+    head = text[:SNIFF_BYTES]
     if "AWSTemplateFormatVersion" in head:
         return True
     # A top-level ``Resources:`` (YAML, at column 1) or a ``"Resources":`` key (JSON); an indented

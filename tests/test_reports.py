@@ -157,7 +157,7 @@ def test_markdown_summary_tables(tmp_path: Path) -> None:
         Finding("IAC991", Severity.WARNING, "queue", Location("lib/a.py", 9)),
     ]
     text = render("markdown", make_result(tmp_path, findings), ReportOptions())
-    assert "**2 findings** (1 error, 1 warning, 0 note)." in text
+    assert "**2 findings** (1 error, 1 warning, 0 notes)." in text
     assert "| Named resources with the environment suffix | 0 of 1 |" in text
     assert "| 🔴 | IAC990 `fixed-name` | `lib/a.py:3` | name a\\|b &lt;script> Fix: add it |" in text
     assert "| [IAC991](https://github.com/iacscan/iacscan/blob/main/docs/rules/IAC991.md) | 1 |" in text

@@ -20,7 +20,7 @@ def render(result: ScanResult, options: ReportOptions) -> str:
     hidden = result.hidden_counts()
     lines = ["## iacscan", ""]
     if total:
-        parts = ", ".join(f"{count} {severity.label}" for severity, count in counts.items())
+        parts = ", ".join(f"{n} {severity.label}{'s' if n != 1 else ''}" for severity, n in counts.items())
         lines.append(f"**{total} finding{'s' if total != 1 else ''}** ({parts}).")
     else:
         lines.append("**No findings.**")

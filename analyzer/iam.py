@@ -163,12 +163,16 @@ def effective_statements(project: Project, graph: ResourceGraph, principal_id: s
         statements.extend(
             _managed_policy(project, arn, principal.id, principal.location_of("ManagedPolicyArns"))
         )
-    attached = set(graph.grants_to(principal_id)) | _attached_by_name(project, principal)
+    index = _attachment_index(project)
+    name = principal.name.value if isinstance(principal.name, Literal) else None
+    attached = set(graph.grants_to(principal_id))
+    if isinstance(name, str):
+        attached |= index.by_name.get(name, set())
     for policy_id in sorted(attached):
         policy = project.resource(policy_id)
         if policy is not None:
             statements.extend(_policy_resource_statements(project, policy))
-    statements.extend(_unknown_attachments(project, graph, principal))
+    statements.extend(index.unknown)
     return tuple(statements)
 
 
@@ -262,32 +266,37 @@ def _pulumi_managed_policy(arn: Value | None) -> str | None:
     return None
 
 
-def _attached_by_name(project: Project, principal: Resource) -> set[str]:
-    """Policies attached by the principal's literal name (``Roles: ["my-role"]``) rather than a Ref."""
-    name = principal.name.value if isinstance(principal.name, Literal) else None
-    if not isinstance(name, str):
-        return set()
-    found: set[str] = set()
-    for policy in project.of_type(*_POLICY_TYPES, *_ATTACHMENT_TYPES):
-        for key in _ATTACH_PROPERTIES:
-            for item in items_of(policy.prop(key)):
-                if isinstance(item, Literal) and item.value == name:
-                    found.add(policy.id)
-    return found
+@dataclass(frozen=True, slots=True)
+class _AttachmentIndex:
+    by_name: dict[str, set[str]]  # literal principal name -> policies attached by that name
+    unknown: tuple[Statement, ...]  # opaque statements of policies attached to unidentifiable principals
 
 
-def _unknown_attachments(project: Project, graph: ResourceGraph, principal: Resource) -> list[Statement]:
-    """A policy attached to a principal we cannot identify might be attached to this one."""
-    opaque: list[Statement] = []
+_INDEXES: list[tuple[Project, _AttachmentIndex]] = []  # a few recent projects (rules ask per principal)
+
+
+def _attachment_index(project: Project) -> _AttachmentIndex:
+    for known, index in _INDEXES:
+        if known is project:
+            return index
+    by_name: dict[str, set[str]] = {}
+    unknown: list[Statement] = []
     for policy in project.of_type(*_POLICY_TYPES, *_ATTACHMENT_TYPES):
         for key in _ATTACH_PROPERTIES:
             value = policy.prop(key)
             if value is None:
                 continue
             for item in items_of(value) if isinstance(value, Literal) else (value,):
-                if isinstance(item, Unknown | Concat):
-                    opaque.append(opaque_statement(policy.id, policy.location_of(key)))
-    return opaque
+                if isinstance(item, Literal) and isinstance(item.value, str):
+                    # Attached by the principal's literal name (``Roles: ["my-role"]``), not a Ref.
+                    by_name.setdefault(item.value, set()).add(policy.id)
+                elif isinstance(item, Unknown | Concat):
+                    # Attached to a principal we cannot identify: it might be any of them.
+                    unknown.append(opaque_statement(policy.id, policy.location_of(key)))
+    index = _AttachmentIndex(by_name, tuple(unknown))
+    _INDEXES.insert(0, (project, index))
+    del _INDEXES[4:]
+    return index
 
 
 @cache

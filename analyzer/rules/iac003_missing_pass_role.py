@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -120,21 +120,25 @@ class MissingPassRole(Rule):
         project, graph = ctx.project, ctx.graph
         resolve = arn_resolver(project)
         statements: dict[str, tuple[Statement, ...]] = {}
+
+        def statements_of(principal_id: str) -> tuple[Statement, ...]:
+            if principal_id not in statements:
+                statements[principal_id] = effective_statements(project, graph, principal_id)
+            return statements[principal_id]
+
         # One finding per principal and piece of evidence, naming every passed role it lacks.
         missing: dict[tuple[str, str, str], list[_Evidence]] = {}
         seen: set[tuple[str, str]] = set()
-        for evidence in _evidence(project, graph):
+        for evidence in _evidence(project, graph, statements_of):
             principal = project.resource(evidence.principal)
             if principal is None or principal.type not in ROLE_TYPES:
                 continue
             passed_text = _passed_text(evidence.passed)
             if (evidence.principal, passed_text) in seen:
                 continue
-            if evidence.principal not in statements:
-                statements[evidence.principal] = effective_statements(project, graph, evidence.principal)
             context = {"iam:PassedToService": evidence.service} if evidence.service else None
             verdict = allows(
-                statements[evidence.principal],
+                statements_of(evidence.principal),
                 "iam:PassRole",
                 evidence.passed,
                 context=context,
@@ -144,12 +148,18 @@ class MissingPassRole(Rule):
                 continue
             seen.add((evidence.principal, passed_text))
             missing.setdefault((evidence.principal, evidence.action, evidence.how), []).append(evidence)
+        trusting: dict[str, list[str]] | None = None
         for (principal_id, _, _), group in missing.items():
             principal = project.resource(principal_id)
-            if principal is not None:
-                yield self._finding(project, principal, group)
+            if principal is None:
+                continue
+            if group[0].passed is None and trusting is None:
+                trusting = _roles_by_trusted_service(project)
+            yield self._finding(principal, group, trusting or {})
 
-    def _finding(self, project: Project, principal: Resource, group: list[_Evidence]) -> Finding:
+    def _finding(
+        self, principal: Resource, group: list[_Evidence], trusting: dict[str, list[str]]
+    ) -> Finding:
         first = group[0]
         names = [_passed_text(evidence.passed) for evidence in group]
         arns = [_arn_text(evidence.passed) for evidence in group]
@@ -168,11 +178,7 @@ class MissingPassRole(Rule):
         )
         hint = f"add to the policies of '{principal.id}': {statement}"
         if first.passed is None:
-            candidates = [
-                role.id
-                for role in project.of_type(*ROLE_TYPES)
-                if first.service and first.service in trusted_services(role) and role.id != principal.id
-            ]
+            candidates = [role for role in trusting.get(first.service or "", ()) if role != principal.id]
             if candidates:
                 hint += (
                     " (the roles here that " + first.service + " can assume: " + ", ".join(candidates) + ")"
@@ -190,14 +196,25 @@ class MissingPassRole(Rule):
         )
 
 
+def _roles_by_trusted_service(project: Project) -> dict[str, list[str]]:
+    """Service principal -> the project's roles it may assume (to suggest the role passed)."""
+    found: dict[str, list[str]] = {}
+    for role in project.of_type(*ROLE_TYPES):
+        for service in sorted(trusted_services(role)):
+            found.setdefault(service, []).append(role.id)
+    return found
+
+
 # -- evidence -------------------------------------------------------------------------------------------
 
 
-def _evidence(project: Project, graph: ResourceGraph) -> Iterator[_Evidence]:
+def _evidence(
+    project: Project, graph: ResourceGraph, statements_of: Callable[[str], tuple[Statement, ...]]
+) -> Iterator[_Evidence]:
     yield from _code_evidence(project, graph)
     yield from _state_machine_evidence(project, graph)
     yield from _pipeline_evidence(project, graph)
-    yield from _policy_only_evidence(project, graph)
+    yield from _policy_only_evidence(project, graph, statements_of)
 
 
 def _code_evidence(project: Project, graph: ResourceGraph) -> Iterator[_Evidence]:
@@ -442,13 +459,15 @@ def _service_task_roles(project: Project, service_name: Value | None) -> Iterato
     yield from _task_definition_roles(project, service.prop("TaskDefinition"))
 
 
-def _policy_only_evidence(project: Project, graph: ResourceGraph) -> Iterator[_Evidence]:
+def _policy_only_evidence(
+    project: Project, graph: ResourceGraph, statements_of: Callable[[str], tuple[Statement, ...]]
+) -> Iterator[_Evidence]:
     """(a) No code of the principal is visible, and its own policy names an action that always
     passes a role (a required role parameter). Wildcard grants are not evidence."""
     for role in project.of_type(*ROLE_TYPES):
         if _code_visible(project, graph, role.id):
             continue
-        for statement in effective_statements(project, graph, role.id):
+        for statement in statements_of(role.id):
             if (
                 statement.effect != "Allow"
                 or statement.opaque

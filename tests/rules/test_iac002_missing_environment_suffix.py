@@ -6,10 +6,13 @@ from collections.abc import Mapping
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from analyzer.findings import Finding, Severity
 from analyzer.graph import ResourceGraph
 from analyzer.model import (
+    Concat,
     Literal,
     Location,
     Origin,
@@ -291,3 +294,47 @@ def test_examples_are_well_formed() -> None:
     assert len(MissingEnvironmentSuffix.INVALID) >= 10
     for example in MissingEnvironmentSuffix.INVALID:
         assert any("expect: IAC002" in text for text in example.files.values()), example.title
+
+
+# -- properties over arbitrary names --------------------------------------------------------------
+
+_ORIGINS = st.sampled_from(
+    [
+        Origin.NONE,
+        Origin.CONFIG,
+        Origin.ENV_VAR,
+        Origin.ACCOUNT,
+        Origin.REGION,
+        Origin.ENV_NAME,
+        Origin.EXTERNAL,
+    ]
+)
+_PARTS = st.one_of(
+    st.builds(Literal, st.text(max_size=8), _ORIGINS),
+    st.builds(Unknown, st.just("outside"), _ORIGINS),
+    st.builds(Ref, st.sampled_from(["auto", "fixed", "missing"]), st.sampled_from([None, "Arn"])),
+)
+_NAMES = st.lists(_PARTS, min_size=1, max_size=5).map(concat)
+_TARGETS = (bucket("auto", None), bucket("fixed", Literal("fixed-name")))
+
+
+@settings(max_examples=200, deadline=None)
+@given(_NAMES)
+def test_adding_the_suffix_to_any_name_makes_it_per_deployment(name: Value) -> None:
+    proj = project(*_TARGETS, bucket("x", concat([name, Literal("-"), SUFFIX])))
+    assert classify_name(proj.resources[-1], proj) is Verdict.PER_DEPLOYMENT
+
+
+@settings(max_examples=200, deadline=None)
+@given(_NAMES)
+def test_only_names_known_to_be_shared_are_reported(name: Value) -> None:
+    target = bucket("x", name)
+    proj = project(*_TARGETS, target)
+    verdict = classify_name(target, proj)
+    reported = {finding.resource for finding in run(proj) if finding.key != "suffix-unused"}
+    assert ("x" in reported) == (verdict in (Verdict.FIXED, Verdict.ENV_NAME_ONLY))
+    if verdict is Verdict.FIXED:
+        # Fixed means: every part is a literal, the account or the region.
+        parts = name.parts if isinstance(name, Concat) else (name,)
+        for part in parts:
+            assert isinstance(part, Literal) or part.origin & (Origin.ACCOUNT | Origin.REGION)

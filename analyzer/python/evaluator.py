@@ -702,6 +702,9 @@ class Evaluator:
                 self.project.resolve_in_module(target.name, name), f"{target.name}.{name}"
             )
         elif isinstance(target, ExternalObj):
+            found = self.hooks.attribute(self, target, name, location)  # library constants, enums
+            if found is not None:
+                return found
             if target.qualname in ("os.environ",):
                 return ExternalObj(f"os.environ.{name}")
             return ExternalObj(f"{target.qualname}.{name}")

@@ -27,6 +27,7 @@ import dataclasses
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 import libcst as cst
@@ -348,11 +349,8 @@ def _verbatim_offset(root: Path, relative: str, source: str) -> int | None:
     if len(source.strip()) < 20:
         return None  # too short to be sure the match is the code
     path = _inside(root, relative)
-    if path is None or not path.is_file() or path.stat().st_size > MAX_FILE_BYTES:
-        return None
-    try:
-        text = path.read_text(encoding="utf-8-sig", errors="replace")
-    except OSError:
+    text = _file_text(path, MAX_FILE_BYTES) if path is not None else None
+    if text is None:
         return None
     index = text.find(source)
     if index < 0 or text.find(source, index + 1) >= 0:
@@ -362,13 +360,30 @@ def _verbatim_offset(root: Path, relative: str, source: str) -> int | None:
 
 def _read_line(root: Path, relative: str, line: int) -> str | None:
     path = _inside(root, relative)
-    if path is None or not path.is_file() or path.stat().st_size > MAX_FILE_BYTES * 5:
+    text = _file_text(path, MAX_FILE_BYTES * 5) if path is not None else None
+    if text is None:
         return None
+    lines = text.splitlines()
+    return lines[line - 1] if 0 < line <= len(lines) else None
+
+
+def _file_text(path: Path, limit: int) -> str | None:
+    """A worktree file's text (a template holds many inline functions: read it once per scan)."""
     try:
-        lines = path.read_text(encoding="utf-8-sig", errors="replace").splitlines()
+        status = path.stat()
     except OSError:
         return None
-    return lines[line - 1] if 0 < line <= len(lines) else None
+    if not path.is_file() or status.st_size > limit:
+        return None
+    return _cached_text(str(path), status.st_mtime_ns, status.st_size)
+
+
+@lru_cache(maxsize=8)
+def _cached_text(path: str, mtime_ns: int, size: int) -> str | None:
+    try:
+        return Path(path).read_text(encoding="utf-8-sig", errors="replace")
+    except OSError:
+        return None
 
 
 # -- one module ---------------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ builds a policy document, and ``FileArchive``/``AssetArchive`` record where Lamb
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from typing import Any
@@ -30,7 +31,16 @@ from analyzer.model import (
 )
 from analyzer.plugin import Worktree
 from analyzer.python.evaluator import CallSite, Evaluator, Hooks, _format_method
-from analyzer.python.values import EValue, InstanceObj, JsonText, Obj, id_text, to_value, with_origin
+from analyzer.python.values import (
+    EValue,
+    ExternalObj,
+    InstanceObj,
+    JsonText,
+    Obj,
+    id_text,
+    to_value,
+    with_origin,
+)
 from plugins.pulumi.settings import PulumiSettings
 from plugins.pulumi.types import PACKAGES, PREFIX_KWARGS, TypeInfo, pascal, type_info
 
@@ -528,6 +538,9 @@ class PulumiHooks(Hooks):
         return None
 
     def attribute(self, ev: Evaluator, target: EValue, name: str, location: Location) -> EValue | None:
+        if isinstance(target, ExternalObj) and target.qualname == "pulumi_aws.lambda_.Runtime":
+            runtime = lambda_runtime(name)
+            return Literal(runtime, location=location) if runtime else None
         return None
 
     # resources ---------------------------------------------------------------------------------
@@ -660,6 +673,30 @@ class PulumiHooks(Hooks):
         except Exception as error:  # their failure must not lose the whole Pulumi model
             self.code_errors.append(f"{code_path}: {type(error).__name__}: {error}")
             return None
+
+
+# Pulumi's ``aws.lambda_.Runtime`` enum member names and the runtime identifiers they stand for
+# (PYTHON3D12 -> python3.12, NODE_JS20D_X -> nodejs20.x, JAVA21 -> java21, PROVIDED_AL2023 ->
+# provided.al2023). Source: the pulumi-aws Runtime enum (sdk/python/pulumi_aws/lambda_/_enums.py).
+_RUNTIME_PATTERNS = (
+    (re.compile(r"^PYTHON(\d)D(\d+)$"), r"python\1.\2"),
+    (re.compile(r"^NODE_JS(\d+)D_X$"), r"nodejs\1.x"),
+    (re.compile(r"^RUBY(\d)D(\d+)$"), r"ruby\1.\2"),
+    (re.compile(r"^JAVA(\d+)$"), r"java\1"),
+    (re.compile(r"^JAVA(\d+)D_AL2$"), r"java\1.al2"),
+    (re.compile(r"^DOTNET(\d+)$"), r"dotnet\1"),
+    (re.compile(r"^DOTNET_CORE(\d)D(\d)$"), r"dotnetcore\1.\2"),
+    (re.compile(r"^CUSTOM_AL(\d+)$"), r"provided.al\1"),
+    (re.compile(r"^PROVIDED_AL(\d+)$"), r"provided.al\1"),
+    (re.compile(r"^PROVIDED$"), "provided"),
+)
+
+
+def lambda_runtime(member: str) -> str | None:
+    for pattern, replacement in _RUNTIME_PATTERNS:
+        if pattern.match(member):
+            return pattern.sub(replacement, member)
+    return None
 
 
 def _inline_policies(value: Value) -> Value:

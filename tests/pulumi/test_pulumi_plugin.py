@@ -308,3 +308,17 @@ def test_output_helpers_keep_provenance(tmp_path: Path) -> None:
     )
     assert names["b"] is not None and names["b"].origin & Origin.STACK_NAME
     assert names["c"] is not None and names["c"].origin & Origin.SUFFIX  # a's name carries the suffix
+
+
+def test_lambda_runtime_enum_members_are_runtime_names(tmp_path: Path) -> None:
+    project = component(
+        tmp_path,
+        """
+        aws.lambda_.Function("a", role="r", runtime=aws.lambda_.Runtime.PYTHON3D8, handler="i.h", code="x")
+        aws.lambda_.Function("b", role="r", runtime=aws.lambda_.Runtime.NODE_JS20D_X, handler="i.h", code="x")
+        aws.lambda_.Function("c", role="r", runtime=aws.lambda_.Runtime.SOMETHING_NEW, handler="i.h", code="x")
+        """,
+    )
+    runtimes = {r.id: r.prop("Runtime") for r in project.resources}
+    assert literal_of(runtimes["a"]) == "python3.8" and literal_of(runtimes["b"]) == "nodejs20.x"
+    assert isinstance(runtimes["c"], Unknown)

@@ -318,14 +318,14 @@ _NAMES = st.lists(_PARTS, min_size=1, max_size=5).map(concat)
 _TARGETS = (bucket("auto", None), bucket("fixed", Literal("fixed-name")))
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=80, deadline=None)
 @given(_NAMES)
 def test_adding_the_suffix_to_any_name_makes_it_per_deployment(name: Value) -> None:
     proj = project(*_TARGETS, bucket("x", concat([name, Literal("-"), SUFFIX])))
     assert classify_name(proj.resources[-1], proj) is Verdict.PER_DEPLOYMENT
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=80, deadline=None)
 @given(_NAMES)
 def test_only_names_known_to_be_shared_are_reported(name: Value) -> None:
     target = bucket("x", name)

@@ -69,6 +69,16 @@ _ENV_VALUES = frozenset(
 )
 
 
+# Words that make a "...Suffix" parameter something else (a DNS or path suffix, not the deployment's).
+_NOT_DEPLOYMENT = ("domain", "dns", "url", "host", "zone", "email", "path", "file", "cidr")
+
+
+def _suffix_name(normalized: str) -> bool:
+    if normalized in SUFFIX_NAMES:
+        return True
+    return normalized.endswith("suffix") and not any(word in normalized for word in _NOT_DEPLOYMENT)
+
+
 def normalize(name: str) -> str:
     return re.sub(r"[^a-z0-9]", "", name.lower())
 
@@ -100,7 +110,7 @@ def read_parameters(path: str, section: Any, suffix_names: Iterable[str] = ()) -
             else ()
         )
         normalized = normalize(name)
-        is_suffix = normalized in configured or normalized in SUFFIX_NAMES
+        is_suffix = normalized in configured or _suffix_name(normalized)
         allowed_lower = {str(item).lower() for item in allowed_values}
         is_env_name = not is_suffix and (
             normalized in ENV_NAME_NAMES or (len(allowed_lower) >= 2 and allowed_lower <= _ENV_VALUES)

@@ -364,3 +364,26 @@ def test_resource_limit(parse) -> None:
     project = parse(yaml_template(body), limits=Limits(max_resources=3))
     assert [r.id for r in project.resources] == ["Q0", "Q1", "Q2"]
     assert [(p.kind, p.location.line) for p in project.problems] == [("limit", 9)]
+
+
+@pytest.mark.parametrize(
+    ("name", "is_suffix"),
+    [
+        ("EnvironmentSuffix", True),
+        ("environmentSuffix", True),
+        ("EnvSuffix", True),
+        ("UniqueSuffix", True),
+        ("StackNameSuffix", True),
+        ("DomainSuffix", False),
+        ("HostedZoneSuffix", False),
+        ("Environment", False),
+        ("Suffix", True),
+        ("SuffixLength", False),
+    ],
+)
+def test_suffix_parameter_names(parse, name: str, is_suffix: bool) -> None:
+    project = parse(
+        yaml_template("Q:\n  Type: AWS::SQS::Queue", parameters=f"{name}: {{Type: String, Default: x}}")
+    )
+    assert project.suffix.declared is is_suffix
+    assert bool(project.parameters[name].origin & Origin.SUFFIX) is is_suffix

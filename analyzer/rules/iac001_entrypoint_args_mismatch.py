@@ -228,9 +228,11 @@ def _call_hint(call: CallCheck, words: _PlatformWords) -> str:
     if call.missing:
         hints.append(f"supply {_quoted(call.missing)}: " + words.supply.format(name=call.missing[0]))
     if call.unexpected and call.via:
+        one = len(call.unexpected) == 1
         hints.append(
-            f"declare {_quoted(call.unexpected)} as explicit parameters of `{call.callee}.__init__` "
-            f"(e.g. `props: ... = None`) so they are not forwarded to the base class"
+            f"declare {_quoted(call.unexpected)} as {'an explicit parameter' if one else 'explicit parameters'} "
+            f"of `{call.callee}.__init__` (e.g. `{call.unexpected[0]}: ... = None`) so "
+            f"{'it is' if one else 'they are'} not forwarded to the base class"
         )
     elif call.unexpected:
         hints.append(f"remove {_quoted(call.unexpected)} or add them to the signature of `{call.callee}`")

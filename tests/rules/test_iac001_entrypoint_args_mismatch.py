@@ -100,7 +100,10 @@ def test_kwargs_into_library_base_class_is_explained() -> None:
     [finding] = run(project("cdk", calls=(call,)))
     assert "'props' through **kwargs to aws_cdk.Stack" in finding.message
     assert "no such parameter" in finding.message
-    assert "explicit parameters of `TapStack.__init__`" in finding.fix_hint
+    assert (
+        "'props' as an explicit parameter of `TapStack.__init__` (e.g. `props: ... = None`)"
+        in finding.fix_hint
+    )
 
 
 def test_nested_stack_calls_are_reported_too() -> None:

@@ -137,7 +137,7 @@ def class_signature(
         return signature
     if dataclass_options is not None:
         return _dataclass_signature(project, cls, external, _depth)
-    if _has_custom_new(cls.node):
+    if _has_custom_new(cls.node) or _generated_init(cls.node):
         return None
     bases = base_classes(project, cls)
     if bases is None:
@@ -203,6 +203,37 @@ def mro(project: PythonProject, cls: ClassRef, _depth: int = 0) -> list[ClassRef
         elif base not in order:
             order.append(base)
     return order
+
+
+# Class decorators that leave ``__init__`` alone; any other decorator (attrs ``@define``,
+# ``@attr.s``, pydantic, a project's own) may generate or wrap it, so the signature is unknown.
+_PLAIN_DECORATORS = frozenset(
+    {
+        "functools.total_ordering",
+        "total_ordering",
+        "final",
+        "typing.final",
+        "runtime_checkable",
+        "typing.runtime_checkable",
+    }
+)
+
+
+def _generated_init(node: cst.ClassDef) -> bool:
+    """True when something other than a ``def __init__`` may define the initializer."""
+    for decorator in node.decorators:
+        expr = decorator.decorator.func if isinstance(decorator.decorator, cst.Call) else decorator.decorator
+        name = dotted_name(expr)
+        if name not in _PLAIN_DECORATORS and _dataclass_options(node) is None:
+            return True
+    body = node.body.body if isinstance(node.body, cst.IndentedBlock) else ()
+    for statement in body:
+        if isinstance(statement, cst.SimpleStatementLine):
+            for small in statement.body:
+                targets = [t.target for t in small.targets] if isinstance(small, cst.Assign) else []
+                if any(isinstance(t, cst.Name) and t.value in ("__init__", "__new__") for t in targets):
+                    return True
+    return False
 
 
 def _has_custom_new(node: cst.ClassDef) -> bool:

@@ -183,3 +183,16 @@ def test_external_base_is_unknown(tmp_path: Path, base: str) -> None:
     lib = f"import pulumi\nclass C({base}):\n    pass\n"
     found = calls(tmp_path, lib, "from lib.stack import C\nx = C(1, 2, 3)\n")
     assert found["C"].certain is False and found["C"].too_many_positional == 0
+
+
+@pytest.mark.parametrize(
+    "lib",
+    [
+        "import attr\n@attr.s(auto_attribs=True)\nclass C:\n    a: int\n",
+        "from attrs import define\n@define\nclass C:\n    a: int\n",
+        "def make(*a):\n    pass\nclass C:\n    __init__ = make\n",
+    ],
+)
+def test_generated_initializers_are_unknown(tmp_path: Path, lib: str) -> None:
+    found = calls(tmp_path, lib, "from lib.stack import C\nx = C(1)\n")
+    assert found["C"].certain is False and found["C"].too_many_positional == 0

@@ -271,7 +271,8 @@ class Builder:
             ):
                 return  # an L2 rename whose value shape differs from CloudFormation's
             converted = _cfn_value(value, target)
-            if isinstance(converted, Literal) and isinstance(converted.value, (dict, tuple)):
+            shaped = isinstance(converted, Literal) and isinstance(converted.value, (dict, tuple))
+            if shaped and not (keyword in _SAME_SHAPE_MAPS and _flat_map(converted)):
                 return
         record.properties[target] = converted
         record.property_locations[target] = location
@@ -893,6 +894,21 @@ class Builder:
 
 
 # -- helpers ---------------------------------------------------------------------------------------
+
+# L2 keywords whose mapping is passed to CloudFormation unchanged (rds ParameterGroup `parameters`).
+_SAME_SHAPE_MAPS = frozenset({"parameters"})
+
+
+def _flat_map(value: Value) -> bool:
+    return (
+        isinstance(value, Literal)
+        and isinstance(value.value, dict)
+        and all(
+            not (isinstance(item, Literal) and isinstance(item.value, (dict, tuple)))
+            for item in value.value.values()
+        )
+    )
+
 
 # What CDK grants the role EventBridge assumes for each target kind (aws-events-targets/lib/*.ts).
 _TARGET_GRANTS: dict[str, list[str]] = {

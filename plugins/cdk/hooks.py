@@ -140,6 +140,8 @@ class CdkHooks(Hooks):
             )
         if qualname == "aws_cdk.aws_iam.PolicyDocument":
             return PolicyDocumentObj(_list(site.kwargs.get("statements")))
+        if qualname == "aws_cdk.aws_iam.CompositePrincipal":
+            return _composite(site.args)
         if qualname.startswith("aws_cdk.aws_iam.") and short in _PRINCIPALS:
             return PrincipalObj(_PRINCIPALS[short], [site.arg(0, "service")] if site.args else [])
         if qualname == "aws_cdk.aws_iam.ManagedPolicy.from_aws_managed_policy_name":
@@ -297,6 +299,15 @@ def _fn_join(site: CallSite) -> EValue | None:
             parts.append(Literal(delimiter.value))
         parts.append(item)
     return concat(parts, site.location)
+
+
+def _composite(principals: list[EValue]) -> EValue | None:
+    """``iam.CompositePrincipal(ServicePrincipal(a), ServicePrincipal(b))``: one Principal mapping,
+    kept only when every part is a principal of the same kind."""
+    parts = [p for p in principals if isinstance(p, PrincipalObj)]
+    if not parts or len(parts) != len(principals) or len({p.kind for p in parts}) != 1:
+        return None
+    return PrincipalObj(parts[0].kind, [value for part in parts for value in part.values])
 
 
 def _list(value: EValue | None) -> list[EValue]:

@@ -675,3 +675,21 @@ def test_scheduler_schedule_target_role_and_grant(tmp_path: Path) -> None:
     assert literal_of(schedule.name) == "every-hour"
     graph = ResourceGraph(project)
     assert {e.kind for e in graph.edges(source="T/Every")} >= {EdgeKind.EVENT_TARGET, EdgeKind.PASSES_ROLE}
+
+
+def test_parameter_group_map_and_composite_trust(tmp_path: Path) -> None:
+    project = _app(
+        tmp_path,
+        (
+            "        rds.ParameterGroup(self, 'Params',\n"
+            "            engine=rds.DatabaseClusterEngine.aurora_postgres(version=rds.AuroraPostgresEngineVersion.VER_15_8),\n"
+            "            parameters={'shared_preload_libraries': 'pg_stat_statements'})\n"
+            "        iam.Role(self, 'Both', assumed_by=iam.CompositePrincipal(\n"
+            "            iam.ServicePrincipal('lambda.amazonaws.com'), iam.ServicePrincipal('states.amazonaws.com')))\n"
+        ),
+    )
+    params = project.resource("T/Params")
+    assert literal_of(params.prop("Parameters")) == {"shared_preload_libraries": "pg_stat_statements"}
+    trust = project.resource("T/Both").prop("AssumeRolePolicyDocument")
+    services = literal_of(get_path(trust, "Statement", 0, "Principal", "Service"))
+    assert services == ["lambda.amazonaws.com", "states.amazonaws.com"]

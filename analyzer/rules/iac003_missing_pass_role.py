@@ -168,7 +168,7 @@ class MissingPassRole(Rule):
         if first.passed is None:
             passed = "a role"
         elif len(names) == 1:
-            passed = f"role {names[0]}"
+            passed = f"a role {names[0]}" if isinstance(first.passed, Unknown) else f"role {names[0]}"
         else:
             passed = "roles " + ", ".join(names[:-1]) + " and " + names[-1]
         message = (
@@ -505,8 +505,10 @@ def _code_visible(project: Project, graph: ResourceGraph, role_id: str) -> bool:
 
 
 def _passed_text(value: Value | None) -> str:
-    if value is None or isinstance(value, Unknown):
+    if value is None:
         return "(unknown)"
+    if isinstance(value, Unknown):
+        return f"computed at run time ({value.hint})" if value.hint else "computed at run time"
     if isinstance(value, Ref):
         return f"'{value.resource}'"
     return f"'{render(value)}'"

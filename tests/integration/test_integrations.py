@@ -338,3 +338,26 @@ def test_changed_since_outside_a_repository(tmp_path: Path, capsys: Capture) -> 
         else:
             os.environ["GIT_CEILING_DIRECTORIES"] = env_ceiling
     assert "--changed-since" in capsys.readouterr().err
+
+
+def test_every_data_file_ships_in_the_wheel() -> None:
+    # `pip install .` (the README) copies only what package-data lists: a data file it misses
+    # works from a checkout and breaks installed.
+    import fnmatch
+    import tomllib
+
+    patterns = tomllib.loads((REPO / "pyproject.toml").read_text())["tool"]["setuptools"]["package-data"]["*"]
+    data_files = [
+        path
+        for package in ("analyzer", "plugins")
+        for path in (REPO / package).rglob("*")
+        if path.is_file() and path.suffix not in (".py", ".pyc") and "__pycache__" not in path.parts
+    ]
+    missing = [
+        str(path.relative_to(REPO))
+        for path in data_files
+        if not any(fnmatch.fnmatch(path.name, p) for p in patterns)
+    ]
+    assert missing == [], (
+        f"add patterns for these to [tool.setuptools.package-data] in pyproject.toml: {missing}"
+    )

@@ -209,7 +209,10 @@ class Evaluator:
         self.problems: list[ParseProblem] = []
         self._signatures: dict[int, Signature | None] = {}
         self._known_attributes: dict[int, frozenset[str] | None] = {}
-        self.instantiated: set[int] = set()  # id() of ClassDef nodes constructed at least once
+        self.instantiated: set[int] = set()
+        # > 0 while code runs that tolerates a missing attribute (hasattr tests, getattr with a
+        # default, try/except AttributeError): reads there are not attribute problems.
+        self.attribute_guard = 0  # id() of ClassDef nodes constructed at least once
         self._mro: dict[int, list[ClassRef | External]] = {}
 
     # -- entry points ----------------------------------------------------------------------------
@@ -314,7 +317,12 @@ class Evaluator:
                 self.loop_depth -= 1
             return signal if signal is not None and signal.kind in ("return", "raise") else None
         if isinstance(statement, (cst.Try, cst.TryStar)):
-            signal = self.exec_block(_body(statement.body), frame)
+            guarded = any(_catches_attribute_error(frame, handler) for handler in statement.handlers)
+            self.attribute_guard += guarded
+            try:
+                signal = self.exec_block(_body(statement.body), frame)
+            finally:
+                self.attribute_guard -= guarded
             if signal is not None and signal.kind == "raise":
                 signal = None
             if signal is None and statement.orelse is not None:
@@ -442,6 +450,14 @@ class Evaluator:
         return Unknown("cannot resolve", hint=hint)
 
     def _exec_if(self, node: cst.If, frame: Frame) -> _Signal | None:
+        guarded = _tests_attributes(frame, node.test)
+        self.attribute_guard += guarded
+        try:
+            return self._exec_if_body(node, frame)
+        finally:
+            self.attribute_guard -= guarded
+
+    def _exec_if_body(self, node: cst.If, frame: Frame) -> _Signal | None:
         condition = truthiness(self.eval(node.test, frame))
         orelse = node.orelse
         else_body: Sequence[cst.CSTNode] = ()
@@ -615,6 +631,12 @@ class Evaluator:
             return self._unary(node, frame, location)
         if isinstance(node, cst.Comparison):
             return self._compare(node, frame, location)
+        if isinstance(node, cst.IfExp) and _tests_attributes(frame, node.test):
+            self.attribute_guard += 1
+            try:
+                return merge(self.eval(node.body, frame), self.eval(node.orelse, frame), _code(frame, node))
+            finally:
+                self.attribute_guard -= 1
         if isinstance(node, cst.IfExp):
             condition = truthiness(self.eval(node.test, frame))
             if condition is True:
@@ -722,7 +744,7 @@ class Evaluator:
     def _attribute_miss(self, target: InstanceObj, name: str, location: Location) -> None:
         """An attribute read the instance does not have yet: a start-up AttributeError when the
         class can never have it."""
-        if name.startswith("__") or target.data.get("no_attribute_checks"):
+        if name.startswith("__") or target.data.get("no_attribute_checks") or self.attribute_guard:
             return
         cache_key = id(target.cls.node)
         if cache_key not in self._known_attributes:
@@ -1194,7 +1216,11 @@ class Evaluator:
             and isinstance(args[1], Literal)
             and isinstance(args[1].value, str)
         ):
-            value = self.attribute(args[0], args[1].value, location)
+            self.attribute_guard += len(args) > 2
+            try:
+                value = self.attribute(args[0], args[1].value, location)
+            finally:
+                self.attribute_guard -= len(args) > 2
             if isinstance(value, Unknown) and len(args) > 2:
                 return merge(value, args[2])
             return value
@@ -1248,6 +1274,14 @@ class Evaluator:
         return Unknown("operation on unknown values", origin_of(left) | origin_of(right), location)
 
     def _boolean(self, node: cst.BooleanOperation, frame: Frame) -> EValue:
+        guarded = _tests_attributes(frame, node.left)
+        self.attribute_guard += guarded
+        try:
+            return self._boolean_value(node, frame)
+        finally:
+            self.attribute_guard -= guarded
+
+    def _boolean_value(self, node: cst.BooleanOperation, frame: Frame) -> EValue:
         left = self.eval(node.left, frame)
         known = truthiness(left)
         is_or = isinstance(node.operator, cst.Or)
@@ -1400,6 +1434,19 @@ class Evaluator:
 
 
 # -- module-level helpers ----------------------------------------------------------------------------
+
+
+def _tests_attributes(frame: Frame, test: cst.BaseExpression) -> bool:
+    """Does a condition test whether an attribute exists (``hasattr``)?"""
+    return "hasattr(" in _code(frame, test)
+
+
+def _catches_attribute_error(frame: Frame, handler: cst.CSTNode) -> bool:
+    kind = getattr(handler, "type", None)
+    if kind is None:
+        return True
+    text = _code(frame, kind)
+    return any(name in text for name in ("AttributeError", "Exception"))
 
 
 def _body(block: cst.BaseSuite) -> Sequence[cst.CSTNode]:

@@ -229,3 +229,30 @@ def test_slices_and_comprehensions_over_unknown_items(tmp_path: Path) -> None:
     assert module.namespace["s"].value == "bc"
     assert isinstance(module.namespace["ys"], Unknown)
     assert len(module.namespace["made"].value) == 1  # the element ran once, with z unknown
+
+
+def test_guarded_attribute_reads_are_not_problems(tmp_path: Path) -> None:
+    files = {
+        "lib/__init__.py": "",
+        "lib/stack.py": """
+            class Args:
+                def __init__(self, environment_suffix):
+                    self.environment_suffix = environment_suffix
+
+            class Stack:
+                def __init__(self, args):
+                    a = getattr(args, "vpc_id", None)
+                    b = args.region if hasattr(args, "region") else "us-east-1"
+                    if hasattr(args, "tags"):
+                        c = args.tags
+                    try:
+                        d = args.zone
+                    except AttributeError:
+                        d = None
+                    e = hasattr(args, "x") and args.x
+                    self.bad = args.missing
+        """,
+        "tap.py": "from lib.stack import Stack, Args\ns = Stack(Args('x'))\n",
+    }
+    evaluator, _ = evaluate(tmp_path, files)
+    assert [p.attribute for p in evaluator.attribute_problems.values()] == ["missing"]

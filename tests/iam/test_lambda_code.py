@@ -6,10 +6,11 @@ import json
 import textwrap
 from pathlib import Path
 
-from hypothesis import given, settings
+import hypothesmith
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from analyzer.model import Literal, Location, Origin, Unknown
+from analyzer.model import FunctionCode, Literal, Location, Origin, Unknown
 from analyzer.python.lambda_code import (
     KWARGS_KEY,
     analyze_function_code,
@@ -314,3 +315,14 @@ def test_clients_with_other_credentials_are_not_the_functions_calls(tmp_path: Pa
     code = analyze_function_code(tmp_path, "index.handler", "python3.11", inline_source=source)
     assert code is not None
     assert [(c.service, c.operation) for c in code.sdk_calls] == [("sts", "AssumeRole")]
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=list(HealthCheck))
+@given(hypothesmith.from_grammar())
+def test_valid_python_is_always_analysed(source: str) -> None:
+    # The public function swallows internal errors (its callers must never fail); a None here for
+    # valid Python would be such a hidden error.
+    code = analyze_function_code(
+        Path("/nonexistent-root"), "index.handler", "python3.11", inline_source=source
+    )
+    assert isinstance(code, FunctionCode)

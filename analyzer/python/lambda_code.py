@@ -133,7 +133,7 @@ def argument_values(arguments: Mapping[str, Value], path: tuple[str, ...]) -> It
 
 def _walk_values(value: Value | None, path: tuple[str, ...]) -> Iterator[Value]:
     if not path:
-        if value is not None and not (isinstance(value, Literal) and value.value is None):
+        if value is not None and not (isinstance(value, Literal) and value.value in (None, "")):
             yield value
         return
     head, rest = path[0], path[1:]

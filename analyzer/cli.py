@@ -327,7 +327,11 @@ def _note(message: str) -> None:
 
 def _write_stdout(text: str) -> None:
     try:
-        sys.stdout.write(text)
+        try:
+            sys.stdout.write(text)
+        except UnicodeEncodeError:  # a terminal that is not UTF-8: escape rather than crash
+            encoding = sys.stdout.encoding or "ascii"
+            sys.stdout.write(text.encode(encoding, "backslashreplace").decode(encoding))
         sys.stdout.flush()
     except BrokenPipeError:
         # `iacscan ... | head`: the reader left; that is not an error of ours.

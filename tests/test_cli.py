@@ -306,3 +306,19 @@ def test_unwritable_output_is_a_one_line_error(capsys: Capture, worktree: Path, 
         code, out, err = scan(capsys, str(worktree), option, str(target))
         assert (code, out) == (2, "")
         assert err == f"iacscan: error: cannot write {target}: No such file or directory\n"
+
+
+def test_a_non_utf8_terminal_gets_escapes_not_a_crash() -> None:
+    sample = REPO / "sample_repos" / "pulumi-aurora-dms"
+    if not sample.is_dir():
+        pytest.skip("no sample_repos/ in this checkout")
+    completed = subprocess.run(
+        [sys.executable, "-m", "analyzer.cli", str(sample), "--format", "markdown", "--fail-on", "never"],
+        capture_output=True,
+        cwd=REPO,
+        env={**os.environ, "PYTHONIOENCODING": "ascii"},
+    )
+    assert completed.returncode == 0, completed.stderr
+    assert completed.stdout.startswith(b"## iacscan")
+    if b"| \\U0001f534 |" not in completed.stdout:  # the red circle of an error, escaped
+        assert b"**No findings.**" in completed.stdout

@@ -528,6 +528,11 @@ class PulumiHooks(Hooks):
             return Literal(None, location=location)
         return None
 
+    def instance_created(self, ev: Evaluator, instance: InstanceObj, site: CallSite) -> None:
+        creator = _owner_instance(site)
+        if creator is not None and creator is not instance:
+            creator.data.setdefault("components", []).append(instance)
+
     def method_call(self, ev: Evaluator, target: EValue, name: str, site: CallSite) -> EValue | None:
         if name == "apply" and site.args:  # output.apply(f): f sees the (symbolic) value
             return ev.call_value(
@@ -579,6 +584,10 @@ class PulumiHooks(Hooks):
         name, name_property = self._physical_name(info, kwargs, properties)
         depends_on, resource_options, parent = self._options(options, site)
         component = parent or _component(site)
+        owner = options.options.get("parent") if options is not None else None
+        owner = owner if isinstance(owner, InstanceObj) else _owner_instance(site)
+        if owner is not None:
+            owner.data.setdefault("children", []).append(resource_id)
         resource = Resource(
             id=resource_id,
             type=info.cfn_type,
@@ -643,6 +652,10 @@ class PulumiHooks(Hooks):
                 for item in items:
                     if isinstance(item, ResourceHandle):
                         dependencies.append(Dependency(item.resource_id, options.location))
+                    elif isinstance(item, InstanceObj):
+                        dependencies += [
+                            Dependency(target, options.location) for target in _descendants(item)
+                        ]
                     elif isinstance(item, Ref) and item.attribute is None:
                         dependencies.append(Dependency(item.resource, options.location))
             elif key == "parent":
@@ -721,12 +734,28 @@ def _inline_policies(value: Value) -> Value:
 
 
 def _component(site: CallSite) -> str | None:
+    owner = _owner_instance(site)
+    return owner.cls.name if owner is not None else None
+
+
+def _owner_instance(site: CallSite) -> InstanceObj | None:
+    """The worktree object whose method made the call (the component creating a resource)."""
     frame = site.frame
     while frame is not None:
         if isinstance(frame.self_obj, InstanceObj):
-            return frame.self_obj.cls.name
+            return frame.self_obj
         frame = frame.parent
     return None
+
+
+def _descendants(component: InstanceObj, depth: int = 0) -> list[str]:
+    """Resource ids created by a component and the components it created (depends_on=[component]
+    waits for all of them)."""
+    found = list(component.data.get("children", ()))
+    if depth < 10:
+        for child in component.data.get("components", ()):
+            found += _descendants(child, depth + 1)
+    return found
 
 
 def _string(value: EValue | None) -> str | None:

@@ -322,3 +322,34 @@ def test_lambda_runtime_enum_members_are_runtime_names(tmp_path: Path) -> None:
     runtimes = {r.id: r.prop("Runtime") for r in project.resources}
     assert literal_of(runtimes["a"]) == "python3.8" and literal_of(runtimes["b"]) == "nodejs20.x"
     assert isinstance(runtimes["c"], Unknown)
+
+
+def test_depends_on_a_component_waits_for_its_resources(tmp_path: Path) -> None:
+    extra = """
+import pulumi
+import pulumi_aws as aws
+
+
+class Network(pulumi.ComponentResource):
+    def __init__(self, name, opts=None):
+        super().__init__("tap:network", name, None, opts)
+        self.vpc = aws.ec2.Vpc("vpc", cidr_block="10.0.0.0/16", opts=pulumi.ResourceOptions(parent=self))
+        self.inner = Inner("inner", opts=pulumi.ResourceOptions(parent=self))
+
+
+class Inner(pulumi.ComponentResource):
+    def __init__(self, name, opts=None):
+        super().__init__("tap:inner", name, None, opts)
+        aws.ec2.InternetGateway("igw", opts=pulumi.ResourceOptions(parent=self))
+"""
+    project = component(
+        tmp_path,
+        """
+        from lib.network import Network
+        network = Network("net", opts=ResourceOptions(parent=self))
+        aws.ec2.Eip("eip", opts=ResourceOptions(depends_on=[network]))
+        """,
+        **{"lib/network.py": extra},
+    )
+    eip = project.resource("eip")
+    assert eip is not None and [d.target for d in eip.depends_on] == ["vpc", "igw"]

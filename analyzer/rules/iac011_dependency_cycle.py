@@ -1,0 +1,349 @@
+"""IAC011 dependency-cycle: resources that wait for each other, so no creation order exists.
+
+Which platforms can build a cycle: a CloudFormation template can (any ``Ref``/``GetAtt``/``Sub``/
+``DependsOn`` may point at a resource declared anywhere), and so can a CDK app (L1 constructs refer
+to each other's attributes, ``node.add_dependency`` orders anything). A Pulumi program cannot: a
+resource object must exist before another resource's arguments or ``depends_on`` can mention it,
+so a cycle in a Pulumi model can only be an artefact of the analysis, and the rule stays silent.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from analyzer.findings import Finding, Related, Severity
+from analyzer.graph import Edge, EdgeKind, ResourceGraph
+from analyzer.model import Project, Resource
+from analyzer.rules.base import Example, Rule, RuleContext
+
+# Platforms whose programs can express a cycle (see the module docstring).
+CYCLE_PLATFORMS = frozenset({"cloudformation", "cdk"})
+
+
+@dataclass(frozen=True, slots=True)
+class Hop:
+    source: str
+    target: str
+    edge: Edge
+
+
+@dataclass(frozen=True, slots=True)
+class Cycle:
+    hops: tuple[Hop, ...]  # starts at the first resource in declaration order
+
+    @property
+    def members(self) -> tuple[str, ...]:
+        return tuple(hop.source for hop in self.hops)
+
+
+# The usual break for a hop, by (dependent type, first segment of the property path). Sources: the
+# CloudFormation User Guide's advice on circular dependencies (AWS Blog "Handling circular
+# dependency errors in AWS CloudFormation"), the AWS::EC2::SecurityGroupIngress/Egress, AWS::IAM::Policy
+# and AWS::Lambda::Permission references.
+BREAKS: dict[tuple[str, str], str] = {
+    ("AWS::EC2::SecurityGroup", "SecurityGroupIngress"): (
+        "move the ingress rule that names the other security group into a separate "
+        "AWS::EC2::SecurityGroupIngress resource (CDK: ec2.CfnSecurityGroupIngress)"
+    ),
+    ("AWS::EC2::SecurityGroup", "SecurityGroupEgress"): (
+        "move the egress rule that names the other security group into a separate "
+        "AWS::EC2::SecurityGroupEgress resource (CDK: ec2.CfnSecurityGroupEgress)"
+    ),
+    ("AWS::IAM::Role", "Policies"): (
+        "move the inline policy into a separate AWS::IAM::Policy resource attached with Roles: [!Ref Role]"
+    ),
+    ("AWS::KMS::Key", "KeyPolicy"): (
+        "name the role in the key policy by a built ARN (arn:${AWS::Partition}:iam::${AWS::AccountId}:role/"
+        "<name>) instead of a reference, or grant kms:* in the role's own policy"
+    ),
+    ("AWS::S3::Bucket", "NotificationConfiguration"): (
+        "give the bucket a name and build its ARN from that name in the Lambda permission's SourceArn "
+        "(arn:${AWS::Partition}:s3:::<name>) instead of referencing the bucket"
+    ),
+    ("AWS::Lambda::Permission", "SourceArn"): (
+        "build the source ARN from the source's name (arn:${AWS::Partition}:s3:::<name>) instead of "
+        "referencing the resource that waits for this permission"
+    ),
+    ("AWS::S3::BucketPolicy", "PolicyDocument"): (
+        "name the principal by a built ARN instead of a reference, or move the statement to the role's policy"
+    ),
+    ("AWS::SQS::QueuePolicy", "PolicyDocument"): (
+        "name the principal or source by a built ARN instead of a reference"
+    ),
+}
+_DEPENDS_ON_BREAK = "drop the explicit dependency if the references already order these resources"
+_DEFAULT_BREAK = (
+    "break one hop: move the referencing part into its own resource (an ingress rule, a policy, a "
+    "permission) or build the value from a known name instead of a reference"
+)
+
+
+def _order(project: Project) -> dict[str, tuple]:
+    return {
+        resource.id: (resource.location.path, resource.location.line, resource.location.column, resource.id)
+        for resource in project.resources
+    }
+
+
+def dependency_cycles(project: Project, graph: ResourceGraph) -> list[Cycle]:
+    """Each simple cycle once, rotated to start at its first-declared resource."""
+    if project.platform not in CYCLE_PLATFORMS:
+        return []
+    order = _order(project)
+    found: dict[tuple[str, ...], Cycle] = {}
+    for ids in graph.cycles():
+        start = min(range(len(ids)), key=lambda index: order.get(ids[index], ("", 0, 0, ids[index])))
+        rotated = ids[start:] + ids[:start]
+        hops: list[Hop] = []
+        for index, source in enumerate(rotated):
+            target = rotated[(index + 1) % len(rotated)]
+            edge = _preferred_edge(graph, source, target)
+            if edge is None:
+                break
+            hops.append(Hop(source, target, edge))
+        else:
+            found.setdefault(tuple(rotated), Cycle(tuple(hops)))
+    return sorted(found.values(), key=lambda cycle: (order.get(cycle.members[0], ()), len(cycle.hops)))
+
+
+def _preferred_edge(graph: ResourceGraph, source: str, target: str) -> Edge | None:
+    # A property reference says more about the fix than an explicit DependsOn between the same two.
+    edges = list(graph.edges(source=source, target=target))
+    edges.sort(key=lambda edge: (edge.kind is EdgeKind.DEPENDS_ON, edge.path))
+    return edges[0] if edges else None
+
+
+def _describe(hop: Hop) -> str:
+    if hop.edge.kind is EdgeKind.DEPENDS_ON:
+        return f"'{hop.source}' depends on '{hop.target}' (explicit dependency)"
+    return f"'{hop.source}' refers to '{hop.target}' ({hop.edge.path})"
+
+
+def _break_for(cycle: Cycle, project: Project) -> str:
+    for hop in cycle.hops:
+        resource: Resource | None = project.resource(hop.source)
+        if resource is None or hop.edge.kind is EdgeKind.DEPENDS_ON:
+            continue
+        head = re.split(r"[.\[]", hop.edge.path, maxsplit=1)[0]
+        advice = BREAKS.get((resource.type, head))
+        if advice:
+            return f"{advice} ('{hop.source}' -> '{hop.target}')"
+    if any(hop.edge.kind is EdgeKind.DEPENDS_ON for hop in cycle.hops):
+        return _DEPENDS_ON_BREAK
+    return _DEFAULT_BREAK
+
+
+class DependencyCycle(Rule):
+    """
+    ## What it does
+    Finds cycles in the resource graph: resources that, through property references
+    (`Ref`, `Fn::GetAtt`, `Fn::Sub`, CDK attribute references) and explicit dependencies
+    (`DependsOn`, `node.add_dependency`), each wait for the next one and the last for the first.
+    Each cycle is reported once, at its first-declared resource, as a path with every hop's
+    location, together with the usual way to break it.
+
+    Only CloudFormation templates and CDK apps are checked: a Pulumi program cannot express a
+    cycle (a resource object must exist before anything can refer to it).
+
+    ## Why is this bad
+    No creation order exists, so the deployment is rejected before anything is created:
+    CloudFormation says `Circular dependency between resources: [SgA, SgB]`. Typical loops are
+    two security groups whose inline ingress rules name each other, a role whose inline policy
+    names a resource whose policy names the role, and a bucket notification that waits for a
+    Lambda permission whose `SourceArn` refers to the bucket.
+
+    ## Example
+    ```yaml
+    AppSg:
+      Type: AWS::EC2::SecurityGroup
+      Properties:
+        GroupDescription: app
+        SecurityGroupIngress:
+          - {IpProtocol: tcp, FromPort: 443, ToPort: 443, SourceSecurityGroupId: !Ref DbSg}
+    DbSg:
+      Type: AWS::EC2::SecurityGroup
+      Properties:
+        GroupDescription: db
+        SecurityGroupIngress:
+          - {IpProtocol: tcp, FromPort: 5432, ToPort: 5432, SourceSecurityGroupId: !Ref AppSg}
+    ```
+
+    ## Use instead
+    ```yaml
+    DbIngressFromApp:
+      Type: AWS::EC2::SecurityGroupIngress
+      Properties:
+        GroupId: !Ref DbSg
+        IpProtocol: tcp
+        FromPort: 5432
+        ToPort: 5432
+        SourceSecurityGroupId: !Ref AppSg
+    ```
+    """
+
+    id = "IAC011"
+    name = "dependency-cycle"
+    severity = Severity.ERROR
+    summary = "resources refer to each other in a cycle, so no creation order exists"
+    tags = ("deploy-failure", "graph")
+    VALID = [
+        Example.cfn_yaml(
+            """
+            Resources:
+              AppSg:
+                Type: AWS::EC2::SecurityGroup
+                Properties:
+                  GroupDescription: app
+              DbSg:
+                Type: AWS::EC2::SecurityGroup
+                Properties:
+                  GroupDescription: db
+                  SecurityGroupIngress:
+                    - {IpProtocol: tcp, FromPort: 5432, ToPort: 5432, SourceSecurityGroupId: !Ref AppSg}
+              AppIngressFromDb:
+                Type: AWS::EC2::SecurityGroupIngress
+                Properties:
+                  GroupId: !Ref AppSg
+                  IpProtocol: tcp
+                  FromPort: 443
+                  ToPort: 443
+                  SourceSecurityGroupId: !Ref DbSg
+            """,
+            title="one direction inline, the other as a separate ingress rule",
+        ),
+        Example.pulumi(
+            """
+            import pulumi
+            import pulumi_aws as aws
+
+
+            class TapStack(pulumi.ComponentResource):
+                def __init__(self, name, args, opts=None):
+                    super().__init__("tap:stack:TapStack", name, None, opts)
+                    app = aws.ec2.SecurityGroup("app", description="app")
+                    db = aws.ec2.SecurityGroup(
+                        "db",
+                        description="db",
+                        ingress=[{"protocol": "tcp", "from_port": 5432, "to_port": 5432, "security_groups": [app.id]}],
+                    )
+                    aws.ec2.SecurityGroupRule(
+                        "app-from-db",
+                        type="ingress",
+                        security_group_id=app.id,
+                        source_security_group_id=db.id,
+                        protocol="tcp",
+                        from_port=443,
+                        to_port=443,
+                    )
+            """,
+        ),
+    ]
+    INVALID = [
+        Example.cfn_yaml(
+            """
+            Resources:
+              AppSg:  # expect: IAC011
+                Type: AWS::EC2::SecurityGroup
+                Properties:
+                  GroupDescription: app
+                  SecurityGroupIngress:
+                    - {IpProtocol: tcp, FromPort: 443, ToPort: 443, SourceSecurityGroupId: !Ref DbSg}
+              DbSg:
+                Type: AWS::EC2::SecurityGroup
+                Properties:
+                  GroupDescription: db
+                  SecurityGroupIngress:
+                    - {IpProtocol: tcp, FromPort: 5432, ToPort: 5432, SourceSecurityGroupId: !GetAtt AppSg.GroupId}
+            """,
+            title="security groups naming each other inline",
+        ),
+        Example.cfn_json(
+            """
+            {
+              "Resources": {
+                "Uploads": { // expect: IAC011
+                  "Type": "AWS::S3::Bucket",
+                  "DependsOn": "InvokePermission",
+                  "Properties": {
+                    "NotificationConfiguration": {
+                      "LambdaConfigurations": [
+                        {"Event": "s3:ObjectCreated:*", "Function": {"Fn::GetAtt": ["Handler", "Arn"]}}
+                      ]
+                    }
+                  }
+                },
+                "Handler": {
+                  "Type": "AWS::Lambda::Function",
+                  "Properties": {"Runtime": "python3.12", "Handler": "index.handler", "Role": "arn:aws:iam::123456789012:role/x",
+                                 "Code": {"ZipFile": "def handler(e, c): pass"}}
+                },
+                "InvokePermission": {
+                  "Type": "AWS::Lambda::Permission",
+                  "Properties": {
+                    "Action": "lambda:InvokeFunction",
+                    "FunctionName": {"Ref": "Handler"},
+                    "Principal": "s3.amazonaws.com",
+                    "SourceArn": {"Fn::GetAtt": ["Uploads", "Arn"]}
+                  }
+                }
+              }
+            }
+            """,
+            title="Lambda permission loop",
+        ),
+        Example.cdk(
+            """
+            import aws_cdk as cdk
+            from aws_cdk import aws_ec2 as ec2
+            from constructs import Construct
+
+
+            class TapStackProps(cdk.StackProps):
+                def __init__(self, environment_suffix=None, **kwargs):
+                    super().__init__(**kwargs)
+                    self.environment_suffix = environment_suffix
+
+
+            class TapStack(cdk.Stack):
+                def __init__(self, scope: Construct, construct_id: str, props=None, **kwargs):
+                    super().__init__(scope, construct_id, **kwargs)
+                    app = ec2.CfnSecurityGroup(self, "AppSg", group_description="app")  # expect: IAC011
+                    db = ec2.CfnSecurityGroup(
+                        self,
+                        "DbSg",
+                        group_description="db",
+                        security_group_ingress=[{"ipProtocol": "tcp", "sourceSecurityGroupId": app.attr_group_id}],
+                    )
+                    app.node.add_dependency(db)
+            """,
+            title="an explicit dependency against a reference",
+        ),
+    ]
+
+    def check(self, ctx: RuleContext) -> Iterable[Finding]:
+        project = ctx.project
+        for cycle in dependency_cycles(project, ctx.graph):
+            first = project.resource(cycle.members[0])
+            if first is None:
+                continue
+            path = " -> ".join([*(f"'{member}'" for member in cycle.members), f"'{cycle.members[0]}'"])
+            hops = "; ".join(_describe(hop) for hop in cycle.hops)
+            message = (
+                f"Dependency cycle {path}: {hops}. No creation order exists, so the deployment is "
+                f"rejected ('Circular dependency between resources')"
+            )
+            related = [
+                Related(hop.edge.location or first.location, _describe(hop))
+                for hop in cycle.hops
+                if hop.edge.location is not None
+            ]
+            yield self.finding(
+                message,
+                first.location,
+                _break_for(cycle, project),
+                resource=first.id,
+                key="->".join(cycle.members),
+                related=related,
+            )

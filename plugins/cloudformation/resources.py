@@ -63,6 +63,7 @@ def build_resources(
         )
         return Built(resources, problems)
     names = physical_name_properties()
+    sam_globals = _sam_globals(template)
     for key, body in section.items():
         logical = str(key)
         where = location(path, key) or Location(path, 1)
@@ -92,13 +93,24 @@ def build_resources(
             break
         resources.append(
             _resource(
-                decoded, evaluator, ids, logical, str(resource_type), body, where, names, root, code_analyzer
+                sam_globals,
+                decoded,
+                evaluator,
+                ids,
+                logical,
+                str(resource_type),
+                body,
+                where,
+                names,
+                root,
+                code_analyzer,
             )
         )
     return Built(resources, problems)
 
 
 def _resource(
+    sam_globals: dict[str, dict[str, Any]],
     decoded: Decoded,
     evaluator: Evaluator,
     ids: dict[str, str],
@@ -114,6 +126,9 @@ def _resource(
     properties: dict[str, Value] = {}
     property_locations: dict[str, Location] = {}
     raw_properties = body.get("Properties")
+    defaults = sam_globals.get(resource_type)
+    if defaults and isinstance(raw_properties, dict | None):
+        raw_properties = _with_globals(raw_properties or {}, defaults)
     if isinstance(raw_properties, dict):
         for key, node in raw_properties.items():
             value = evaluator.value(node, 1)
@@ -152,6 +167,56 @@ def _resource(
         component=path,
         code=code,
     )
+
+
+# SAM's Globals section: which resource type each key applies to (SAM specification, "Globals").
+_SAM_GLOBAL_TYPES = {
+    "Function": "AWS::Serverless::Function",
+    "Api": "AWS::Serverless::Api",
+    "HttpApi": "AWS::Serverless::HttpApi",
+    "SimpleTable": "AWS::Serverless::SimpleTable",
+    "StateMachine": "AWS::Serverless::StateMachine",
+    "LayerVersion": "AWS::Serverless::LayerVersion",
+}
+
+
+def _sam_globals(template: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """``Globals`` of a SAM template, by the resource type they apply to (empty without the transform)."""
+    transform = template.get("Transform")
+    names = transform if isinstance(transform, list) else [transform]
+    if not any(isinstance(name, str) and name.startswith("AWS::Serverless") for name in names):
+        return {}
+    section = template.get("Globals")
+    if not isinstance(section, dict):
+        return {}
+    return {
+        _SAM_GLOBAL_TYPES[str(key)]: value
+        for key, value in section.items()
+        if str(key) in _SAM_GLOBAL_TYPES and isinstance(value, dict)
+    }
+
+
+def _with_globals(properties: dict[str, Any], defaults: dict[str, Any]) -> dict[str, Any]:
+    """SAM's merge: the resource's scalars win, maps merge (recursively), lists add up."""
+    merged: dict[str, Any] = dict(defaults)
+    for key, value in properties.items():
+        current = merged.get(key)
+        if (
+            isinstance(current, dict)
+            and isinstance(value, dict)
+            and not (_is_intrinsic(value) or _is_intrinsic(current))
+        ):
+            merged[key] = _with_globals(value, current)
+        elif isinstance(current, list) and isinstance(value, list):
+            merged[key] = [*current, *value]
+        else:
+            merged[key] = value
+    # Keep the resource's own keys (which carry its positions) where both define one.
+    return {next((k for k in properties if k == key), key): item for key, item in merged.items()}
+
+
+def _is_intrinsic(node: dict[str, Any]) -> bool:
+    return len(node) == 1 and any(str(key) == "Ref" or str(key).startswith("Fn::") for key in node)
 
 
 def _depends_on(path: str, node: Any, ids: dict[str, str], where: Location) -> tuple[Dependency, ...]:

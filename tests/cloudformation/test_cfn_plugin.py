@@ -387,3 +387,44 @@ def test_suffix_parameter_names(parse, name: str, is_suffix: bool) -> None:
     )
     assert project.suffix.declared is is_suffix
     assert bool(project.parameters[name].origin & Origin.SUFFIX) is is_suffix
+
+
+def test_sam_globals_apply_to_serverless_functions(parse) -> None:
+    template = """\
+AWSTemplateFormatVersion: '2010-09-09'
+Transform: AWS::Serverless-2016-10-31
+Globals:
+  Function:
+    Runtime: python3.12
+    Handler: app.handler
+    Environment:
+      Variables:
+        TABLE: shared
+        STAGE: dev
+    Layers: [arn:aws:lambda:us-east-1:123456789012:layer:common:1]
+Resources:
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties:
+      FunctionName: !Sub 'fn-${AWS::StackName}'
+      Handler: main.run
+      Environment:
+        Variables:
+          TABLE: own
+      Layers: [arn:aws:lambda:us-east-1:123456789012:layer:extra:1]
+  Plain:
+    Type: AWS::Lambda::Function
+    Properties:
+      Handler: index.handler
+"""
+    project = parse({"lib/TapStack.yml": template})
+    fn = resource(project, "Fn")
+    assert literal_of(fn.properties["Runtime"]) == "python3.12"
+    assert literal_of(fn.properties["Handler"]) == "main.run"
+    assert literal_of(fn.prop("Environment", "Variables")) == {"TABLE": "own", "STAGE": "dev"}
+    assert len(literal_of(fn.properties["Layers"])) == 2
+    assert fn.property_locations["Runtime"].line == 5  # from Globals
+    assert fn.property_locations["Handler"].line == 17  # the function's own
+    assert fn.name_property == "FunctionName" and fn.name.origin & Origin.STACK_NAME
+    assert project.facts["transforms"] == {"lib/TapStack.yml": "AWS::Serverless-2016-10-31"}
+    assert "Runtime" not in resource(project, "Plain").properties  # Globals are for SAM types only

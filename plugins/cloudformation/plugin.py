@@ -42,8 +42,8 @@ from plugins.cloudformation.templates import (
 
 
 def _code_analyzer() -> CodeAnalyzer | None:
-    # The Python layer's Lambda-code analysis is written in parallel; until it exists, functions
-    # simply carry no code facts.
+    # The Python layer is optional for this plugin (a trimmed install, a broken import): without
+    # it, functions simply carry no code facts.
     try:
         from analyzer.python.lambda_code import analyze_function_code
     except ImportError:

@@ -25,6 +25,11 @@ def printable(text: str) -> str:
     return _CONTROL.sub(lambda match: f"\\x{ord(match.group()):02x}", text)
 
 
+def one_line(text: str) -> str:
+    """``printable`` and on one line: for file names, which may hold a newline."""
+    return printable(text).replace("\n", "\\n").replace("\t", "\\t")
+
+
 def rule_help_uri(rule_id: str) -> str:
     return f"{INFORMATION_URI}/blob/main/docs/rules/{rule_id}.md"
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from analyzer.report.layout import ReportOptions, path_prefix, shown_path
+from analyzer.report.layout import ReportOptions, one_line, path_prefix, shown_path
 
 if TYPE_CHECKING:
     from analyzer.engine import ScanResult
@@ -16,9 +16,11 @@ def render(result: ScanResult, options: ReportOptions) -> str:
     lines = []
     for finding in result.findings:
         location = finding.location
-        message = " ".join(finding.message.split())  # one physical line per finding, always
+        # One physical line per finding, always: whitespace runs collapse, a newline in a file
+        # name is escaped, an empty message is named.
+        message = " ".join(finding.message.split()) or "(no message)"
+        path = one_line(shown_path(prefix, location))
         lines.append(
-            f"{shown_path(prefix, location)}:{location.line}:{max(location.column, 1)}: "
-            f"{finding.severity.label} {finding.rule_id} {message}\n"
+            f"{path}:{location.line}:{max(location.column, 1)}: {finding.severity.label} {finding.rule_id} {message}\n"
         )
     return "".join(lines)

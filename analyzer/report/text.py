@@ -8,7 +8,7 @@ import io
 from itertools import groupby
 from typing import TYPE_CHECKING
 
-from analyzer.report.layout import ReportOptions, SourceLines, path_prefix, printable, shown_path
+from analyzer.report.layout import ReportOptions, SourceLines, one_line, path_prefix, printable, shown_path
 
 if TYPE_CHECKING:
     from rich.text import Text
@@ -39,9 +39,9 @@ def render(result: ScanResult, options: ReportOptions) -> str:
     if not options.quiet:
         source = SourceLines(result.root)
         for path, group in groupby(result.findings, key=lambda finding: shown_path(prefix, finding.location)):
-            console.print(_header(printable(path)))
+            console.print(_header(one_line(path)))
             for finding in group:
-                console.print(_finding_line(printable(path), finding))
+                console.print(_finding_line(one_line(path), finding))
                 for line in _excerpt(source, finding.location):
                     console.print(line)
                 for related in finding.related:

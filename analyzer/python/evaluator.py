@@ -540,6 +540,9 @@ class Evaluator:
 
     def assign(self, target: cst.BaseExpression, value: EValue, frame: Frame) -> None:
         if isinstance(target, cst.Name):
+            # ``environment = "prod"``: a value held under an environment *name* is one.
+            if isinstance(value, (Literal, Concat)) and self.classify(target.value) & Origin.ENV_NAME:
+                value = with_origin(value, Origin.ENV_NAME)
             frame.locals[target.value] = value
         elif isinstance(target, cst.Attribute):
             owner = self.eval(target.value, frame)
@@ -961,7 +964,7 @@ class Evaluator:
             origin = self.classify(param.name)
             if origin & Origin.SUFFIX and site is not None:
                 self.suffix_reads.append((param.name, site.location))
-            frame.locals[param.name] = with_origin(value, origin & Origin.SUFFIX)
+            frame.locals[param.name] = with_origin(value, origin & (Origin.SUFFIX | Origin.ENV_NAME))
         if signature.var_positional:
             frame.locals[signature.var_positional] = (
                 Unknown("*args", hint=signature.var_positional)

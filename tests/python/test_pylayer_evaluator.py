@@ -256,3 +256,13 @@ def test_guarded_attribute_reads_are_not_problems(tmp_path: Path) -> None:
     }
     evaluator, _ = evaluate(tmp_path, files)
     assert [p.attribute for p in evaluator.attribute_problems.values()] == ["missing"]
+
+
+def test_values_held_under_an_environment_name_are_environment_names(tmp_path: Path) -> None:
+    _, module = run(
+        tmp_path,
+        'environment = "prod"\nname = f"app-{environment}"\ndef f(stage):\n    return stage\n'
+        'other = f("dev")\n',
+    )
+    assert module.namespace["name"].origin & Origin.ENV_NAME
+    assert module.namespace["other"].origin & Origin.ENV_NAME

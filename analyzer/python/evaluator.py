@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import contextlib
 import operator
+import posixpath
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -228,6 +229,8 @@ class Evaluator:
         module = ModuleObj(path, self.project.module_name(path))
         self.modules[path] = module
         module.namespace["__name__"] = Literal("__main__" if path == self.entry_point else module.name)
+        # Paths are modelled relative to the worktree root (where Pulumi and CDK run the program).
+        module.namespace["__file__"] = Literal(path)
         frame = Frame(source, module.namespace, module.namespace, is_module=True)
         try:
             self.exec_block(source.module.body, frame)
@@ -740,6 +743,14 @@ class Evaluator:
         found = self.hooks.attribute(self, target, name, location)
         if found is not None:
             return found
+        if isinstance(target, Literal) and isinstance(target.value, str) and name in ("parent", "name"):
+            # pathlib.Path values are modelled as strings
+            text = (
+                posixpath.dirname(target.value) or "."
+                if name == "parent"
+                else posixpath.basename(target.value)
+            )
+            return Literal(text, target.origin, location)
         hint = f"{_hint_of(target)}.{name}"
         origin = self.note_name(name, location) if isinstance(target, (Unknown, InstanceObj)) else Origin.NONE
         return Unknown("attribute not known", origin_of(target) | origin, location, hint)
@@ -1158,6 +1169,12 @@ class Evaluator:
             return JsonText(first)
         if qualname == "json.loads" and isinstance(first, JsonText):
             return first.document
+        if qualname in _PATH_FUNCTIONS or qualname in (
+            "pathlib.Path",
+            "pathlib.PurePath",
+            "pathlib.PosixPath",
+        ):
+            return _path_call(qualname, args, location)
         if qualname in ("os.environ.get", "os.getenv"):
             return self._env_var(first, args[1] if len(args) > 1 else site.kwargs.get("default"), location)
         if qualname == "builtins.str" and first is not None:
@@ -1252,6 +1269,16 @@ class Evaluator:
                 and isinstance(right.value, tuple)
             ):
                 return Literal(left.value + right.value, left.origin | right.origin, location)
+        if (
+            isinstance(op, cst.Divide)
+            and isinstance(left, Literal)
+            and isinstance(right, Literal)
+            and isinstance(left.value, str)
+            and isinstance(right.value, str)
+        ):
+            return Literal(
+                posixpath.normpath(posixpath.join(left.value, right.value)), location=location
+            )  # Path / "x"
         if isinstance(op, cst.Modulo) and isinstance(left, Literal) and isinstance(left.value, str):
             return _percent_format(left, right, location)
         if (
@@ -1439,6 +1466,37 @@ class Evaluator:
 # -- module-level helpers ----------------------------------------------------------------------------
 
 
+_PATH_FUNCTIONS = frozenset(
+    {
+        "os.path.join",
+        "os.path.dirname",
+        "os.path.abspath",
+        "os.path.realpath",
+        "os.path.normpath",
+        "os.path.basename",
+        "os.getcwd",
+    }
+)
+
+
+def _path_call(qualname: str, args: Sequence[EValue], location: Location) -> EValue:
+    """``os.path`` helpers and ``pathlib.Path`` on known strings, as worktree-relative POSIX paths."""
+    texts = [a.value for a in args if isinstance(a, Literal) and isinstance(a.value, str)]
+    if len(texts) != len(args):
+        return Unknown("path from unknown parts", location=location, hint=qualname + "(...)")
+    if qualname == "os.getcwd":
+        return Literal(".", location=location)
+    if qualname in ("os.path.join", "pathlib.Path", "pathlib.PurePath", "pathlib.PosixPath"):
+        return Literal(posixpath.normpath(posixpath.join(*texts)) if texts else ".", location=location)
+    if not texts:
+        return Unknown("path", location=location)
+    if qualname == "os.path.dirname":
+        return Literal(posixpath.dirname(texts[0]) or ".", location=location)
+    if qualname == "os.path.basename":
+        return Literal(posixpath.basename(texts[0]), location=location)
+    return Literal(posixpath.normpath(texts[0]), location=location)
+
+
 def _tests_attributes(frame: Frame, test: cst.BaseExpression) -> bool:
     """Does a condition test whether an attribute exists (``hasattr``)?"""
     return "hasattr(" in _code(frame, test)
@@ -1618,6 +1676,8 @@ def _literal_method(ev: Evaluator, target: EValue, name: str, site: CallSite) ->
     args = site.args
     if isinstance(target, Literal) and isinstance(target.value, str):
         text = target.value
+        if name in ("resolve", "absolute", "as_posix") and not args:  # pathlib.Path, modelled as str
+            return target
         if name == "format":
             return _format_method(target, site)
         if name == "join" and args:

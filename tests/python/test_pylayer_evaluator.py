@@ -266,3 +266,20 @@ def test_values_held_under_an_environment_name_are_environment_names(tmp_path: P
     )
     assert module.namespace["name"].origin & Origin.ENV_NAME
     assert module.namespace["other"].origin & Origin.ENV_NAME
+
+
+def test_paths_are_worktree_relative(tmp_path: Path) -> None:
+    files = {
+        "lib/__init__.py": "",
+        "lib/stack.py": """
+            import os
+            from pathlib import Path
+            a = os.path.join(os.path.dirname(__file__), "lambda")
+            b = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "src")
+            c = str(Path(__file__).parent / "handlers")
+            d = Path(__file__).resolve().parent.parent / "x"
+        """,
+        "tap.py": "from lib.stack import a, b, c, d\n",
+    }
+    _, module = evaluate(tmp_path, files)
+    assert [module.namespace[k].value for k in "abcd"] == ["lib/lambda", "src", "lib/handlers", "x"]

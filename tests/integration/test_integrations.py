@@ -222,7 +222,9 @@ def test_readme_has_exactly_two_setup_commands_and_ci_runs_the_test_one() -> Non
 # -- several worktrees --------------------------------------------------------------------------
 
 
-def test_recursive_finds_every_sample_repository(capsys: Capture, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_recursive_sarif_of_every_sample_repository(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 3's "done when": `iacscan sample_repos/... --format sarif --output r.sarif` is valid
+    SARIF 2.1.0 (here for every sample at once, which also checks --recursive)."""
     if not SAMPLES.is_dir():
         pytest.skip("no sample_repos/ in this checkout")
     expected = sorted(
@@ -231,11 +233,33 @@ def test_recursive_finds_every_sample_repository(capsys: Capture, monkeypatch: p
         if path.is_dir() and not path.name.startswith(".")
     )
     monkeypatch.chdir(REPO)
-    code = run(["--recursive", "sample_repos", "--format", "json", "--fail-on", "never"])
-    document = json.loads(capsys.readouterr().out)
-    assert code == 0
-    assert document["worktrees"] == expected
-    assert all(finding["path"].startswith("sample_repos/") for finding in document["findings"])
+    report = tmp_path / "r.sarif"
+    assert (
+        run(
+            [
+                "--recursive",
+                "sample_repos",
+                "--format",
+                "sarif",
+                "--output",
+                str(report),
+                "--fail-on",
+                "never",
+            ]
+        )
+        == 0
+    )
+    document = json.loads(report.read_text())
+    run_ = document["runs"][0]
+    assert run_["properties"]["worktrees"] == expected
+    for result in run_["results"]:
+        location = result["locations"][0]["physicalLocation"]
+        assert location["artifactLocation"]["uri"].startswith("sample_repos/")
+        assert (REPO / location["artifactLocation"]["uri"]).is_file()
+    from tests.test_sarif import SARIF_SCHEMA, assert_valid_sarif
+
+    if SARIF_SCHEMA.is_file():
+        assert_valid_sarif(document)
 
 
 # -- diff-aware scans ---------------------------------------------------------------------------

@@ -97,3 +97,17 @@ def test_ids_and_names_are_unique() -> None:
     assert len({rule.id for rule in rules}) == len(rules)
     names = [rule.name for rule in rules]
     assert sorted(names) == sorted(set(names)), "two rules share a name"
+
+
+def test_every_builtin_plugin_that_exists_loads() -> None:
+    # The registry skips plugins that do not import (third-party code must not break a scan), so
+    # an example whose plugin is broken would be skipped above; this catches that instead.
+    import importlib.util
+
+    from analyzer.registry import _BUILTIN_PLUGINS
+
+    loaded = {plugin.name for plugin in all_plugins()}
+    for name, spec in _BUILTIN_PLUGINS.items():
+        module = spec.partition(":")[0]
+        if importlib.util.find_spec(module) is not None:
+            assert name in loaded, f"plugin {name!r} ({spec}) exists but does not load"

@@ -301,6 +301,8 @@ class PythonProject:
         if isinstance(base, Missing):
             return base
         assert isinstance(base, ModuleRef)
+        if base.path and self.load(base.path) is None:
+            return None  # the module cannot be read: what it defines is unknown
         if base.path:
             found = self.resolve(base.path, name, _depth)
             if found is not None:

@@ -77,6 +77,10 @@ class Config:
     def with_overrides(self, **changes: Any) -> Config:
         return replace(self, **{k: v for k, v in changes.items() if v is not None})
 
+    def ignores(self, rule_id: str, rule_name: str = "") -> bool:
+        """Is the rule listed in ``ignore`` (by id, id prefix or name)?"""
+        return any(rule_id.startswith(p) or p == rule_name for p in self.ignore)
+
     def shows(self, severity: Severity) -> bool:
         """Is a finding of this severity reported at all (``severity-threshold``)?"""
         return self.severity_threshold is None or severity >= self.severity_threshold

@@ -133,7 +133,9 @@ def scan(
             findings.append(_rebase(finding, prefix) if prefix else finding)
     with _Timer(result.timings, "suppress"):
         kept, suppressed = apply_suppressions(findings, root, result.projects, config)
-    result.findings = sorted((f for f in kept if config.shows(f.severity)), key=Finding.sort_key)
+    # `select` decides which rules run; `ignore` also hides what the engine reports itself (IAC9xx).
+    shown = (f for f in kept if config.shows(f.severity) and not config.ignores(f.rule_id))
+    result.findings = sorted(shown, key=Finding.sort_key)
     result.suppressed = sorted(suppressed, key=Finding.sort_key)
     return result
 

@@ -151,3 +151,11 @@ def test_suppressed_findings_listed_in_json(tmp_path: Path, capsys: pytest.Captu
     assert [(f["rule_id"], f["suppressed_by"]) for f in document["suppressed"]] == [
         ("IAC990", "inline comment at stack.py:1:36: ok")
     ]
+
+
+def test_ignore_hides_engine_findings_too(tmp_path: Path) -> None:
+    files = {"stack.yml": "broken\nresource A AWS::S3::Bucket name=a  # iacscan: ignore[IAC990]\n"}
+    assert {rule for _, _, rule in reported(scanned(tmp_path, files))} == {"IAC901", "IAC903"}
+    assert reported(scan([tmp_path], from_mapping({"ignore": ["IAC90"]}))) == []
+    # `select` chooses the rules that run; a file that does not parse is still reported.
+    assert [r for _, _, r in reported(scan([tmp_path], from_mapping({"select": ["IAC991"]})))] == ["IAC901"]

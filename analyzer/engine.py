@@ -152,7 +152,7 @@ def _scan_worktree(
     with _Timer(timings, "discover"):
         discovered = list_files(root, config.limits, config.exclude)
     worktree = dataclasses.replace(discovered.worktree, suffix_names=config.suffix_names)
-    yield from (_problem_finding(problem) for problem in discovered.problems)
+    yield from (_configured(_problem_finding(problem), config) for problem in discovered.problems)
     claimed = False
     for plugin in plugins:
         try:
@@ -178,7 +178,7 @@ def _scan_worktree(
         with _Timer(timings, "graph"):
             graph = ResourceGraph(project)
         result.projects.append(ProjectResult(project, graph))
-        yield from (_problem_finding(problem) for problem in project.problems)
+        yield from (_configured(_problem_finding(problem), config) for problem in project.problems)
         context_base = RuleContext(project, graph)
         for rule in rules:
             context = dataclasses.replace(context_base, options=config.rule_options.get(rule.id, {}))

@@ -159,3 +159,8 @@ def test_ignore_hides_engine_findings_too(tmp_path: Path) -> None:
     assert reported(scan([tmp_path], from_mapping({"ignore": ["IAC90"]}))) == []
     # `select` chooses the rules that run; a file that does not parse is still reported.
     assert [r for _, _, r in reported(scan([tmp_path], from_mapping({"select": ["IAC991"]})))] == ["IAC901"]
+
+
+def test_severity_override_applies_to_engine_findings(tmp_path: Path) -> None:
+    result = scanned(tmp_path, {"stack.yml": "broken\n"}, from_mapping({"severity": {"IAC901": "warning"}}))
+    assert [(f.rule_id, f.severity.label) for f in result.findings] == [("IAC901", "warning")]

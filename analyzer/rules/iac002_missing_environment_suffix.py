@@ -17,14 +17,14 @@ from analyzer.awsdata import provider_schema
 from analyzer.findings import Finding, Severity
 from analyzer.model import Concat, Literal, Location, Origin, Project, Ref, Resource, Unknown, Value, render
 from analyzer.rules.base import Example, Rule, RuleContext
+from analyzer.rules.iac004_dms_role_name import DMS_ROLES, ROLE_TYPE
+from analyzer.rules.iac013_account_singleton import singleton_specs
 
 # Names AWS looks up by exact value: a stack must create them with exactly this name (once per
-# account), so a suffix would break them. IAC004 owns their checks.
+# account), so a suffix would break them. The DMS roles come from IAC004's table (IAC004 and IAC013
+# check them); the StackSets roles are listed here.
 FIXED_NAMES: Mapping[tuple[str, str], str] = {
-    # AWS DMS User Guide, "Creating the IAM roles to use with AWS DMS".
-    ("AWS::IAM::Role", "dms-vpc-role"): "AWS DMS looks this role up by name",
-    ("AWS::IAM::Role", "dms-cloudwatch-logs-role"): "AWS DMS looks this role up by name",
-    ("AWS::IAM::Role", "dms-access-for-endpoint"): "AWS DMS looks this role up by name (Redshift targets)",
+    **{(ROLE_TYPE, spec.name): "AWS DMS looks this role up by name (IAC004)" for spec in DMS_ROLES},
     # AWS CloudFormation User Guide, "Grant self-managed permissions" (StackSets): the default
     # administration and execution roles are found by these names.
     ("AWS::IAM::Role", "AWSCloudFormationStackSetAdministrationRole"): "StackSets looks this role up by name",
@@ -50,10 +50,15 @@ NAME_NEED_NOT_BE_UNIQUE: Mapping[str, str] = {
     "AWS::IAM::GroupPolicy": "an inline policy's name is unique per principal only",
     # Amazon ECS API Reference, RegisterTaskDefinition: registering an existing family adds a revision.
     "AWS::ECS::TaskDefinition": "a second registration adds a revision",
-    # AWS Config Developer Guide: one configuration recorder and one delivery channel per region.
-    "AWS::Config::ConfigurationRecorder": "one per account and region whatever its name",
-    "AWS::Config::DeliveryChannel": "one per account and region whatever its name",
 }
+
+
+@cache
+def _singleton_types() -> frozenset[str]:
+    """Types an account allows once whatever their name (IAC013's table, with its sources): a suffix
+    would not help, so IAC002 leaves them to IAC013."""
+    return frozenset(t for spec in singleton_specs() for t in spec.types)
+
 
 # Names unique only within a parent that the provider schemas do not put in the primary identifier:
 # type -> the properties naming that parent.
@@ -101,7 +106,7 @@ def classify_name(resource: Resource, project: Project) -> Verdict | None:
         return None
     if isinstance(value, Literal) and (resource.type, value.value) in FIXED_NAMES:
         return Verdict.EXEMPT
-    if resource.type in NAME_NEED_NOT_BE_UNIQUE:
+    if resource.type in NAME_NEED_NOT_BE_UNIQUE or resource.type in _singleton_types():
         return Verdict.EXEMPT
     if _scoped_in_deployment(resource, project):
         return Verdict.SCOPED

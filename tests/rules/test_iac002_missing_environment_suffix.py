@@ -200,7 +200,13 @@ def test_security_group_names_are_scoped_to_their_vpc() -> None:
 
 
 @pytest.mark.parametrize(
-    "resource_type", ["AWS::Route53::HostedZone", "AWS::IAM::Policy", "AWS::ECS::TaskDefinition"]
+    "resource_type",
+    [
+        "AWS::Route53::HostedZone",
+        "AWS::IAM::Policy",
+        "AWS::ECS::TaskDefinition",
+        "AWS::Config::ConfigurationRecorder",  # a singleton: IAC013's
+    ],
 )
 def test_names_aws_lets_repeat_are_exempt(resource_type: str) -> None:
     resource = bucket("R", Literal("fixed"), type=resource_type, name_property="Name")

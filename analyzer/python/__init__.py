@@ -8,7 +8,8 @@
 * :mod:`analyzer.python.values`: evaluator objects (``Obj`` and friends), ``to_value``, origins by
   name (``name_origin``).
 * :mod:`analyzer.python.evaluator`: ``Evaluator`` (abstract interpretation of modules) with
-  platform ``Hooks``.
+  platform ``Hooks``; :mod:`analyzer.python.builtins`: str/list/dict methods, formatting,
+  comparisons and paths on known values.
 * :mod:`analyzer.python.attributes`: which attributes a class can have (judges ``args.foo`` reads).
 
 See docs/python-layer.md.

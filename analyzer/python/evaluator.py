@@ -45,6 +45,17 @@ from analyzer.model import (
 )
 from analyzer.plugin import Limits
 from analyzer.python.attributes import known_attributes
+from analyzer.python.builtins import (
+    PATH_FUNCTIONS,
+    compare_values,
+    is_number,
+    is_text,
+    iteration_items,
+    literal_method,
+    number_value,
+    path_call,
+    percent_format,
+)
 from analyzer.python.project import ClassRef, External, FunctionRef, Missing, ModuleRef, PythonProject
 from analyzer.python.signatures import (
     Signature,
@@ -160,14 +171,6 @@ class _Exhausted(Exception):
     """The step budget is spent."""
 
 
-_COMPARE: dict[type, Callable[[Any, Any], bool]] = {
-    cst.Equal: operator.eq,
-    cst.NotEqual: operator.ne,
-    cst.LessThan: operator.lt,
-    cst.LessThanEqual: operator.le,
-    cst.GreaterThan: operator.gt,
-    cst.GreaterThanEqual: operator.ge,
-}
 _ARITH: dict[type, Callable[[Any, Any], Any]] = {
     cst.Add: operator.add,
     cst.Subtract: operator.sub,
@@ -506,7 +509,7 @@ class Evaluator:
 
     def _exec_for(self, node: cst.For, frame: Frame) -> _Signal | None:
         iterable = self.eval(node.iter, frame)
-        items = _iteration_items(iterable)
+        items = iteration_items(iterable)
         if items is not None and len(items) <= MAX_LOOP_ITEMS:
             for item in items:
                 self.assign(node.target, item, frame)
@@ -616,9 +619,9 @@ class Evaluator:
                 )
             return Unknown("bytes literal", location=location)
         if isinstance(node, cst.Integer):
-            return Literal(_number(node.value, int), location=location)
+            return Literal(number_value(node.value, int), location=location)
         if isinstance(node, cst.Float):
-            return Literal(_number(node.value, float), location=location)
+            return Literal(number_value(node.value, float), location=location)
         if isinstance(node, cst.FormattedString):
             return self._fstring(node, frame, location)
         if isinstance(node, cst.Name):
@@ -847,7 +850,7 @@ class Evaluator:
         for arg in node.args:
             value = self.eval(arg.value, frame)
             if arg.star == "*":
-                items = _iteration_items(value)
+                items = iteration_items(value)
                 if items is None:
                     site.star_args = True
                 else:
@@ -898,7 +901,7 @@ class Evaluator:
         found = self.hooks.method_call(self, target, name, site)
         if found is not None:
             return found
-        builtin = _literal_method(self, target, name, site)
+        builtin = literal_method(self, target, name, site)
         if builtin is not None:
             return builtin
         if isinstance(target, Obj):
@@ -1169,12 +1172,12 @@ class Evaluator:
             return JsonText(first)
         if qualname == "json.loads" and isinstance(first, JsonText):
             return first.document
-        if qualname in _PATH_FUNCTIONS or qualname in (
+        if qualname in PATH_FUNCTIONS or qualname in (
             "pathlib.Path",
             "pathlib.PurePath",
             "pathlib.PosixPath",
         ):
-            return _path_call(qualname, args, location)
+            return path_call(qualname, args, location)
         if qualname in ("os.environ.get", "os.getenv"):
             return self._env_var(first, args[1] if len(args) > 1 else site.kwargs.get("default"), location)
         if qualname == "builtins.str" and first is not None:
@@ -1189,13 +1192,13 @@ class Evaluator:
             except (TypeError, ValueError):
                 return Unknown("int() of a non-number", first.origin, location)
         if qualname == "builtins.len":
-            items = _iteration_items(first) if first is not None else None
+            items = iteration_items(first) if first is not None else None
             if items is not None:
                 return Literal(len(items), location=location)
         if qualname in ("builtins.list", "builtins.tuple", "builtins.sorted", "builtins.set"):
             if first is None:
                 return Literal((), location=location)
-            items = _iteration_items(first)
+            items = iteration_items(first)
             if items is not None:
                 if qualname == "builtins.sorted" and all(isinstance(i, Literal) for i in items):
                     with contextlib.suppress(TypeError):
@@ -1216,13 +1219,13 @@ class Evaluator:
                 if len(values) <= MAX_LOOP_ITEMS:
                     return Literal(tuple(Literal(n) for n in values), location=location)
         if qualname == "builtins.enumerate" and first is not None:
-            items = _iteration_items(first)
+            items = iteration_items(first)
             if items is not None:
                 return Literal(
                     tuple(Literal((Literal(i), item)) for i, item in enumerate(items)), location=location
                 )
         if qualname == "builtins.zip" and args:
-            lists = [_iteration_items(a) for a in args]
+            lists = [iteration_items(a) for a in args]
             if all(items is not None for items in lists):
                 return Literal(
                     tuple(Literal(tuple(group)) for group in zip(*lists, strict=False)),  # type: ignore[misc]
@@ -1260,7 +1263,7 @@ class Evaluator:
 
     def _binary(self, op: Any, left: EValue, right: EValue, location: Location, node: cst.CSTNode) -> EValue:
         if isinstance(op, cst.Add):
-            if _is_text(left) and _is_text(right):
+            if is_text(left) and is_text(right):
                 return concat([left, right], location)  # type: ignore[list-item]
             if (
                 isinstance(left, Literal)
@@ -1280,7 +1283,7 @@ class Evaluator:
                 posixpath.normpath(posixpath.join(left.value, right.value)), location=location
             )  # Path / "x"
         if isinstance(op, cst.Modulo) and isinstance(left, Literal) and isinstance(left.value, str):
-            return _percent_format(left, right, location)
+            return percent_format(left, right, location)
         if (
             isinstance(op, cst.BitOr)
             and isinstance(left, Literal)
@@ -1294,8 +1297,8 @@ class Evaluator:
             function
             and isinstance(left, Literal)
             and isinstance(right, Literal)
-            and _is_number(left.value)
-            and _is_number(right.value)
+            and is_number(left.value)
+            and is_number(right.value)
         ):
             try:
                 return Literal(function(left.value, right.value), left.origin | right.origin, location)
@@ -1333,7 +1336,7 @@ class Evaluator:
                 if known is not None
                 else Unknown("negation", location=location)
             )
-        if isinstance(value, Literal) and _is_number(value.value):
+        if isinstance(value, Literal) and is_number(value.value):
             if isinstance(node.operator, cst.Minus):
                 return Literal(-value.value, value.origin, location)
             if isinstance(node.operator, cst.Plus):
@@ -1345,7 +1348,7 @@ class Evaluator:
         result = True
         for target in node.comparisons:
             right = self.eval(target.comparator, frame)
-            outcome = _compare_values(target.operator, left, right)
+            outcome = compare_values(target.operator, left, right)
             if outcome is None:
                 return Unknown("comparison of unknown values", location=location)
             result = result and outcome
@@ -1357,7 +1360,7 @@ class Evaluator:
         for element in elements:
             value = self.eval(element.value, frame)
             if isinstance(element, cst.StarredElement):
-                expanded = _iteration_items(value)
+                expanded = iteration_items(value)
                 if expanded is None:
                     return Unknown("list with unknown items", origin_of(value), location)
                 items.extend(expanded)
@@ -1422,7 +1425,7 @@ class Evaluator:
     def _comprehension(self, node: Any, frame: Frame, location: Location) -> EValue:
         generator = node.for_in
         iterable = self.eval(generator.iter, frame)
-        items = _iteration_items(iterable)
+        items = iteration_items(iterable)
         inner = Frame(
             frame.module, frame.globals, {}, parent=frame, self_obj=frame.self_obj, owner=frame.owner
         )
@@ -1464,37 +1467,6 @@ class Evaluator:
 
 
 # -- module-level helpers ----------------------------------------------------------------------------
-
-
-_PATH_FUNCTIONS = frozenset(
-    {
-        "os.path.join",
-        "os.path.dirname",
-        "os.path.abspath",
-        "os.path.realpath",
-        "os.path.normpath",
-        "os.path.basename",
-        "os.getcwd",
-    }
-)
-
-
-def _path_call(qualname: str, args: Sequence[EValue], location: Location) -> EValue:
-    """``os.path`` helpers and ``pathlib.Path`` on known strings, as worktree-relative POSIX paths."""
-    texts = [a.value for a in args if isinstance(a, Literal) and isinstance(a.value, str)]
-    if len(texts) != len(args):
-        return Unknown("path from unknown parts", location=location, hint=qualname + "(...)")
-    if qualname == "os.getcwd":
-        return Literal(".", location=location)
-    if qualname in ("os.path.join", "pathlib.Path", "pathlib.PurePath", "pathlib.PosixPath"):
-        return Literal(posixpath.normpath(posixpath.join(*texts)) if texts else ".", location=location)
-    if not texts:
-        return Unknown("path", location=location)
-    if qualname == "os.path.dirname":
-        return Literal(posixpath.dirname(texts[0]) or ".", location=location)
-    if qualname == "os.path.basename":
-        return Literal(posixpath.basename(texts[0]), location=location)
-    return Literal(posixpath.normpath(texts[0]), location=location)
 
 
 def _tests_attributes(frame: Frame, test: cst.BaseExpression) -> bool:
@@ -1553,256 +1525,6 @@ def _merge_into(current: dict[str, EValue], other: dict[str, EValue]) -> None:
             current[name] = merge(other[name], current[name], name)
         elif name in other:
             current[name] = other[name]
-
-
-def _iteration_items(value: EValue | None) -> list[EValue] | None:
-    if isinstance(value, Literal):
-        inner = value.value
-        if isinstance(inner, tuple):
-            return list(inner)
-        if isinstance(inner, dict):
-            return [Literal(key) for key in inner]
-        if isinstance(inner, str):
-            return [Literal(ch) for ch in inner]
-    return None
-
-
-def _is_text(value: EValue) -> bool:
-    if isinstance(value, Literal):
-        return isinstance(value.value, str)
-    return isinstance(value, (Concat, Unknown, Ref))
-
-
-def _is_number(value: Any) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool)
-
-
-def _number(text: str, kind: type) -> Any:
-    try:
-        return kind(text.replace("_", "")) if kind is float else int(text.replace("_", ""), 0)
-    except ValueError:
-        return None
-
-
-def _compare_values(op: cst.BaseCompOp, left: EValue, right: EValue) -> bool | None:
-    if isinstance(op, (cst.Is, cst.IsNot)):
-        if isinstance(right, Literal) and right.value is None:
-            if isinstance(left, Literal):
-                outcome = left.value is None
-            elif isinstance(left, (Ref, Obj, Concat)):
-                outcome = False
-            else:
-                return None
-            return outcome if isinstance(op, cst.Is) else not outcome
-        return None
-    if not (isinstance(left, Literal) and isinstance(right, Literal)):
-        return None
-    if isinstance(op, (cst.In, cst.NotIn)):
-        container = right.value
-        if isinstance(container, tuple):
-            if not all(isinstance(i, Literal) for i in container):
-                return None
-            found = any(i.value == left.value for i in container)  # type: ignore[union-attr]
-        elif isinstance(container, (dict, str)):
-            found = left.value in container if isinstance(left.value, str) else False
-        else:
-            return None
-        return found if isinstance(op, cst.In) else not found
-    function = _COMPARE.get(type(op))
-    if function is None or isinstance(left.value, (tuple, dict)) or isinstance(right.value, (tuple, dict)):
-        return None
-    try:
-        return bool(function(left.value, right.value))
-    except TypeError:
-        return None
-
-
-def _percent_format(template: Literal, args: EValue, location: Location) -> EValue:
-    values = args.value if isinstance(args, Literal) and isinstance(args.value, tuple) else (args,)
-    if all(isinstance(v, Literal) and not isinstance(v.value, (tuple, dict)) for v in values):
-        try:
-            text = template.value % tuple(v.value for v in values)  # type: ignore[union-attr]
-            origin = template.origin
-            for v in values:
-                origin |= origin_of(v)
-            return Literal(text, origin, location)
-        except (TypeError, ValueError, KeyError):
-            return Unknown("bad % format", location=location)
-    # Only %s placeholders can be split into parts safely.
-    pieces = template.value.split("%s")
-    if len(pieces) - 1 != len(values) or "%" in "".join(pieces).replace("%%", ""):
-        return Unknown("% format of unknown values", location=location)
-    parts: list[Any] = []
-    for index, piece in enumerate(pieces):
-        parts.append(Literal(piece.replace("%%", "%")))
-        if index < len(values):
-            parts.append(text_part(values[index]))
-    return concat(parts, location)
-
-
-def _format_method(template: Literal, site: CallSite) -> EValue:
-    """``"{}-{name}".format(a, name=b)`` for plain ``{}``, ``{0}`` and ``{name}`` fields."""
-    import string
-
-    parts: list[Any] = []
-    auto = 0
-    try:
-        parsed = list(string.Formatter().parse(template.value))
-    except ValueError:
-        return Unknown("bad format string", location=site.location)
-    for literal_text, field_name, spec, conversion in parsed:
-        parts.append(Literal(literal_text))
-        if field_name is None:
-            continue
-        if spec or conversion or "." in field_name or "[" in field_name:
-            return Unknown("format with a spec", location=site.location)
-        if field_name == "":
-            value = site.args[auto] if auto < len(site.args) else None
-            auto += 1
-        elif field_name.isdigit():
-            index = int(field_name)
-            value = site.args[index] if index < len(site.args) else None
-        else:
-            value = site.kwargs.get(field_name)
-        if value is None:
-            return Unknown("format argument missing", location=site.location)
-        parts.append(text_part(value))
-    return concat(parts, site.location)
-
-
-def _literal_method(ev: Evaluator, target: EValue, name: str, site: CallSite) -> EValue | None:
-    """str / list / dict methods on known values."""
-    location = site.location
-    args = site.args
-    if isinstance(target, Literal) and isinstance(target.value, str):
-        text = target.value
-        if name in ("resolve", "absolute", "as_posix") and not args:  # pathlib.Path, modelled as str
-            return target
-        if name == "format":
-            return _format_method(target, site)
-        if name == "join" and args:
-            items = _iteration_items(args[0])
-            if items is None:
-                return Unknown("join of unknown items", origin_of(args[0]), location)
-            parts: list[Any] = []
-            for index, item in enumerate(items):
-                if index:
-                    parts.append(Literal(text))
-                parts.append(text_part(item))
-            return concat(parts, location)
-        simple = {
-            "lower": str.lower,
-            "upper": str.upper,
-            "strip": str.strip,
-            "title": str.title,
-            "capitalize": str.capitalize,
-            "lstrip": str.lstrip,
-            "rstrip": str.rstrip,
-        }
-        if name in simple and not args:
-            return Literal(simple[name](text), target.origin, location)
-        if (
-            name == "replace"
-            and len(args) >= 2
-            and all(isinstance(a, Literal) and isinstance(a.value, str) for a in args[:2])
-        ):
-            return Literal(text.replace(args[0].value, args[1].value), target.origin, location)  # type: ignore[union-attr]
-        if (
-            name in ("startswith", "endswith")
-            and args
-            and isinstance(args[0], Literal)
-            and isinstance(args[0].value, (str, tuple))
-        ):
-            probe = (
-                args[0].value
-                if isinstance(args[0].value, str)
-                else tuple(i.value for i in args[0].value if isinstance(i, Literal))
-            )
-            return Literal(getattr(text, name)(probe), location=location)
-        if name == "split" and all(isinstance(a, Literal) for a in args):
-            pieces = text.split(*[a.value for a in args])  # type: ignore[union-attr]
-            return Literal(tuple(Literal(p, target.origin) for p in pieces), target.origin, location)
-    if isinstance(target, (Concat, Unknown)) and name in ("lower", "upper", "strip", "replace", "title"):
-        origin = target.origin
-        if name == "lower" and isinstance(target, Concat):
-            parts = [
-                Literal(p.value.lower(), p.origin)
-                if isinstance(p, Literal) and isinstance(p.value, str)
-                else p
-                for p in target.parts
-            ]
-            return concat(parts, location)
-        if name == "lower" and isinstance(target, Unknown):
-            return Unknown(target.reason, target.origin & ~Origin.MAYBE_UPPERCASE, location, target.hint)
-        return Unknown("string method of an unknown value", origin, location)
-    if isinstance(target, Literal) and isinstance(target.value, dict):
-        inner = target.value
-        if name == "get" and args and isinstance(args[0], Literal):
-            key = args[0].value
-            if key in inner:
-                return inner[key]
-            return args[1] if len(args) > 1 else Literal(None, location=location)
-        if name == "copy":
-            return target
-        if name in ("keys", "values", "items"):
-            if name == "keys":
-                return Literal(tuple(Literal(k) for k in inner), location=location)
-            if name == "values":
-                return Literal(tuple(inner.values()), location=location)
-            return Literal(tuple(Literal((Literal(k), v)) for k, v in inner.items()), location=location)
-        if name in ("update", "setdefault", "pop"):
-            return _mutate_container(ev, target, name, site)
-    if isinstance(target, Literal) and isinstance(target.value, tuple):
-        if name in ("append", "extend", "insert"):
-            return _mutate_container(ev, target, name, site)
-        if name == "copy":
-            return target
-    return None
-
-
-def _mutate_container(ev: Evaluator, target: Literal, name: str, site: CallSite) -> EValue:
-    """``xs.append(v)``, ``d.update(...)``: rebind the variable (or attribute) that holds the value."""
-    node = site.node.func
-    frame = site.frame
-    if not isinstance(node, cst.Attribute) or frame is None:
-        return Literal(None)
-    args = site.args
-    updated: EValue | None = None
-    if isinstance(target.value, tuple):
-        if name == "append" and args:
-            updated = Literal((*target.value, args[0]), target.origin, target.location)
-        elif name == "extend" and args:
-            items = _iteration_items(args[0])
-            updated = (
-                Literal((*target.value, *items), target.origin, target.location)
-                if items is not None
-                else Unknown("list extended with unknown items", target.origin)
-            )
-        elif name == "insert" and len(args) == 2:
-            updated = Literal((args[1], *target.value), target.origin, target.location)
-    elif isinstance(target.value, dict):
-        inner = dict(target.value)
-        if name == "update":
-            if args and isinstance(args[0], Literal) and isinstance(args[0].value, dict):
-                inner.update(args[0].value)
-            inner.update(site.kwargs)
-            updated = Literal(inner, target.origin, target.location)
-        elif (
-            name == "setdefault" and args and isinstance(args[0], Literal) and isinstance(args[0].value, str)
-        ):
-            inner.setdefault(args[0].value, args[1] if len(args) > 1 else Literal(None))
-            updated = Literal(inner, target.origin, target.location)
-    if updated is not None:
-        if isinstance(node.value, cst.Name):
-            ev._rebind(node.value.value, updated, frame)  # the list lives where the name is bound
-        else:
-            _assign_attribute(ev, node.value, updated, frame)
-    return Literal(None)
-
-
-def _assign_attribute(ev: Evaluator, node: cst.BaseExpression, value: EValue, frame: Frame) -> None:
-    if isinstance(node, cst.Attribute):
-        ev.assign(node, value, frame)
 
 
 def iter_calls(evaluator: Evaluator) -> Iterator[CallCheck]:

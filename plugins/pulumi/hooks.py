@@ -30,7 +30,8 @@ from analyzer.model import (
     concat,
 )
 from analyzer.plugin import Worktree
-from analyzer.python.evaluator import CallSite, Evaluator, Hooks, _format_method
+from analyzer.python.builtins import format_method
+from analyzer.python.evaluator import CallSite, Evaluator, Hooks
 from analyzer.python.values import (
     EValue,
     ExternalObj,
@@ -492,7 +493,7 @@ class PulumiHooks(Hooks):
             return concat([_text(a) for a in site.args], location)
         if name == "Output.format" and site.args and isinstance(site.args[0], Literal):
             rest = CallSite(site.node, site.module, site.args[1:], site.kwargs, frame=site.frame)
-            return _format_method(site.args[0], rest)
+            return format_method(site.args[0], rest)
         if name == "Output.all":
             if site.kwargs:
                 return OutputAll(Literal(dict(site.kwargs)))

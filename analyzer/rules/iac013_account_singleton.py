@@ -104,7 +104,7 @@ def account_singletons(project: Project) -> list[Singleton]:
                     Singleton(
                         resource.id,
                         resource.type,
-                        f"DMS service role '{name.value}'",
+                        "DMS service role",
                         "fails",
                         f"EntityAlreadyExists: Role with name {name.value} already exists",
                         "a role created once per account (DMS looks it up by name, so no stack needs to own it)",

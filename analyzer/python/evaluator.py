@@ -978,6 +978,10 @@ class Evaluator:
             origin = self.classify(param.name)
             if origin & Origin.SUFFIX and site is not None:
                 self.suffix_reads.append((param.name, site.location))
+            if _source_constant(value):
+                # A constant written in the code ("dev", "-dlq") is the same on every deployment,
+                # whatever the parameter is called; only an environment name stays one.
+                origin &= ~Origin.SUFFIX
             frame.locals[param.name] = with_origin(value, origin & (Origin.SUFFIX | Origin.ENV_NAME))
         if signature.var_positional:
             frame.locals[signature.var_positional] = (
@@ -1467,6 +1471,16 @@ class Evaluator:
 
 
 # -- module-level helpers ----------------------------------------------------------------------------
+
+
+_INPUT_ORIGINS = (
+    Origin.SUFFIX | Origin.CONFIG | Origin.ENV_VAR | Origin.PARAMETER | Origin.STACK_NAME | Origin.UNIQUE
+)
+
+
+def _source_constant(value: EValue) -> bool:
+    """A literal written in the code, not read from configuration or the environment."""
+    return isinstance(value, Literal) and not (value.origin & _INPUT_ORIGINS)
 
 
 def _tests_attributes(frame: Frame, test: cst.BaseExpression) -> bool:

@@ -107,6 +107,13 @@ def scan_command(
             help="Only report findings on lines changed since this git revision (e.g. origin/main)."
         ),
     ] = None,
+    fix: Annotated[bool, typer.Option("--fix", help="Apply safe fixes, rescan, report what remains.")] = False,
+    unsafe_fixes: Annotated[
+        bool, typer.Option("--unsafe-fixes", help="With --fix or --diff: apply unsafe fixes too.")
+    ] = False,
+    diff: Annotated[
+        bool, typer.Option("--diff", help="Print the fixes as a unified diff; write nothing.")
+    ] = False,
 ) -> None:
     """Scan worktrees and report deployment blockers."""
     from analyzer import baseline as baselines
@@ -128,6 +135,23 @@ def scan_command(
         changed = changed_lines(_common_parent([path.resolve() for path in worktrees]), changed_since)
 
     result = scan(worktrees, config, debug=debug)
+    if fix or diff:
+        from analyzer.fixes.command import fix_or_diff
+
+        result, fix_diff = fix_or_diff(
+            result,
+            lambda: scan(worktrees, config, debug=debug),
+            apply=not diff,
+            unsafe=unsafe_fixes,
+            note=None if quiet else _note,
+        )
+        if fix_diff is not None:
+            _write_stdout(fix_diff)
+            raise typer.Exit(EXIT_FINDINGS if fix_diff else EXIT_OK)
+    if output_format == "sarif":
+        from analyzer.fixes import attach
+
+        result = attach(result)  # SARIF carries each offered fix as concrete edits
     if write_baseline is not None:
         _write_file(write_baseline, baselines.dumps(result.findings, __version__))
         if not quiet:

@@ -1,0 +1,280 @@
+"""libcst helpers for Python fixes: finding nodes by line, adding keywords in the call's own layout,
+string literals in the file's quote style, names in scope.
+
+Every change is made on the module's own tree and the whole module is regenerated
+(``Module.code``), so everything outside the changed nodes, comments included, is kept byte for
+byte; :func:`analyzer.fixes.context.rewrite` reduces it to the smallest edit."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+
+import libcst as cst
+
+from analyzer.fixes.sources import PythonSource
+from analyzer.python.source import dotted_name, string_value
+
+
+def nodes_at(source: PythonSource, line: int, kind: type[cst.CSTNode] | tuple[type, ...]) -> list:
+    """Nodes of ``kind`` that start on ``line``, outermost first."""
+    found = [
+        (position.start.column, -(position.end.line * 100_000 + position.end.column), node)
+        for node, position in source.positions.items()
+        if isinstance(node, kind) and position.start.line == line
+    ]
+    return [node for *_, node in sorted(found, key=lambda item: (item[0], item[1]))]
+
+
+def start_line(source: PythonSource, node: cst.CSTNode) -> int:
+    return source.positions[node].start.line
+
+
+def replace(source: PythonSource, old: cst.CSTNode, new: cst.CSTNode) -> str | None:
+    """The module's code with ``old`` replaced by ``new``; None when libcst refuses."""
+    try:
+        return source.module.deep_replace(old, new).code
+    except Exception:
+        return None
+
+
+# -- keywords -------------------------------------------------------------------------------------
+
+
+def keyword(call: cst.Call, name: str) -> cst.Arg | None:
+    return next((arg for arg in call.args if arg.keyword is not None and arg.keyword.value == name), None)
+
+
+def has_star(call: cst.Call) -> bool:
+    return any(arg.star for arg in call.args)
+
+
+def new_keyword(name: str, value: cst.BaseExpression) -> cst.Arg:
+    return cst.Arg(
+        value=value,
+        keyword=cst.Name(name),
+        equal=cst.AssignEqual(
+            whitespace_before=cst.SimpleWhitespace(""), whitespace_after=cst.SimpleWhitespace("")
+        ),
+    )
+
+
+def with_keywords(call: cst.Call, added: Sequence[cst.Arg]) -> cst.Call:
+    """``call`` with ``added`` after its last argument, laid out like the arguments it has: one per
+    line in a call written one argument per line, inline otherwise; a trailing comma stays last."""
+    args = list(call.args)
+    for arg in added:
+        if not args:
+            args = [arg]
+            continue
+        last = args[-1]
+        separator = _separator([item.comma for item in args[:-1]], call.whitespace_before_args)
+        args[-1] = last.with_changes(comma=separator, whitespace_after_arg=cst.SimpleWhitespace(""))
+        args.append(arg.with_changes(comma=last.comma, whitespace_after_arg=last.whitespace_after_arg))
+    return call.with_changes(args=args)
+
+
+def with_elements(
+    container: cst.List | cst.Dict, added: Sequence[cst.Element | cst.DictElement]
+) -> cst.List | cst.Dict:
+    """A list or dict literal with ``added`` after its last element, in its layout."""
+    elements = list(container.elements)
+    opening = container.lbracket if isinstance(container, cst.List) else container.lbrace
+    for element in added:
+        if not elements:
+            elements = [element]
+            continue
+        last = elements[-1]
+        separator = _separator([item.comma for item in elements[:-1]], opening.whitespace_after)
+        elements[-1] = last.with_changes(comma=separator)
+        elements.append(element.with_changes(comma=last.comma))
+    return container.with_changes(elements=elements)
+
+
+def _separator(commas: Sequence[object], after_opening: cst.BaseParenthesizableWhitespace) -> cst.Comma:
+    """The comma between two items: the one the items already use, else one that breaks the line
+    the way the opening bracket does."""
+    for comma in reversed(commas):
+        if isinstance(comma, cst.Comma):
+            return comma
+    if isinstance(after_opening, cst.ParenthesizedWhitespace):
+        return cst.Comma(whitespace_before=cst.SimpleWhitespace(""), whitespace_after=after_opening)
+    return cst.Comma(whitespace_before=cst.SimpleWhitespace(""), whitespace_after=cst.SimpleWhitespace(" "))
+
+
+# -- strings --------------------------------------------------------------------------------------
+
+
+def quote_of(node: cst.CSTNode | None, default: str = '"') -> str:
+    """The quote character a string node uses (the file's style), else ``default``."""
+    if isinstance(node, cst.SimpleString):
+        return node.quote[0] if node.quote in ('"', "'") else default
+    if isinstance(node, cst.FormattedString):
+        return node.end[0] if node.end in ('"', "'") else default
+    return default
+
+
+def string_node(value: str, quote: str = '"') -> cst.SimpleString:
+    escaped = value.replace("\\", "\\\\").replace(quote, "\\" + quote).replace("\n", "\\n")
+    return cst.SimpleString(f"{quote}{escaped}{quote}")
+
+
+def literal_text(node: cst.CSTNode | None) -> str | None:
+    return string_value(node) if isinstance(node, (cst.SimpleString, cst.ConcatenatedString)) else None
+
+
+def field_value(node: cst.CSTNode, name: str) -> cst.BaseExpression | None:
+    """The value of ``name`` in a call's keywords or a dict literal's string keys."""
+    if isinstance(node, cst.Call):
+        arg = keyword(node, name)
+        return arg.value if arg is not None else None
+    if isinstance(node, cst.Dict):
+        for element in node.elements:
+            if isinstance(element, cst.DictElement) and literal_text(element.key) == name:
+                return element.value
+    return None
+
+
+# -- scope ----------------------------------------------------------------------------------------
+
+
+def enclosing_functions(source: PythonSource, target: cst.CSTNode) -> list[cst.FunctionDef]:
+    """The functions whose body contains ``target``, innermost first."""
+    position = source.positions[target]
+    found = []
+    for node, where in source.positions.items():
+        if isinstance(node, cst.FunctionDef) and (where.start.line, where.start.column) <= (
+            position.start.line,
+            position.start.column,
+        ) <= (where.end.line, where.end.column):
+            found.append((where.start.line, node))
+    return [node for _, node in sorted(found, key=lambda item: item[0], reverse=True)]
+
+
+def bound_names(function: cst.FunctionDef, before_line: int, source: PythonSource) -> set[str]:
+    """Parameters of ``function`` and plain names it assigns on a line before ``before_line``."""
+    params = function.params
+    names = {param.name.value for param in (*params.posonly_params, *params.params, *params.kwonly_params)}
+    for star in (params.star_arg, params.star_kwarg):
+        if isinstance(star, cst.Param):
+            names.add(star.name.value)
+    for node in _walk(function.body):
+        if (
+            isinstance(node, (cst.Assign, cst.AnnAssign, cst.AugAssign))
+            and start_line(source, node) < before_line
+        ):
+            targets = (
+                [target.target for target in node.targets] if isinstance(node, cst.Assign) else [node.target]
+            )
+            names.update(target.value for target in targets if isinstance(target, cst.Name))
+    return names
+
+
+def formatted_fields(root: cst.CSTNode) -> Iterator[tuple[cst.FormattedString, int, str]]:
+    """Every f-string under ``root``, with the index of each expression part and its code."""
+    for node in _walk(root):
+        if isinstance(node, cst.FormattedString):
+            for index, part in enumerate(node.parts):
+                if isinstance(part, cst.FormattedStringExpression) and part.format_spec is None:
+                    code = dotted_name(part.expression)
+                    if code is not None:
+                        yield node, index, code
+
+
+def _walk(root: cst.CSTNode) -> Iterator[cst.CSTNode]:
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        yield node
+        stack.extend(reversed(node.children))
+
+
+# -- statements -----------------------------------------------------------------------------------
+
+
+def assigned_to(source: PythonSource, call: cst.Call) -> tuple[cst.SimpleStatementLine, str] | None:
+    """The statement ``<target> = call`` and the target's code (``name`` or ``self.attr``)."""
+    for node in source.positions:
+        if not isinstance(node, cst.SimpleStatementLine) or len(node.body) != 1:
+            continue
+        statement = node.body[0]
+        if isinstance(statement, cst.Assign) and statement.value is call and len(statement.targets) == 1:
+            target = statement.targets[0].target
+        elif isinstance(statement, cst.AnnAssign) and statement.value is call:
+            target = statement.target
+        else:
+            continue
+        code = dotted_name(target)
+        if code is not None and (isinstance(target, cst.Name) or code.count(".") == 1):
+            return node, code
+    return None
+
+
+def statement_of(source: PythonSource, node: cst.CSTNode) -> cst.SimpleStatementLine | None:
+    """The simple statement line holding ``node``."""
+    where = source.positions[node]
+    best = None
+    for candidate, position in source.positions.items():
+        if (
+            isinstance(candidate, cst.SimpleStatementLine)
+            and (position.start.line, position.start.column) <= (where.start.line, where.start.column)
+            and (where.end.line, where.end.column) <= (position.end.line, position.end.column)
+        ):
+            best = candidate
+    return best
+
+
+def insert_after(
+    source: PythonSource, statement: cst.BaseStatement, added: Sequence[cst.BaseStatement]
+) -> str | None:
+    """The module's code with ``added`` right after ``statement`` in its block."""
+    for node in source.positions:
+        if isinstance(node, (cst.IndentedBlock, cst.Module)) and any(item is statement for item in node.body):
+            body = []
+            for item in node.body:
+                body.append(item)
+                if item is statement:
+                    body.extend(added)
+            if isinstance(node, cst.Module):
+                return node.with_changes(body=body).code
+            return replace(source, node, node.with_changes(body=body))
+    if any(item is statement for item in source.module.body):
+        return insert_after_module(source.module, statement, added)
+    return None
+
+
+def insert_after_module(
+    module: cst.Module, statement: cst.BaseStatement, added: Sequence[cst.BaseStatement]
+) -> str:
+    body = []
+    for item in module.body:
+        body.append(item)
+        if item is statement:
+            body.extend(added)
+    return module.with_changes(body=body).code
+
+
+def imported_names(module: cst.Module, package: str) -> tuple[set[str], set[str]]:
+    """(names imported ``from package import ...``, aliases of ``import package``) at module level."""
+    names: set[str] = set()
+    aliases: set[str] = set()
+    for statement in module.body:
+        if not isinstance(statement, cst.SimpleStatementLine):
+            continue
+        for item in statement.body:
+            if (
+                isinstance(item, cst.ImportFrom)
+                and item.module is not None
+                and dotted_name(item.module) == package
+            ):
+                if isinstance(item.names, cst.ImportStar):
+                    continue
+                for alias in item.names:
+                    if isinstance(alias.name, cst.Name) and alias.asname is None:
+                        names.add(alias.name.value)
+            elif isinstance(item, cst.Import):
+                for alias in item.names:
+                    if dotted_name(alias.name) == package:
+                        bound = alias.asname.name if alias.asname is not None else alias.name
+                        if isinstance(bound, cst.Name):
+                            aliases.add(bound.value)
+    return names, aliases

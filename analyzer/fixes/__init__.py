@@ -37,7 +37,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from analyzer.findings import Finding, Fix
+from analyzer.findings import Edit, Finding, Fix
 from analyzer.fixes.context import FixContext
 from analyzer.fixes.sources import Source, Sources
 from analyzer.fixes.text import apply_edits, overlaps, span_of, write_atomically
@@ -47,6 +47,7 @@ if TYPE_CHECKING:
 
 # rule id -> module under analyzer.fixes defining ``fixes(finding, ctx) -> Iterable[Fix]``
 FIXERS: dict[str, str] = {
+    "IAC002": "iac002",
     "IAC005": "iac005",
     "IAC006": "iac006",
 }
@@ -133,8 +134,12 @@ def plan(result: ScanResult, *, unsafe: bool = False) -> Plan:
     sources = Sources(result.root)
     taken: dict[str, list[tuple[int, int]]] = {}
     accepted: list[tuple[Finding, Fix]] = []
+    same: dict[tuple[Edit, ...], Fix] = {}  # one edit fixing several findings (a loop) is made once
     for finding, fix in candidate_fixes(result, sources):
         if not fix.safe and not unsafe:
+            continue
+        if fix.edits in same:
+            accepted.append((finding, same[fix.edits]))
             continue
         spans = _spans(fix, sources)
         if spans is None or any(
@@ -144,16 +149,18 @@ def plan(result: ScanResult, *, unsafe: bool = False) -> Plan:
         for path, span in spans:
             taken.setdefault(path, []).append(span)
         accepted.append((finding, fix))
+        same[fix.edits] = fix
     changes: dict[str, FileChange] = {}
     for finding, fix in accepted:
         for edit in fix.edits:
             source = sources.get(edit.path)
             assert source is not None  # _spans checked it
             change = changes.setdefault(edit.path, FileChange(source, source.text))
-            if not change.fixes or change.fixes[-1][1] is not fix:
+            if not change.fixes or change.fixes[-1] != (finding, fix):
                 change.fixes.append((finding, fix))
     for path, change in changes.items():
-        edits = [edit for _, fix in change.fixes for edit in fix.edits if edit.path == path]
+        unique = {id(fix): fix for _, fix in change.fixes}.values()
+        edits = [edit for fix in unique for edit in fix.edits if edit.path == path]
         change.new_text = apply_edits(change.source.text, edits)
     return Plan([change for change in changes.values() if change.new_text != change.source.text])
 

@@ -25,7 +25,8 @@ from plugins.pulumi import PulumiPlugin
 
 SAMPLES = Path(__file__).resolve().parents[2] / "sample_repos"
 SNAPSHOTS = Path(__file__).resolve().parent / "snapshots"
-NAMES = sorted(path.name for path in SAMPLES.glob("pulumi-*") if path.is_dir())
+# A sample is complete once it has its EXPECTED.md (samples being written are skipped until then).
+NAMES = sorted(path.name for path in SAMPLES.glob("pulumi-*") if (path / "EXPECTED.md").is_file())
 
 
 def model(name: str) -> dict:

@@ -47,6 +47,7 @@ if TYPE_CHECKING:
 
 # rule id -> module under analyzer.fixes defining ``fixes(finding, ctx) -> Iterable[Fix]``
 FIXERS: dict[str, str] = {
+    "IAC001": "iac001",
     "IAC002": "iac002",
     "IAC005": "iac005",
     "IAC006": "iac006",

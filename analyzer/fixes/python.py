@@ -278,3 +278,32 @@ def imported_names(module: cst.Module, package: str) -> tuple[set[str], set[str]
                         if isinstance(bound, cst.Name):
                             aliases.add(bound.value)
     return names, aliases
+
+
+def one_per_line(call: cst.Call, indent: str, unit: str) -> cst.Call:
+    """``call`` with each argument on a line of its own (``indent`` is the call's line indentation),
+    a trailing comma, and the closing parenthesis on its own line: the layout formatters use."""
+
+    def newline(spaces: str) -> cst.ParenthesizedWhitespace:
+        return cst.ParenthesizedWhitespace(
+            first_line=cst.TrailingWhitespace(), indent=False, last_line=cst.SimpleWhitespace(spaces)
+        )
+
+    inner = indent + unit
+    args = [
+        arg.with_changes(
+            comma=cst.Comma(
+                whitespace_before=cst.SimpleWhitespace(""),
+                whitespace_after=newline(indent if index == len(call.args) - 1 else inner),
+            ),
+            whitespace_after_arg=cst.SimpleWhitespace(""),
+        )
+        for index, arg in enumerate(call.args)
+    ]
+    return call.with_changes(args=args, whitespace_before_args=newline(inner))
+
+
+def line_indent(source_text: str, line: int) -> str:
+    lines = source_text.splitlines()
+    text = lines[line - 1] if 0 < line <= len(lines) else ""
+    return text[: len(text) - len(text.lstrip(" \t"))]

@@ -265,14 +265,14 @@ class AccountSingleton(Rule):
         for item in account_singletons(ctx.project):
             if item.kind == "fails":
                 message = (
-                    f"{item.resource_type} '{item.resource}' is a {item.label}, which an account allows "
-                    f"only once: every environment creates it, so the second deployment to the account "
+                    f"{item.resource_type} '{item.resource}' ({item.label}) can exist only once per "
+                    f"account: every environment creates it, so the second deployment to the account "
                     f"fails ({item.error})"
                 )
                 severity = self.severity
             else:
                 message = (
-                    f"{item.resource_type} '{item.resource}' is the {item.label}, one per account: "
+                    f"{item.resource_type} '{item.resource}' ({item.label}) is one setting per account: "
                     f"{item.error}"
                 )
                 severity = Severity.WARNING if self.severity is Severity.ERROR else self.severity

@@ -181,9 +181,21 @@ def _text(value: Any) -> str | None:
     return value.strip() if isinstance(value, str) and value.strip() else None
 
 
+def _neutral_type(resource_type: str) -> str:
+    """Pulumi-only types (``Pulumi::AWS::Securityhub::Account``) compared in their service's
+    CloudFormation namespace, case-insensitively (``AWS::SECURITYHUB::ACCOUNT``)."""
+    if resource_type.startswith("Pulumi::AWS::"):
+        resource_type = resource_type[len("Pulumi::") :]
+    return resource_type.upper()
+
+
+def _prefixes(key: str) -> tuple[str, ...]:
+    return tuple(_neutral_type(prefix) for prefix in SERVICE_TYPES[key])
+
+
 def _primary(resource_type: str, source_type: str) -> bool:
     # CDK companions ("aws_cdk.aws_lambda.Function#ServiceRole") come with another construct.
-    return "#" not in source_type and not resource_type.startswith("Custom::")
+    return "#" not in source_type and not resource_type.upper().startswith("CUSTOM::")
 
 
 def metadata_check(project: Project, required: Iterable[str] = DEFAULT_REQUIRED) -> MetadataCheck:
@@ -201,17 +213,17 @@ def metadata_check(project: Project, required: Iterable[str] = DEFAULT_REQUIRED)
     missing = tuple(name for name in required if present and metadata.get(name) in (None, "", [], {}))
     named_raw = metadata.get("aws_services")
     named = [item for item in named_raw if isinstance(item, str)] if isinstance(named_raw, list) else []
-    types = [(r.type, r.source_type) for r in project.resources]
+    types = [(_neutral_type(r.type), r.source_type) for r in project.resources]
     without: list[str] = []
     unknown: list[str] = []
     called = sdk_services(project)
     named_keys: set[str] = set()
     for service in named:
         key = normalize_service(service)
-        prefixes = SERVICE_TYPES.get(key)
-        if prefixes is None:
+        if key not in SERVICE_TYPES:
             unknown.append(service)
             continue
+        prefixes = _prefixes(key)
         named_keys.add(key)
         if (
             key not in SUPPORTING
@@ -219,10 +231,11 @@ def metadata_check(project: Project, required: Iterable[str] = DEFAULT_REQUIRED)
             and not any(kind.startswith(prefixes) for kind, _ in types)
         ):
             without.append(service)
-    covered = {prefix for key in named_keys for prefix in SERVICE_TYPES[key]}
+    covered = {prefix for key in named_keys for prefix in _prefixes(key)}
     not_listed: list[str] = []
     if named:
-        for key, prefixes in SERVICE_TYPES.items():
+        for key in SERVICE_TYPES:
+            prefixes = _prefixes(key)
             if key in SUPPORTING or key in named_keys or key in not_listed:
                 continue
             used = [
@@ -232,7 +245,7 @@ def metadata_check(project: Project, required: Iterable[str] = DEFAULT_REQUIRED)
                 and _primary(kind, source)
                 and not kind.startswith(tuple(covered))
             ]
-            if used and not any(SERVICE_TYPES[other] == prefixes for other in not_listed):
+            if used and not any(_prefixes(other) == prefixes for other in not_listed):
                 not_listed.append(key)
     return MetadataCheck(
         present,

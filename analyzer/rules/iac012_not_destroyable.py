@@ -160,7 +160,8 @@ def _lifecycle(resource: Resource, platform: str) -> Iterator[Blocker]:
             resource.id,
             resource.type,
             f"{word}: {shown}",
-            "the stack's deletion leaves it in the account, and the next deployment's fixed names collide with it",
+            "deleting the stack leaves it in the account (it keeps costing, and a later deployment that "
+            "reuses its name fails with 'already exists')",
             fix,
             _where(resource, policy_value),
             blocks=True,
@@ -500,7 +501,8 @@ class NotDestroyable(Rule):
         by_resource: dict[str, list[Blocker]] = {}
         for blocker in teardown_blockers(ctx.project, ctx.graph):
             by_resource.setdefault(blocker.resource, []).append(blocker)
-        for resource_id, blockers in by_resource.items():
+        for resource_id, found in by_resource.items():
+            blockers = sorted(found, key=lambda blocker: not blocker.blocks)  # what stops teardown first
             first = blockers[0]
             reasons = "; ".join(f"{b.reason}: {b.effect}" for b in blockers)
             message = f"{first.resource_type} '{resource_id}' is not cleanly destroyable: {reasons}"

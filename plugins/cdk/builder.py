@@ -29,7 +29,7 @@ from analyzer.model import (
     render,
 )
 from analyzer.python.values import EValue, ExternalObj, InstanceObj, JsonText, Obj, id_text, to_value
-from plugins.cdk import tables
+from plugins.cdk import integrations, tables
 from plugins.cdk.objects import (
     AppObj,
     ChainObj,
@@ -96,6 +96,9 @@ class ResourceRecord:
     code: FunctionCode | None = None
     in_loop: bool = False
     statements: list[Any] = field(default_factory=list)  # DefaultPolicy statements (lazy parts)
+    # Constructs this resource waits for as a whole (``node.addDependency(construct)``): resolved
+    # when freezing, once companions such as ``<role>/DefaultPolicy`` exist.
+    construct_dependencies: list[tuple[str, Location]] = field(default_factory=list)
 
 
 class Builder:
@@ -206,7 +209,11 @@ class Builder:
             record.id = f"{base}~{index}"
             index += 1
         self.records[record.id] = record
+        if record.stack is not None:
+            record.options.setdefault("StackName", record.stack.name)
         return record
+
+    add_record = _add
 
     def construct(self, ev: Evaluator, cls: str, site: CallSite) -> EValue:
         """A library construct call: ``s3.Bucket(self, "Videos", bucket_name=...)``."""
@@ -363,6 +370,11 @@ class Builder:
             role = obj.links.get("role")
             if role is not None:
                 record.properties[role_keyword[1]] = arn_of(role)
+            role_id = _resource_id(role)
+            if role_id is not None and role_id in self.records:
+                # aws-lambda/lib/function.ts and aws-stepfunctions/lib/state-machine.ts:
+                # resource.node.addDependency(this.role), so the role's DefaultPolicy comes first.
+                record.construct_dependencies.append((role_id, site.location))
         if record.type == "AWS::ECS::TaskDefinition" and level2:
             for attr, prop in (("task_role", "TaskRoleArn"), ("execution_role", "ExecutionRoleArn")):
                 if attr in obj.links:
@@ -383,6 +395,9 @@ class Builder:
             self._schedule_target(obj, record, target, site)
         if record.type == "AWS::Lambda::Function":
             self._function(ev, record, site)
+            if level2:
+                for source in _items(kwargs.get("events")):
+                    integrations.event_source(self, obj, source, site)
         if record.type == "AWS::StepFunctions::StateMachine" and level2:
             self._state_machine(obj, record, site)
         policy_types = ("AWS::IAM::Policy", "AWS::IAM::ManagedPolicy")
@@ -461,6 +476,9 @@ class Builder:
 
     def construct_method(self, ev: Evaluator, obj: ConstructObj, name: str, site: CallSite) -> EValue | None:
         record = self.records.get(obj.resource_id or "")
+        integration = self._integration_method(obj, record, name, site)
+        if integration is not None:
+            return integration
         if name.startswith("grant") and record is not None:
             return self._grant(obj, name, site)
         if name in ("add_to_task_role_policy", "add_to_execution_role_policy") and record is not None:
@@ -523,6 +541,35 @@ class Builder:
             return self._add_container(obj, record, site)
         return None
 
+    def _integration_method(
+        self, obj: ConstructObj, record: ResourceRecord | None, name: str, site: CallSite
+    ) -> EValue | None:
+        """Methods that wire a construct to another one (see :mod:`plugins.cdk.integrations`)."""
+        if record is None:
+            return None
+        if name == "add_permission" and record.type in integrations.FUNCTION_TYPES:
+            return integrations.add_permission(self, obj, site)
+        if name == "add_event_source" and record.type in integrations.FUNCTION_TYPES:
+            integrations.event_source(self, obj, site.arg(0, "source"), site)
+            return Literal(None)
+        if record.type == "AWS::S3::Bucket" and name in _NOTIFICATION_METHODS:
+            event, destination, _ = integrations.notification_events(name, site)
+            integrations.bucket_notification(self, obj, event, destination, site)
+            return Literal(None)
+        if record.type == "AWS::SNS::Topic" and name == "add_subscription":
+            integrations.subscription(self, obj, site.arg(0, "topic_subscription"), site)
+            return Literal(None)
+        if name == "add_to_resource_policy" and record.type in (
+            "AWS::SQS::Queue",
+            "AWS::SNS::Topic",
+            "AWS::S3::Bucket",
+        ):
+            policy = integrations.resource_policy(self, obj)
+            if policy is not None:
+                policy.statements.extend(site.args)
+            return Literal(None)
+        return None
+
     def _append_role(self, policy: ResourceRecord, role_id: str) -> None:
         roles = policy.properties.get("Roles")
         items = list(roles.value) if isinstance(roles, Literal) and isinstance(roles.value, tuple) else []
@@ -540,6 +587,13 @@ class Builder:
     def _grant(self, obj: ConstructObj, name: str, site: CallSite) -> EValue:
         actions = tables.grant_actions(obj.cls, name)
         grantee = site.arg(0, "grantee")
+        if isinstance(grantee, PrincipalObj) and actions is not None:
+            # A service principal has no policy of its own: CDK writes a resource policy instead.
+            if name == "grant_invoke" and integrations.is_function(obj):
+                integrations.grant_invoke_to_service(self, obj, grantee, site)
+            else:
+                integrations.grant_to_service(self, obj, [Literal(a) for a in actions], grantee)
+            return Literal(None)
         if name in ("grant", "grant_actions") or actions is None:
             if name == "grant":
                 actions_values = [to_value(a) for a in site.args[1:]]
@@ -559,6 +613,14 @@ class Builder:
             }
         )
         return Literal(None)
+
+    def grant_statement(self, resource: ConstructObj, grantee: EValue, method: str) -> None:
+        """What ``resource.<method>(grantee)`` adds to the grantee's role (event sources use it)."""
+        actions = tables.grant_actions(resource.cls, method)
+        role_id = self.principal_role(grantee)
+        if actions is None or role_id is None or resource.resource_id is None:
+            return
+        self.records[role_id].statements.append(_statement(actions, [Ref(resource.resource_id, "Arn")]))
 
     def principal_role(self, grantee: EValue | None) -> str | None:
         """The role a grant lands on: a role itself, or the role a function/state machine runs as."""
@@ -624,23 +686,23 @@ class Builder:
                         role_record.statements.append(("passrole", task_definition))
                     else:
                         role_record.statements.append(_statement(grant, [arn_of(target.target)]))
-        if target.kind == "LambdaFunction" and isinstance(target.target, ConstructObj):
-            function = target.target
-            permission = self._add(
-                ResourceRecord(
-                    f"{function.scope.path}/AllowEventRule{rule.scope.path.replace('/', '')}",
-                    "AWS::Lambda::Permission",
-                    site.location,
-                    "aws_cdk.aws_events_targets.LambdaFunction#Permission",
-                    function.scope.stack,
-                )
+        function = target.target
+        if (
+            target.kind == "LambdaFunction"
+            and isinstance(function, ConstructObj)
+            and integrations.is_function(function)
+        ):
+            # aws-events-targets/lib/util.ts addLambdaPermission: once per rule and function.
+            integrations.lambda_permission(
+                self,
+                function,
+                function.scope.path,
+                "AllowEventRule" + integrations.unique_id(rule.scope.path),
+                Literal("events.amazonaws.com"),
+                site.location,
+                source_arn=Ref(record.id, "Arn"),
+                source_type="aws_cdk.aws_events_targets.LambdaFunction#Permission",
             )
-            permission.properties = {
-                "Action": Literal("lambda:InvokeFunction"),
-                "FunctionName": arn_of(function),
-                "Principal": Literal("events.amazonaws.com"),
-                "SourceArn": Ref(record.id, "Arn"),
-            }
         items.append(Literal(entry))
         record.properties["Targets"] = Literal(tuple(items))
 
@@ -817,6 +879,7 @@ class Builder:
 
     def resources(self) -> list[Resource]:
         self._emit_default_policies()
+        self._resolve_construct_dependencies()
         out: list[Resource] = []
         for record in self.records.values():
             out.append(
@@ -838,13 +901,21 @@ class Builder:
             )
         return out
 
+    def _resolve_construct_dependencies(self) -> None:
+        for record in self.records.values():
+            for construct_id, location in record.construct_dependencies:
+                prefix = construct_id + "/"
+                for target in self.records:
+                    if target != record.id and (target == construct_id or target.startswith(prefix)):
+                        record.depends_on.append(Dependency(target, location))
+
     def _emit_default_policies(self) -> None:
         for record in list(self.records.values()):
             if not record.statements:
                 continue
             statements = [s for item in record.statements for s in self._expand(item)]
             document = Literal({"Version": Literal("2012-10-17"), "Statement": Literal(tuple(statements))})
-            if record.type in ("AWS::IAM::Policy", "AWS::IAM::ManagedPolicy"):
+            if record.type in _POLICY_DOCUMENT_TYPES:
                 record.properties["PolicyDocument"] = document
                 continue
             if record.type != ROLE_TYPE:
@@ -894,6 +965,21 @@ class Builder:
 
 
 # -- helpers ---------------------------------------------------------------------------------------
+
+# Resources whose statements are their own PolicyDocument (not a role's DefaultPolicy).
+_POLICY_DOCUMENT_TYPES = frozenset(
+    {
+        "AWS::IAM::Policy",
+        "AWS::IAM::ManagedPolicy",
+        "AWS::SQS::QueuePolicy",
+        "AWS::SNS::TopicPolicy",
+        "AWS::S3::BucketPolicy",
+    }
+)
+
+_NOTIFICATION_METHODS = frozenset(
+    {"add_event_notification", "add_object_created_notification", "add_object_removed_notification"}
+)
 
 # L2 keywords whose mapping is passed to CloudFormation unchanged (rds ParameterGroup `parameters`).
 _SAME_SHAPE_MAPS = frozenset({"parameters"})

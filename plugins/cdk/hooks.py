@@ -16,6 +16,7 @@ from analyzer.python.signatures import Param, ParamKind, Signature, mro
 from analyzer.python.values import EValue, ExternalObj, InstanceObj, JsonText, Obj
 from plugins.cdk import tables
 from plugins.cdk.builder import Builder, json_document
+from plugins.cdk.integrations import INTEGRATION_MODULES
 from plugins.cdk.objects import (
     AppObj,
     ChainObj,
@@ -118,6 +119,10 @@ class CdkHooks(Hooks):
         if qualname.startswith("aws_cdk.aws_scheduler_targets.") and qualname.count(".") == 2:
             first = site.args[0] if site.args else None
             return TargetObj("scheduler." + short, first, dict(site.kwargs))
+        for module, prefix in INTEGRATION_MODULES.items():
+            if qualname.startswith(module) and qualname.count(".") == 2:
+                first = site.args[0] if site.args else None
+                return TargetObj(prefix + short, first, dict(site.kwargs))
         if qualname == "aws_cdk.Fn.join":
             return _fn_join(site)
         if qualname in (
@@ -142,6 +147,8 @@ class CdkHooks(Hooks):
             return PolicyDocumentObj(_list(site.kwargs.get("statements")))
         if qualname == "aws_cdk.aws_iam.CompositePrincipal":
             return _composite(site.args)
+        if qualname == "aws_cdk.aws_iam.AnyPrincipal":  # aws-iam/lib/principals.ts: {"AWS": "*"}
+            return PrincipalObj("AWS", [Literal("*")])
         if qualname.startswith("aws_cdk.aws_iam.") and short in _PRINCIPALS:
             return PrincipalObj(_PRINCIPALS[short], [site.arg(0, "service")] if site.args else [])
         if qualname == "aws_cdk.aws_iam.ManagedPolicy.from_aws_managed_policy_name":

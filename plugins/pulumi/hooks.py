@@ -16,7 +16,6 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from analyzer.model import (
-    Concat,
     Dependency,
     FunctionCode,
     Literal,
@@ -440,9 +439,9 @@ class PulumiHooks(Hooks):
         if values and complete and all(v == values[0] for v in values) and not _is_secure(values[0]):
             value = with_origin(plain_value(values[0], Origin.NONE, location), origin)
         else:
+            # Not set in every stack file: the deploy sets it (or the default applies); either way
+            # the value is unknown here but keeps where it comes from.
             value = Unknown("set in stack configuration at deploy time", origin, location, key)
-            if default is not None and not (isinstance(default, Literal) and default.value is None):
-                value = Unknown("set in stack configuration at deploy time", origin, location, key)
         self.parameters.setdefault(full, to_value(value))
         return value
 
@@ -764,15 +763,12 @@ def _string(value: EValue | None) -> str | None:
 
 
 def _text(value: EValue) -> EValue:
+    """An ``Output.concat`` part as text: objects by their model value (a resource is a Ref)."""
     if isinstance(value, Obj):
         converted = value.to_value()
-        return (
-            converted
-            if not isinstance(converted, Literal) or isinstance(converted.value, str)
-            else Unknown("object as text")
-        )
-    if isinstance(value, Concat | Ref | Unknown):
-        return value
+        if isinstance(converted, Literal) and not isinstance(converted.value, str):
+            return Unknown("object as text")
+        return converted
     return value
 
 

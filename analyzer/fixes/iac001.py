@@ -39,7 +39,10 @@ def fixes(finding: Finding, ctx: FixContext) -> Iterable[Fix]:
     checks = [
         call
         for call in ctx.project.calls
-        if call.location.path == location.path and call.location.line == location.line and call.certain
+        if call.location.path == location.path
+        and call.location.line == location.line
+        and call.certain
+        and f"`{call.callee}(...)`" in finding.message  # several project calls may share a line
     ]
     if len(checks) != 1:
         return

@@ -8,11 +8,14 @@ byte; :func:`analyzer.fixes.context.rewrite` reduces it to the smallest edit."""
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from typing import TypeVar
 
 import libcst as cst
 
 from analyzer.fixes.sources import PythonSource
 from analyzer.python.source import dotted_name, string_value
+
+_T = TypeVar("_T")
 
 
 def nodes_at(source: PythonSource, line: int, kind: type[cst.CSTNode] | tuple[type, ...]) -> list:
@@ -60,7 +63,8 @@ def new_keyword(name: str, value: cst.BaseExpression) -> cst.Arg:
 
 def with_keywords(call: cst.Call, added: Sequence[cst.Arg]) -> cst.Call:
     """``call`` with ``added`` after its last argument, laid out like the arguments it has: one per
-    line in a call written one argument per line, inline otherwise; a trailing comma stays last."""
+    line in a call written one argument per line, inline otherwise; a trailing comma stays last and
+    a comment after the last argument stays with it."""
     args = list(call.args)
     for arg in added:
         if not args:
@@ -68,8 +72,18 @@ def with_keywords(call: cst.Call, added: Sequence[cst.Arg]) -> cst.Call:
             continue
         last = args[-1]
         separator = _separator([item.comma for item in args[:-1]], call.whitespace_before_args)
-        args[-1] = last.with_changes(comma=separator, whitespace_after_arg=cst.SimpleWhitespace(""))
-        args.append(arg.with_changes(comma=last.comma, whitespace_after_arg=last.whitespace_after_arg))
+        after_last = last.whitespace_after_arg
+        args[-1] = last.with_changes(
+            comma=_keep_comment(separator, last.comma),
+            whitespace_after_arg=cst.SimpleWhitespace(""),
+        )
+        if isinstance(after_last, cst.ParenthesizedWhitespace) and not isinstance(last.comma, cst.Comma):
+            args[-1] = args[-1].with_changes(comma=_keep_comment(separator, after_last))
+        args.append(
+            arg.with_changes(
+                comma=_without_comment(last.comma), whitespace_after_arg=_without_comment(after_last)
+            )
+        )
     return call.with_changes(args=args)
 
 
@@ -85,20 +99,45 @@ def with_elements(
             continue
         last = elements[-1]
         separator = _separator([item.comma for item in elements[:-1]], opening.whitespace_after)
-        elements[-1] = last.with_changes(comma=separator)
-        elements.append(element.with_changes(comma=last.comma))
+        elements[-1] = last.with_changes(comma=_keep_comment(separator, last.comma))
+        elements.append(element.with_changes(comma=_without_comment(last.comma)))
     return container.with_changes(elements=elements)
 
 
 def _separator(commas: Sequence[object], after_opening: cst.BaseParenthesizableWhitespace) -> cst.Comma:
     """The comma between two items: the one the items already use, else one that breaks the line
-    the way the opening bracket does."""
+    the way the opening bracket does; never with a comment of its own."""
     for comma in reversed(commas):
         if isinstance(comma, cst.Comma):
-            return comma
+            return cst.Comma(comma.whitespace_before, _without_comment(comma.whitespace_after))
     if isinstance(after_opening, cst.ParenthesizedWhitespace):
-        return cst.Comma(whitespace_before=cst.SimpleWhitespace(""), whitespace_after=after_opening)
+        return cst.Comma(
+            whitespace_before=cst.SimpleWhitespace(""), whitespace_after=_without_comment(after_opening)
+        )
     return cst.Comma(whitespace_before=cst.SimpleWhitespace(""), whitespace_after=cst.SimpleWhitespace(" "))
+
+
+def _keep_comment(separator: cst.Comma, old: object) -> cst.Comma:
+    """``separator``, carrying the end-of-line comment (and blank lines) that followed ``old``."""
+    after = old.whitespace_after if isinstance(old, cst.Comma) else old
+    if isinstance(after, cst.ParenthesizedWhitespace) and isinstance(
+        separator.whitespace_after, cst.ParenthesizedWhitespace
+    ):
+        return separator.with_changes(
+            whitespace_after=separator.whitespace_after.with_changes(
+                first_line=after.first_line, empty_lines=after.empty_lines
+            )
+        )
+    return separator
+
+
+def _without_comment(value: _T) -> _T:
+    """A comma or whitespace with its end-of-line comment and blank lines removed."""
+    if isinstance(value, cst.Comma):
+        return value.with_changes(whitespace_after=_without_comment(value.whitespace_after))
+    if isinstance(value, cst.ParenthesizedWhitespace):
+        return value.with_changes(first_line=cst.TrailingWhitespace(), empty_lines=[])
+    return value
 
 
 # -- strings --------------------------------------------------------------------------------------

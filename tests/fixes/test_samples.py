@@ -1,0 +1,78 @@
+"""Every sample repository with a flaw: ``--fix`` removes the findings it fixes, leaves valid
+sources, and a second ``--fix`` changes nothing."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from analyzer.cli import run
+from analyzer.fixes import candidate_fixes
+from tests.fixes.helpers import assert_sources_valid, scan_dir, snapshot
+
+SAMPLES = Path(__file__).resolve().parents[2] / "sample_repos"
+FLAWED = sorted(path.name for path in SAMPLES.iterdir() if path.is_dir() and not path.name.endswith("-fixed"))
+FIXED = sorted(path.name for path in SAMPLES.iterdir() if path.is_dir() and path.name.endswith("-fixed"))
+# Rules whose fixes are mechanical: every finding of theirs in a sample must be fixed.
+ALWAYS_FIXED = ("IAC002", "IAC005", "IAC006")
+
+
+@pytest.mark.parametrize("name", FLAWED)
+def test_fix_removes_fixed_findings_and_is_idempotent(
+    name: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = tmp_path / name
+    shutil.copytree(SAMPLES / name, root)
+    before = scan_dir(root)
+    offered = {finding.fingerprint for finding, _ in candidate_fixes(before)}
+    mechanical = {f.fingerprint for f in before.findings if f.rule_id in ALWAYS_FIXED}
+    assert mechanical <= offered
+
+    run([str(root), "--fix", "--unsafe-fixes", "-q", "--fail-on", "never"])
+    after = scan_dir(root)
+    remaining = {finding.fingerprint for finding in after.findings}
+    assert not offered & remaining, [f.message for f in after.findings if f.fingerprint in offered]
+    assert_sources_valid(root)
+
+    files = snapshot(root)
+    run([str(root), "--fix", "--unsafe-fixes", "-q", "--fail-on", "never"])
+    assert snapshot(root) == files
+    capsys.readouterr()
+
+
+@pytest.mark.parametrize("name", FIXED)
+def test_fixed_samples_offer_no_fix(name: str, tmp_path: Path) -> None:
+    root = tmp_path / name
+    shutil.copytree(SAMPLES / name, root)
+    files = snapshot(root)
+    assert run([str(root), "--fix", "--unsafe-fixes", "-q", "--fail-on", "never"]) == 0
+    assert snapshot(root) == files
+
+
+def test_diff_writes_nothing_and_shows_the_change(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    root = tmp_path / "repo"
+    shutil.copytree(SAMPLES / "cfn-unsuffixed-names", root)
+    files = snapshot(root)
+    code = run([str(root), "--diff"])
+    out = capsys.readouterr().out
+    assert code == 1
+    assert snapshot(root) == files
+    assert (
+        "-      BucketName: tap-order-data\n+      BucketName: !Sub 'tap-order-data-${EnvironmentSuffix}'\n"
+        in out
+    )
+    assert out.startswith("--- a/lib/TapStack.yml\n+++ b/lib/TapStack.yml\n")
+
+
+def test_unsafe_fixes_need_the_flag(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    root = tmp_path / "repo"
+    shutil.copytree(SAMPLES / "pulumi-aurora-dms", root)
+    tap = (root / "tap.py").read_text(encoding="utf-8")
+    run([str(root), "--fix", "--fail-on", "never"])
+    assert "unsafe fix available with --unsafe-fixes" in capsys.readouterr().err
+    assert (root / "tap.py").read_text(encoding="utf-8") == tap  # IAC001's fix is unsafe
+    run([str(root), "--fix", "--unsafe-fixes", "-q", "--fail-on", "never"])
+    assert 'vpc_id=config.require("vpc_id")' in (root / "tap.py").read_text(encoding="utf-8")
+    assert not [f for f in scan_dir(root).findings if f.rule_id == "IAC001"]

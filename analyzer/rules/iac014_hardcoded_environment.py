@@ -28,7 +28,10 @@ AMI_ID = re.compile(r"^ami-(?:[0-9a-f]{8}|[0-9a-f]{17})$")
 # EC2 User Guide, "Regions and Zones": zone names are the region name plus a letter (us-east-1a).
 ZONE_NAME = re.compile(r"^(?:[a-z]{2}(?:-gov|-iso[a-z]?)?-[a-z]+-\d)[a-z]$")
 # IAM User Guide, "IAM identifiers" (ARN format arn:partition:service:region:account-id:resource).
-ARN_HEAD = re.compile(r"arn:aws[a-z-]*:([a-z0-9-]+):([a-z]{2}(?:-gov|-iso[a-z]?)?-[a-z]+-\d)?:(\d{12})?:")
+# A literal part may end after the region when the account comes from the deployment ("...:us-east-1:").
+ARN_HEAD = re.compile(
+    r"arn:aws[a-z-]*:([a-z0-9-]+):([a-z]{2}(?:-gov|-iso[a-z]?)?-[a-z]+-\d)?:(?:(\d{12})?:)?"
+)
 KEY_PAIR_PARAMETER = re.compile(r"^(?:ec2)?key(?:pair)?(?:name)?$")
 _DEFAULT_VPC_CALLS = {
     "aws.ec2.get_vpc": "default",

@@ -222,6 +222,38 @@ def explain_command(rule: Annotated[str, typer.Argument(help="A rule id (IAC003)
     _write_stdout(rule_page(found))
 
 
+@app.command("graph")
+def graph_command(
+    paths: Annotated[list[Path], typer.Argument(help="Worktrees to draw (or roots, with --recursive).")],
+    output_format: Annotated[str, typer.Option("--format", "-f", help="mermaid, dot or json.")] = "mermaid",
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write the graph to FILE (atomically).")
+    ] = None,
+    recursive: Annotated[
+        bool, typer.Option("--recursive", "-r", help="Draw every worktree found under each PATH.")
+    ] = False,
+    config_file: Annotated[
+        Path | None, typer.Option("--config", help="Use this TOML file instead of looking for one.")
+    ] = None,
+) -> None:
+    """Draw the resource dependency graph; resources with findings are highlighted."""
+    from analyzer.engine import scan
+    from analyzer.report.graph import GRAPH_FORMATS, render
+
+    if output_format not in GRAPH_FORMATS:
+        raise ConfigError(f"unknown --format {output_format!r} for graph (use {', '.join(GRAPH_FORMATS)})")
+    worktrees = _worktrees(paths, recursive, quiet=True)
+    config = _config(paths, config_file, None, None, None, None, False)
+    result = scan(worktrees, config)
+    from analyzer.report import ReportOptions
+
+    text = render(result, ReportOptions(base=_report_base(result)), output_format)
+    if output is not None:
+        _write_file(output, text)
+    else:
+        _write_stdout(text)
+
+
 @app.command("model")
 def model_command(
     path: Annotated[Path, typer.Argument(help="worktree to model")],

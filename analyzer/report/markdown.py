@@ -9,6 +9,7 @@ from analyzer.report.layout import ReportOptions, path_prefix, rule_help_uri, ru
 if TYPE_CHECKING:
     from analyzer.engine import ScanResult
 
+MAX_GRAPH_RESOURCES = 150  # beyond this a drawing is no longer readable (and comments have size limits)
 _ICON = {"error": "🔴", "warning": "🟠", "note": "🔵"}
 
 
@@ -47,6 +48,21 @@ def render(result: ScanResult, options: ReportOptions) -> str:
             message = _cell(finding.message + (f" Fix: {finding.fix_hint}" if finding.fix_hint else ""))
             lines.append(f"| {_ICON[finding.severity.label]} | {rule} | {where} | {message} |")
         lines.append("")
+    resources = sum(len(item.project.resources) for item in result.projects)
+    if 0 < resources <= MAX_GRAPH_RESOURCES:  # GitHub renders Mermaid blocks in comments and summaries
+        from analyzer.report.graph import mermaid_of
+
+        graph = mermaid_of(result, options).rstrip()
+        lines += [
+            "<details><summary>Resource graph</summary>",
+            "",
+            "```mermaid",
+            graph,
+            "```",
+            "",
+            "</details>",
+            "",
+        ]
     return "\n".join(lines)
 
 

@@ -583,6 +583,7 @@ class PulumiHooks(Hooks):
             properties["Policies"] = _inline_policies(properties["Policies"])
         name, name_property = self._physical_name(info, kwargs, properties)
         depends_on, resource_options, parent = self._options(options, site)
+        resource_options["logical_name"] = logical  # the rendered id loses its provenance
         component = parent or _component(site)
         owner = options.options.get("parent") if options is not None else None
         owner = owner if isinstance(owner, InstanceObj) else _owner_instance(site)

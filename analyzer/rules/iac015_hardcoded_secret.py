@@ -47,7 +47,7 @@ class LiteralSecret:
 
 
 def secret_name(name: str) -> bool:
-    return bool(SECRET_NAME.search(re.sub(r"[^a-z]", "", name.lower())))
+    return bool(SECRET_NAME.search(re.sub(r"[^a-z0-9]", "", name.lower())))
 
 
 def _secret_text(value: Value | None) -> bool:

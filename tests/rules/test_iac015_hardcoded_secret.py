@@ -1,0 +1,115 @@
+"""IAC015 on hand-built models: which literals are secrets, and which values are fine."""
+
+from __future__ import annotations
+
+from analyzer.findings import Severity
+from analyzer.graph import ResourceGraph
+from analyzer.model import Concat, Literal, Location, Origin, Project, Resource, Unknown, Value
+from analyzer.rules.base import RuleContext
+from analyzer.rules.iac015_hardcoded_secret import HardcodedSecret, secret_name
+
+PATH = "lib/TapStack.yml"
+
+
+def res(rid: str, rtype: str, props: dict[str, Value]) -> Resource:
+    return Resource(
+        rid,
+        rtype,
+        Location(PATH, 3),
+        properties=props,
+        property_locations={k: Location(PATH, 6) for k in props},
+    )
+
+
+def run(*resources: Resource, platform: str = "cloudformation", parameters: dict | None = None) -> list:
+    project = Project(root="/x", platform=platform, resources=resources, parameters=parameters or {})
+    return list(HardcodedSecret().check(RuleContext(project, ResourceGraph(project))))
+
+
+def test_secret_names() -> None:
+    for name in (
+        "MasterUserPassword",
+        "Password",
+        "AuthToken",
+        "SecretString",
+        "DB_PASSWORD",
+        "master_password_wo",
+    ):
+        assert secret_name(name), name
+    for name in (
+        "ManageMasterUserPassword2",
+        "PasswordPolicy",
+        "MinimumPasswordLength",
+        "SecretArn",
+        "TokenValidity",
+    ):
+        assert not secret_name(name), name
+
+
+def test_literal_master_password_with_the_managed_password_fix() -> None:
+    cluster = res(
+        "Db",
+        "AWS::RDS::DBCluster",
+        {"MasterUserPassword": Literal("Password123!", location=Location(PATH, 8))},
+    )
+    (finding,) = run(cluster)
+    assert finding.severity is Severity.ERROR and finding.location.line == 8
+    assert "MasterUserPassword" in finding.message and "Password123!" not in finding.message
+    assert "ManageMasterUserPassword" in finding.fix_hint
+    (pulumi,) = run(cluster, platform="pulumi")
+    assert "manage_master_user_password=True" in pulumi.fix_hint
+    (cdk,) = run(cluster, platform="cdk")
+    assert "from_generated_secret" in cdk.fix_hint
+
+
+def test_values_the_analysis_cannot_know_and_pointers_are_fine() -> None:
+    for value in (
+        Unknown("secret config", Origin.CONFIG, hint="dbPassword"),
+        Unknown("dynamic reference", hint="{{resolve:secretsmanager:x}}"),
+        Literal("{{resolve:secretsmanager:db:SecretString:password}}"),
+        Literal("arn:aws:secretsmanager:us-east-1:123456789012:secret:db"),
+        Literal(""),
+        Literal(True),
+    ):
+        assert run(res("Db", "AWS::RDS::DBCluster", {"MasterUserPassword": value})) == [], value
+    assert run(res("Db", "AWS::RDS::DBCluster", {"ManageMasterUserPassword": Literal(True)})) == []
+
+
+def test_nested_secrets_json_and_environment_variables() -> None:
+    text = Literal('{"username": "app", "password": "hunter2"}')
+    (finding,) = run(res("S", "AWS::SecretsManager::Secret", {"SecretString": text}))
+    assert "SecretString.password" in finding.message
+    assert (
+        run(res("S", "AWS::SecretsManager::Secret", {"SecretString": Literal('{"username": "app"}')})) == []
+    )
+    variables = Literal({"Variables": Literal({"DB_PASSWORD": Literal("s3cret"), "DB_HOST": Literal("db")})})
+    (finding,) = run(res("Fn", "AWS::Lambda::Function", {"Environment": variables}))
+    assert "Environment.Variables.DB_PASSWORD" in finding.message
+    users = Literal((Literal({"Username": Literal("admin"), "Password": Literal("abc123abc123")}),))
+    assert len(run(res("Broker", "AWS::AmazonMQ::Broker", {"Users": users}))) == 1
+    joined = Concat((Literal("pass"), Literal("word")))
+    assert len(run(res("Db", "AWS::RDS::DBInstance", {"MasterUserPassword": joined}))) == 1
+
+
+def test_secure_string_parameters() -> None:
+    secure = res("P", "AWS::SSM::Parameter", {"Type": Literal("SecureString"), "Value": Literal("token")})
+    assert len(run(secure, platform="pulumi")) == 1
+    plain = res("P", "AWS::SSM::Parameter", {"Type": Literal("String"), "Value": Literal("info")})
+    assert run(plain, platform="pulumi") == []
+
+
+def test_parameter_defaults_are_reported_once_at_the_parameter() -> None:
+    default = Literal("ChangeMe123!", Origin.PARAMETER | Origin.CONFIG, Location(PATH, 2))
+    used = Literal("ChangeMe123!", Origin.PARAMETER | Origin.CONFIG, Location(PATH, 12))
+    cluster = res("Db", "AWS::RDS::DBCluster", {"MasterUserPassword": used})
+    (finding,) = run(cluster, parameters={"DbPassword": default})
+    assert (
+        finding.location.line == 2
+        and "Parameter 'DbPassword'" in finding.message
+        and "NoEcho" in finding.message
+    )
+    # A default used as a password through a parameter not named like one is reported at the use.
+    (finding,) = run(cluster, parameters={"Setting": default})
+    assert finding.location.line == 12 and "parameter's default" in finding.message
+    # Pulumi config keys are not template parameters.
+    assert run(platform="pulumi", parameters={"tap:dbPassword": Literal("x", Origin.CONFIG)}) == []

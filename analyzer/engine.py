@@ -10,20 +10,24 @@ import dataclasses
 import fnmatch
 import time
 import traceback
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from analyzer import __version__
 from analyzer.config import Config
-from analyzer.discover import list_files
+from analyzer.discover import Discovered, list_files
 from analyzer.findings import Finding, Severity
-from analyzer.graph import ResourceGraph
 from analyzer.model import Location, ParseProblem, Project
 from analyzer.plugin import Plugin
 from analyzer.registry import all_plugins, all_rules
 from analyzer.rules.base import Rule, RuleContext
 from analyzer.suppress import apply_suppressions
+
+if TYPE_CHECKING:
+    from analyzer.cache import ScanCache
+    from analyzer.graph import ResourceGraph
 
 INTERNAL_ERROR = "IAC900"
 PARSE_ERROR = "IAC901"
@@ -33,10 +37,29 @@ BASELINE = "baseline"  # Finding.suppressed_by of a finding hidden by --baseline
 
 @dataclass(frozen=True, slots=True)
 class ProjectResult:
-    """One worktree as one platform saw it."""
+    """One worktree as one platform saw it. The graph is built on first use when the project comes
+    from the cache or a worker process (``ProjectResult(project)``)."""
 
     project: Project
-    graph: ResourceGraph
+    built_graph: ResourceGraph | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def graph(self) -> ResourceGraph:
+        if self.built_graph is None:
+            from analyzer.graph import ResourceGraph
+
+            object.__setattr__(self, "built_graph", ResourceGraph(self.project))
+        assert self.built_graph is not None
+        return self.built_graph
+
+
+@dataclass(frozen=True, slots=True)
+class WorktreeOutcome:
+    """What one worktree produced: findings relative to the worktree, before suppressions."""
+
+    findings: tuple[Finding, ...]
+    projects: tuple[ProjectResult, ...]
+    timings: Mapping[str, float]
 
 
 @dataclass(slots=True)
@@ -114,23 +137,29 @@ def scan(
     rules: Sequence[type[Rule]] | None = None,
     plugins: Sequence[Plugin] | None = None,
     debug: bool = False,
+    jobs: int = 1,
+    cache: ScanCache | None = None,
 ) -> ScanResult:
-    """Analyse each worktree; paths in findings are relative to the worktrees' common root."""
+    """Analyse each worktree; paths in findings are relative to the worktrees' common root.
+
+    ``jobs`` > 1 analyses worktrees in that many processes (same result, same order); ``cache``
+    reuses the outcome of a worktree whose files, configuration and iacscan are unchanged."""
+    from analyzer.parallel import analyse_all
+
     resolved = [path.resolve() for path in worktrees]
     root = _common_root(resolved)
     result = ScanResult(root=root, worktrees=resolved)
-    active_rules = [
-        rule()
-        for rule in (rules if rules is not None else all_rules())
-        if config.rule_enabled(rule.id, rule.name)
-    ]
-    active_plugins = list(plugins if plugins is not None else all_plugins())
     findings: list[Finding] = []
-    for worktree_root in resolved:
+    outcomes = analyse_all(
+        resolved, config, rules=rules, plugins=plugins, debug=debug, cache=cache, jobs=jobs
+    )
+    for worktree_root, outcome in zip(resolved, outcomes, strict=True):
         prefix = worktree_root.relative_to(root).as_posix()
         prefix = "" if prefix == "." else prefix + "/"
-        for finding in _scan_worktree(worktree_root, config, active_rules, active_plugins, result, debug):
-            findings.append(_rebase(finding, prefix) if prefix else finding)
+        findings.extend(_rebase(finding, prefix) if prefix else finding for finding in outcome.findings)
+        result.projects.extend(outcome.projects)
+        for phase, seconds in outcome.timings.items():
+            result.timings[phase] = result.timings.get(phase, 0.0) + seconds
     with _Timer(result.timings, "suppress"):
         kept, suppressed = apply_suppressions(findings, root, result.projects, config)
     # `select` decides which rules run; `ignore` also hides what the engine reports itself (IAC9xx).
@@ -140,17 +169,55 @@ def scan(
     return result
 
 
+def analyse_worktree(
+    root: Path,
+    config: Config,
+    *,
+    rules: Sequence[type[Rule]] | None = None,
+    plugins: Sequence[Plugin] | None = None,
+    debug: bool = False,
+    cache: ScanCache | None = None,
+) -> WorktreeOutcome:
+    """One worktree, isolated: the unit of work of ``--jobs`` and of the cache."""
+    timings: dict[str, float] = {}
+    with _Timer(timings, "discover"):
+        discovered = list_files(root, config.limits, config.exclude)
+    key = None
+    if cache is not None:
+        with _Timer(timings, "cache"):
+            key = cache.key(root, discovered, config, rules=rules, plugins=plugins, debug=debug)
+            hit = cache.load(key) if key is not None else None
+        if hit is not None:
+            return WorktreeOutcome(hit.findings, tuple(ProjectResult(p) for p in hit.projects), timings)
+    active_rules = [
+        rule()
+        for rule in (rules if rules is not None else all_rules())
+        if config.rule_enabled(rule.id, rule.name)
+    ]
+    active_plugins = list(plugins if plugins is not None else all_plugins())
+    projects: list[ProjectResult] = []
+    produced = tuple(
+        _scan_worktree(root, discovered, config, active_rules, active_plugins, projects, timings, debug)
+    )
+    # An internal error may be the machine's (memory, stack) rather than the input's: not kept.
+    if cache is not None and key is not None and all(f.rule_id != INTERNAL_ERROR for f in produced):
+        from analyzer.cache import CachedOutcome
+
+        with _Timer(timings, "cache"):
+            cache.store(key, CachedOutcome(produced, tuple(item.project for item in projects)))
+    return WorktreeOutcome(produced, tuple(projects), timings)
+
+
 def _scan_worktree(
     root: Path,
+    discovered: Discovered,
     config: Config,
     rules: list[Rule],
     plugins: list[Plugin],
-    result: ScanResult,
+    projects: list[ProjectResult],
+    timings: dict[str, float],
     debug: bool,
 ) -> Iterable[Finding]:
-    timings = result.timings
-    with _Timer(timings, "discover"):
-        discovered = list_files(root, config.limits, config.exclude)
     worktree = dataclasses.replace(discovered.worktree, suffix_names=config.suffix_names)
     yield from (_configured(_problem_finding(problem), config) for problem in discovered.problems)
     claimed = False
@@ -176,8 +243,10 @@ def _scan_worktree(
             yield _internal_error(f"plugin '{plugin.name}' failed on this worktree", error, root, debug)
             continue
         with _Timer(timings, "graph"):
+            from analyzer.graph import ResourceGraph
+
             graph = ResourceGraph(project)
-        result.projects.append(ProjectResult(project, graph))
+        projects.append(ProjectResult(project, graph))
         yield from (_configured(_problem_finding(problem), config) for problem in project.problems)
         context_base = RuleContext(project, graph)
         for rule in rules:

@@ -1,0 +1,334 @@
+"""A content-addressed cache of per-worktree scan outcomes (projects and findings).
+
+Key: the worktree's absolute root, the content hash of every file discovery found (the files the
+plugins parse), the size and modification time of every other file in the tree (plugins also look
+at Lambda code directories and scripts outside the discovered set), the configuration, the rules and
+plugins that run, iacscan's version and a stamp of its own source and data files (so an edited
+checkout never reads stale results), the versions of the libraries whose behaviour shapes the model
+(cfn-lint, libcst, PyYAML, networkx) and the Python version. A change to any of them is a miss.
+
+Where: ``--cache-dir``, else ``$XDG_CACHE_HOME/iacscan``, else ``~/.cache/iacscan``. ``--no-cache``
+or ``IACSCAN_NO_CACHE=1`` turns it off.
+
+Threat model. A cache entry is input that a later run trusts, so:
+
+* entries are JSON rebuilt into an allow-list of our own model classes (``analyzer.cache_codec``),
+  never pickle: a planted entry can carry wrong data, never run code;
+* the directory must be a real directory (not a symlink) owned by the current user and writable by
+  no one else; iacscan creates it with mode 0700 and tightens a directory of ours that is group- or
+  world-writable. A directory owned by someone else is refused (the cache is off, with a note);
+* entries are read without following symlinks, must be regular files owned by the current user,
+  and name the key they were written for.
+
+What remains: whoever can write to your own cache directory can already write to your home
+directory. A cache restored from elsewhere (a CI cache shared with untrusted branches) can hide or
+invent findings; do not share ``--cache-dir`` across trust boundaries.
+
+Concurrency: an entry is written to a temporary file in its final directory and renamed over the
+target (atomic on POSIX and Windows), so concurrent runs each see a whole entry or none. An entry
+that does not decode (truncated, corrupted, from another format) is a miss and is rewritten.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import importlib.util
+import json
+import os
+import stat
+import sys
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from analyzer import __version__
+from analyzer.findings import Finding
+from analyzer.model import Project
+
+if TYPE_CHECKING:
+    from analyzer.config import Config
+    from analyzer.discover import Discovered
+    from analyzer.plugin import Plugin
+    from analyzer.rules.base import Rule
+
+CACHE_FORMAT = 1
+ENV_NO_CACHE = "IACSCAN_NO_CACHE"
+# The libraries whose behaviour changes what a worktree's model or findings are.
+_DEPENDENCIES = ("cfn-lint", "libcst", "PyYAML", "networkx")
+_HASH_CHUNK = 1 << 20
+
+
+@dataclass(frozen=True, slots=True)
+class CachedOutcome:
+    """What one worktree produced: findings relative to the worktree, before suppressions."""
+
+    findings: tuple[Finding, ...]
+    projects: tuple[Project, ...]
+
+
+class CacheUnavailable(Exception):
+    """The cache directory cannot be used safely; the message says why (one line)."""
+
+
+def default_directory() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME", "")
+    # The XDG spec: a relative value is invalid and must be ignored.
+    root = Path(base) if base and os.path.isabs(base) else Path.home() / ".cache"
+    return root / "iacscan"
+
+
+def disabled_by_environment() -> bool:
+    return os.environ.get(ENV_NO_CACHE, "").strip().lower() not in ("", "0", "false", "no")
+
+
+class ScanCache:
+    """Entries under ``directory/v<format>/<2 hex>/<key>.json``."""
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+        self.entries = directory / f"v{CACHE_FORMAT}"
+
+    @classmethod
+    def open(cls, directory: Path | None = None) -> ScanCache:
+        """The cache at ``directory`` (default: the user cache dir), created and checked.
+
+        Raises :class:`CacheUnavailable` when the directory is not safe to read from."""
+        target = (directory or default_directory()).absolute()
+        try:
+            _private_directory(target)
+        except OSError as error:
+            raise CacheUnavailable(
+                f"cannot use cache directory {target}: {error.strerror or error}"
+            ) from None
+        return cls(target)
+
+    # -- keys ------------------------------------------------------------------------------------
+
+    def key(
+        self,
+        root: Path,
+        discovered: Discovered,
+        config: Config,
+        *,
+        rules: Sequence[type[Rule]] | None,
+        plugins: Sequence[Plugin] | None,
+        debug: bool,
+    ) -> str | None:
+        """The entry key of one worktree, or None when a file cannot be read (then: no caching)."""
+        digest = hashlib.blake2b(digest_size=20)
+
+        def add(*parts: object) -> None:
+            for part in parts:
+                digest.update(str(part).encode("utf-8", "surrogatepass"))
+                digest.update(b"\x1f")
+
+        add(_environment_stamp(), _components(rules, plugins), repr(config), debug, root)
+        add("problems", repr(discovered.problems))
+        try:
+            for relative in discovered.worktree.files:
+                add("file", relative, _file_hash(root / relative))
+            for entry in _tree_listing(root):
+                add("stat", *entry)
+        except OSError:
+            return None
+        return digest.hexdigest()
+
+    # -- entries ---------------------------------------------------------------------------------
+
+    def _path(self, key: str) -> Path:
+        return self.entries / key[:2] / f"{key}.json"
+
+    def load(self, key: str) -> CachedOutcome | None:
+        """The stored outcome, or None for a miss (absent, unreadable, corrupted or foreign)."""
+        from analyzer.cache_codec import decode
+
+        try:
+            raw = _read_own_file(self._path(key))
+        except OSError:
+            return None
+        try:
+            document = json.loads(raw)
+            if (
+                not isinstance(document, dict)
+                or document.get("format") != CACHE_FORMAT
+                or document.get("key") != key
+            ):
+                return None
+            findings = decode(document["findings"])
+            projects = decode(document["projects"])
+        except (ValueError, TypeError, KeyError, RecursionError, UnicodeDecodeError, MemoryError):
+            return None
+        if not (
+            isinstance(findings, tuple)
+            and isinstance(projects, tuple)
+            and all(isinstance(item, Finding) for item in findings)
+            and all(isinstance(item, Project) for item in projects)
+        ):
+            return None
+        return CachedOutcome(findings, projects)
+
+    def store(self, key: str, outcome: CachedOutcome) -> bool:
+        """Write the entry atomically; False when it cannot be encoded or written (not an error)."""
+        from analyzer.cache_codec import Unencodable, encode
+
+        try:
+            document = {
+                "format": CACHE_FORMAT,
+                "key": key,
+                "version": __version__,
+                "findings": encode(outcome.findings),
+                "projects": encode(outcome.projects),
+            }
+            text = json.dumps(document, separators=(",", ":"))
+        except (Unencodable, ValueError, RecursionError):
+            return False
+        target = self._path(key)
+        try:
+            _private_directory(self.entries)
+            _private_directory(target.parent)
+            handle, temporary = tempfile.mkstemp(prefix=".tmp-", suffix=".json", dir=target.parent)
+        except OSError:
+            return False
+        try:
+            with os.fdopen(handle, "w", encoding="ascii") as stream:
+                stream.write(text)
+            os.replace(temporary, target)
+        except OSError:
+            with contextlib.suppress(OSError):
+                os.unlink(temporary)
+            return False
+        return True
+
+
+# -- safety --------------------------------------------------------------------------------------
+
+
+def _private_directory(path: Path) -> None:
+    """Create ``path`` (mode 0700) or check that it is ours and writable only by us."""
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    status = os.lstat(path)
+    if not stat.S_ISDIR(status.st_mode):
+        raise OSError(0, "not a directory (a symbolic link is not accepted)")
+    if not hasattr(os, "getuid"):  # Windows: the per-user profile directory is the protection
+        return
+    if status.st_uid != os.getuid():
+        raise OSError(0, "owned by another user")
+    if status.st_mode & 0o022:
+        os.chmod(path, stat.S_IMODE(status.st_mode) & ~0o077)
+
+
+def _read_own_file(path: Path) -> bytes:
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0)
+    descriptor = os.open(path, flags)
+    try:
+        status = os.fstat(descriptor)
+        if not stat.S_ISREG(status.st_mode):
+            raise OSError(0, "not a regular file")
+        if hasattr(os, "getuid") and status.st_uid != os.getuid():
+            raise OSError(0, "owned by another user")
+        with os.fdopen(descriptor, "rb", closefd=False) as stream:
+            return stream.read()
+    finally:
+        os.close(descriptor)
+
+
+# -- stamps --------------------------------------------------------------------------------------
+
+
+def _file_hash(path: Path) -> str:
+    digest = hashlib.blake2b(digest_size=20)
+    with open(path, "rb") as stream:
+        while chunk := stream.read(_HASH_CHUNK):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _tree_listing(root: Path) -> list[tuple[str, int, int, int]]:
+    """(path, type bits, size, mtime) of every entry below ``root`` outside the skipped dirs."""
+    from analyzer.discover import SKIP_DIRS
+
+    listing: list[tuple[str, int, int, int]] = []
+    for directory, dirnames, filenames in os.walk(root):  # links are listed, not followed
+        dirnames[:] = sorted(name for name in dirnames if name not in SKIP_DIRS)
+        base = os.path.relpath(directory, root)
+        for name in sorted(filenames) + dirnames:
+            status = os.lstat(os.path.join(directory, name))
+            listing.append(
+                (
+                    os.path.join(base, name),
+                    stat.S_IFMT(status.st_mode),
+                    status.st_size,
+                    status.st_mtime_ns,
+                )
+            )
+    return listing
+
+
+@cache
+def _environment_stamp() -> str:
+    """Everything about this installation that changes results: computed once per process."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    parts: list[str] = [str(CACHE_FORMAT), __version__, sys.version.split()[0]]
+    for name in _DEPENDENCIES:
+        try:
+            parts.append(f"{name}={version(name)}")
+        except PackageNotFoundError:
+            parts.append(f"{name}=-")
+    parts.append(_source_stamp())
+    return "|".join(parts)
+
+
+def _source_stamp() -> str:
+    """Size and mtime of our own code and data files: an edited checkout must not hit old entries."""
+    digest = hashlib.blake2b(digest_size=20)
+    for package in ("analyzer", "plugins"):
+        spec = importlib.util.find_spec(package)
+        for location in sorted((spec.submodule_search_locations or []) if spec else []):
+            for directory, dirnames, filenames in os.walk(location):
+                dirnames[:] = sorted(name for name in dirnames if name != "__pycache__")
+                for name in sorted(filenames):
+                    if name.endswith((".py", ".json", ".gz", ".toml", ".yaml", ".yml")):
+                        status = os.stat(os.path.join(directory, name))
+                        entry = f"{os.path.join(directory, name)}:{status.st_size}:{status.st_mtime_ns}"
+                        digest.update(entry.encode("utf-8", "surrogatepass"))
+    return digest.hexdigest()
+
+
+def _components(rules: Sequence[type[Rule]] | None, plugins: Sequence[Plugin] | None) -> str:
+    """Which rules and plugins run: the registry's (with third-party entry points) or given ones."""
+    parts: list[str] = []
+    if rules is None or plugins is None:
+        parts.append(_registered_entry_points())
+    if rules is not None:
+        parts.extend(_code_identity(rule) for rule in rules)
+    if plugins is not None:
+        parts.extend(_code_identity(type(plugin)) for plugin in plugins)
+    return ";".join(parts)
+
+
+@cache
+def _registered_entry_points() -> str:
+    from importlib.metadata import entry_points
+
+    found: list[str] = []
+    for group in ("iacscan.rules", "iacscan.plugins"):
+        for entry in entry_points(group=group):
+            distribution = getattr(entry, "dist", None)
+            release = f"{distribution.name}={distribution.version}" if distribution is not None else "-"
+            found.append(f"{group}:{entry.name}={entry.value}@{release}")
+    return ",".join(sorted(found))
+
+
+def _code_identity(kind: type[Any]) -> str:
+    module = sys.modules.get(kind.__module__)
+    location = getattr(module, "__file__", None)
+    try:
+        when = os.stat(location).st_mtime_ns if location else 0
+    except OSError:
+        when = 0
+    return f"{kind.__module__}.{kind.__qualname__}@{when}"

@@ -131,3 +131,15 @@ def test_graph_of_several_worktrees_has_a_subgraph_each(capsys: Capture, tmp_pat
     out = capsys.readouterr().out
     assert '  subgraph p0["a (fake)"]' in out and '  subgraph p1["b (fake)"]' in out
     assert out.count("  end\n") == 2
+
+
+def test_graphviz_accepts_the_dot_output(tmp_path: Path) -> None:
+    import shutil
+    import subprocess
+
+    if shutil.which("dot") is None:
+        pytest.skip("Graphviz (dot) is not installed")
+    source = render_graph(graph_result(tmp_path), ReportOptions(), "dot")
+    completed = subprocess.run(["dot", "-Tsvg"], input=source, capture_output=True, text=True, timeout=60)
+    assert completed.returncode == 0, completed.stderr
+    assert "<svg" in completed.stdout and "Odd &quot;name&quot; &lt;b&gt;{x}|y" in completed.stdout

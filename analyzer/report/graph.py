@@ -130,6 +130,7 @@ def _dot(views: list[_View]) -> str:
         "digraph iacscan {",
         "  rankdir=LR;",
         '  node [shape=box, style="rounded", fontname="Helvetica"];',
+        '  edge [fontname="Helvetica", fontsize=10];',
     ]
     for number, view in enumerate(views):
         lines.append(f"  subgraph cluster_{number} {{")

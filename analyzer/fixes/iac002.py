@@ -25,7 +25,7 @@ from analyzer.fixes import python as py
 from analyzer.fixes import templates as cfn
 from analyzer.fixes.context import FixContext, rewrite
 from analyzer.fixes.sources import PythonSource, Source
-from analyzer.model import Location, Project, Resource, literal_of, render
+from analyzer.model import Location, Project, Resource
 
 _DEFAULT_SEPARATOR = "-"
 _SEPARATORS = "-_./:"
@@ -64,14 +64,9 @@ def fixes(finding: Finding, ctx: FixContext) -> Iterable[Fix]:
 def _python(
     parsed: PythonSource, project: Project, resource: Resource, location: Location
 ) -> tuple[str, str] | None:
-    candidates = [
-        arg.value
-        for arg in py.nodes_at(parsed, location.line, cst.Arg)
-        if arg.keyword is not None and _reads_as(arg.value, resource)
-    ]
-    if len(candidates) != 1:
+    node = py.name_argument(parsed, location.line, resource)
+    if node is None:
         return None
-    node = candidates[0]
     functions = py.enclosing_functions(parsed, node)
     if not functions:
         return None
@@ -84,24 +79,6 @@ def _python(
         return None
     new_text = py.replace(parsed, node, updated)
     return (new_text, suffix) if new_text else None
-
-
-def _reads_as(node: cst.BaseExpression, resource: Resource) -> bool:
-    """Whether the source expression is the name the model holds (so the fix edits the right thing)."""
-    if isinstance(node, cst.SimpleString):
-        value = literal_of(resource.name)
-        return "b" not in node.prefix.lower() and node.quote in ("'", '"') and py.literal_text(node) == value
-    if isinstance(node, cst.FormattedString):
-        if node.end not in ("'", '"'):
-            return False
-        pattern = "".join(
-            re.escape(part.value.replace("{{", "{").replace("}}", "}"))
-            if isinstance(part, cst.FormattedStringText)
-            else ".*"
-            for part in node.parts
-        )
-        return re.fullmatch(pattern, render(resource.name), re.DOTALL) is not None
-    return False
 
 
 def _suffix_identifiers(project: Project) -> list[str]:

@@ -214,19 +214,7 @@ def _flow_list(items: list[str], source: Source) -> str:
 
 
 def _insert_depends_on(source: Source, body: dict, wanted: list[str], json_style: bool) -> Edit | None:
-    anchor = cfn.key_node(body, "Type") or next(iter(body), None)
-    where = cfn.span(anchor)
-    if where is None:
-        return None
-    (line, column), _ = where
-    before = cfn.line_text(source, line)[: column - 1]
-    key = '"DependsOn"' if json_style else "DependsOn"
-    entry = f"{key}: {_flow_list(wanted, source)}"
-    if before.strip() == "":  # the anchor key starts its line: a line of its own, same indentation
-        text = f"{entry},\n{before}" if json_style else f"{entry}\n{before}"
-    else:
-        text = f"{entry}, "
-    return Edit(source.path, line, column, line, column, text)
+    return cfn.insert_key(source, body, "DependsOn", _flow_list(wanted, source), before="Type")
 
 
 def _replace_depends_on(

@@ -7,12 +7,14 @@ byte; :func:`analyzer.fixes.context.rewrite` reduces it to the smallest edit."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Sequence
 from typing import TypeVar
 
 import libcst as cst
 
 from analyzer.fixes.sources import PythonSource
+from analyzer.model import Resource, literal_of, render
 from analyzer.python.source import dotted_name, string_value
 
 _T = TypeVar("_T")
@@ -346,3 +348,35 @@ def line_indent(source_text: str, line: int) -> str:
     lines = source_text.splitlines()
     text = lines[line - 1] if 0 < line <= len(lines) else ""
     return text[: len(text) - len(text.lstrip(" \t"))]
+
+
+# -- physical names -------------------------------------------------------------------------------
+
+
+def name_argument(source: PythonSource, line: int, resource: Resource) -> cst.BaseExpression | None:
+    """The string or f-string keyword value on ``line`` that reads as ``resource.name`` (the one
+    the model took the physical name from); None when there is not exactly one."""
+    candidates = [
+        arg.value
+        for arg in nodes_at(source, line, cst.Arg)
+        if arg.keyword is not None and reads_as(arg.value, resource)
+    ]
+    return candidates[0] if len(candidates) == 1 else None
+
+
+def reads_as(node: cst.BaseExpression, resource: Resource) -> bool:
+    """Whether the source expression is the name the model holds (so the fix edits the right thing)."""
+    if isinstance(node, cst.SimpleString):
+        value = literal_of(resource.name)
+        return "b" not in node.prefix.lower() and node.quote in ("'", '"') and literal_text(node) == value
+    if isinstance(node, cst.FormattedString):
+        if node.end not in ("'", '"'):
+            return False
+        pattern = "".join(
+            re.escape(part.value.replace("{{", "{").replace("}}", "}"))
+            if isinstance(part, cst.FormattedStringText)
+            else ".*"
+            for part in node.parts
+        )
+        return re.fullmatch(pattern, render(resource.name), re.DOTALL) is not None
+    return False

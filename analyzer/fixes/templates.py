@@ -105,3 +105,25 @@ def value_at(template: dict[str, Any], logical_id: str, *path: str) -> Any:
     for step in path:
         holder = holder.get(step) if isinstance(holder, dict) else None
     return plain(holder)
+
+
+def insert_key(
+    source: Source, mapping: dict[str, Any], key: str, value_text: str, before: str | None = None
+) -> Edit | None:
+    """An edit adding ``key: value_text`` to a decoded mapping, before its key ``before`` (else its
+    first key): on a line of its own at the same indentation when that key starts its line (block
+    YAML, pretty JSON), inline otherwise (flow YAML, compact JSON)."""
+    anchor = key_node(mapping, before) if before else None
+    anchor = anchor if anchor is not None else next(iter(mapping), None)
+    where = span(anchor)
+    if where is None:
+        return None
+    (line, column), _ = where
+    indentation = line_text(source, line)[: column - 1]
+    json_style = is_json(source)
+    entry = f"{json.dumps(key)}: {value_text}" if json_style else f"{key}: {value_text}"
+    if indentation.strip() == "":
+        text = f"{entry},\n{indentation}" if json_style else f"{entry}\n{indentation}"
+    else:
+        text = f"{entry}, "
+    return Edit(source.path, line, column, line, column, text)

@@ -71,7 +71,7 @@ def test_unsafe_fixes_need_the_flag(tmp_path: Path, capsys: pytest.CaptureFixtur
     shutil.copytree(SAMPLES / "pulumi-aurora-dms", root)
     tap = (root / "tap.py").read_text(encoding="utf-8")
     run([str(root), "--fix", "--fail-on", "never"])
-    assert "unsafe fix available with --unsafe-fixes" in capsys.readouterr().err
+    assert "2 unsafe fixes available with --unsafe-fixes" in capsys.readouterr().err
     assert (root / "tap.py").read_text(encoding="utf-8") == tap  # IAC001's fix is unsafe
     run([str(root), "--fix", "--unsafe-fixes", "-q", "--fail-on", "never"])
     assert 'vpc_id=config.require("vpc_id")' in (root / "tap.py").read_text(encoding="utf-8")

@@ -614,6 +614,8 @@ def build_classes(
                     props[keyword] = target
             entry["cfn"] = props
             entry["name"] = _name_keyword(asm, cfn, short, signature, cfn_type, props, level)
+            if level == 2 and signature["props"]:
+                entry["removal"] = _removal_default(asm, signature["props"])
         attrs = _attributes(asm, fqn, level)
         if attrs:
             entry["attrs"] = attrs
@@ -651,6 +653,27 @@ def build_classes(
                     struct_types[path] = nested
     structs["__types__"] = struct_types
     return classes, structs, mapped, unmapped
+
+
+_REMOVAL_MEMBER = re.compile(r"RemovalPolicy\.(\w+)", re.IGNORECASE)
+
+
+def _removal_default(asm: Assembly, props_fqn: str) -> str | None:
+    """The RemovalPolicy an L2 construct applies when ``removal_policy`` is not given, read from
+    the ``@default`` of its props' ``removalPolicy`` (``RemovalPolicy.RETAIN``, ``- The bucket will
+    be orphaned.``, ``- Retain cluster.``): "retain" or "snapshot"; None for destroy or not stated."""
+    for prop in asm.struct_properties(props_fqn):
+        if prop["name"] != "removalPolicy":
+            continue
+        text = prop.get("docs", {}).get("default", "")
+        member = _REMOVAL_MEMBER.search(text)
+        word = member.group(1).lower() if member else text.lower()
+        if word.startswith("retain") or "orphaned" in word or word.lstrip("- ").startswith("retain"):
+            return "retain"
+        if word.startswith("snapshot"):
+            return "snapshot"
+        return None
+    return None
 
 
 def _struct_ref(asm: Assembly, type_ref: dict[str, Any], depth: int = 0) -> str | None:

@@ -29,7 +29,7 @@ from analyzer.model import (
     render,
 )
 from analyzer.python.values import EValue, ExternalObj, InstanceObj, JsonText, Obj, id_text, to_value
-from plugins.cdk import integrations, tables
+from plugins.cdk import integrations, renames, tables
 from plugins.cdk.objects import (
     AppObj,
     ChainObj,
@@ -99,6 +99,7 @@ class ResourceRecord:
     # Constructs this resource waits for as a whole (``node.addDependency(construct)``): resolved
     # when freezing, once companions such as ``<role>/DefaultPolicy`` exist.
     construct_dependencies: list[tuple[str, Location]] = field(default_factory=list)
+    removal_default: bool = False  # the lifecycle options are the construct's default, not written
 
 
 class Builder:
@@ -113,6 +114,9 @@ class Builder:
         self.context_reads: dict[str, Value] = {}
         self._keep: list[Any] = []  # objects whose id() keys self.scopes
         self._nested_records: dict[int, str] = {}
+        # Aspects (``Aspects.of(scope).add(...)``, ``RemovalPolicies.of(scope)``) can change any
+        # resource's removal policy after construction: defaults are then not known.
+        self.aspects: list[Location] = []
 
     # -- scopes ----------------------------------------------------------------------------------
 
@@ -243,6 +247,18 @@ class Builder:
             elif not (isinstance(value, Literal) and value.value is None):
                 record.name = value
                 record.name_property = info.cfn_property(info.name_keyword) or info.name_keyword
+        if info.level == 2:
+            for prop, default_value in renames.defaults(cls, site.kwargs, site.location).items():
+                record.properties.setdefault(prop, default_value)
+        default = info.entry.get("removal")
+        if default in _DEFAULT_REMOVAL and "removal_policy" not in site.kwargs:
+            # The construct's own default (jsii `@default` of removalPolicy): CDK writes it into
+            # the template just as if it had been given.
+            self._removal(record, ExternalObj(f"aws_cdk.RemovalPolicy.{default.upper()}"))
+            record.options["RemovalPolicy"] = Literal(
+                f"{default} (the default of {cls.rsplit('.', 1)[-1]})", location=site.location
+            )
+            record.removal_default = True
         self._companions(obj, record, site)
         self._special(ev, obj, record, site)
         return obj
@@ -263,6 +279,12 @@ class Builder:
             return
         if keyword in ("auto_delete_objects",):
             record.options["AutoDeleteObjects"] = to_value(value)
+            return
+        convert = renames.converter(info.path, keyword) if info.level == 2 else None
+        if convert is not None:
+            for prop, converted_value in (convert(value) or {}).items():
+                record.properties[prop] = converted_value
+                record.property_locations[prop] = location
             return
         target = info.cfn_property(keyword)
         if target is None:
@@ -285,6 +307,7 @@ class Builder:
         record.property_locations[target] = location
 
     def _removal(self, record: ResourceRecord, value: EValue) -> None:
+        record.removal_default = False
         member = value.qualname.rsplit(".", 1)[-1] if isinstance(value, ExternalObj) else None
         if member in _REMOVAL:
             record.options["RemovalPolicy"] = Literal(member.lower())
@@ -878,6 +901,11 @@ class Builder:
     # -- freezing --------------------------------------------------------------------------------
 
     def resources(self) -> list[Resource]:
+        if self.aspects:
+            for record in self.records.values():
+                if record.removal_default:
+                    for option in ("RemovalPolicy", "DeletionPolicy", "UpdateReplacePolicy"):
+                        record.options.pop(option, None)
         self._emit_default_policies()
         self._resolve_construct_dependencies()
         out: list[Resource] = []
@@ -965,6 +993,8 @@ class Builder:
 
 
 # -- helpers ---------------------------------------------------------------------------------------
+
+_DEFAULT_REMOVAL = frozenset({"retain", "snapshot"})
 
 # Resources whose statements are their own PolicyDocument (not a role's DefaultPolicy).
 _POLICY_DOCUMENT_TYPES = frozenset(

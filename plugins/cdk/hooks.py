@@ -29,11 +29,21 @@ from plugins.cdk.objects import (
     StateObj,
     TargetObj,
 )
+from plugins.cdk.renames import CredentialsObj
 
 _STATE_MODULES = ("aws_cdk.aws_stepfunctions_tasks.", "aws_cdk.aws_stepfunctions.")
 _STATE_CLASSES = frozenset(
     {"Pass", "Succeed", "Fail", "Wait", "Choice", "Parallel", "Map", "DistributedMap", "CustomState"}
 )
+# aws-rds/lib/props.ts Credentials factories: what each says about username and password.
+_CREDENTIALS = {
+    "aws_cdk.aws_rds.Credentials.from_password": "password",
+    "aws_cdk.aws_rds.Credentials.from_username": "username",
+    "aws_cdk.aws_rds.Credentials.from_generated_secret": "generated",
+    "aws_cdk.aws_rds.Credentials.from_secret": "secret",
+}
+# Entry points that change constructs after they are built (core/lib/aspect.ts, removal-policies.ts).
+_ASPECT_ENTRIES = frozenset({"aws_cdk.Aspects.of", "aws_cdk.RemovalPolicies.of"})
 _PRINCIPALS = {
     "ServicePrincipal": "Service",
     "ArnPrincipal": "AWS",
@@ -123,6 +133,18 @@ class CdkHooks(Hooks):
             if qualname.startswith(module) and qualname.count(".") == 2:
                 first = site.args[0] if site.args else None
                 return TargetObj(prefix + short, first, dict(site.kwargs))
+        credentials = _CREDENTIALS.get(qualname)
+        if credentials is not None:
+            username = site.arg(0, "username") if credentials != "secret" else site.kwargs.get("username")
+            password = site.arg(1, "password") if credentials == "password" else site.kwargs.get("password")
+            if credentials == "secret":
+                password = Unknown("the password in the given secret", hint="Credentials.from_secret")
+            return CredentialsObj(username, password)
+        if qualname in ("aws_cdk.SecretValue.unsafe_plain_text", "aws_cdk.SecretValue.plain_text"):
+            return site.arg(0, "secret")  # core/lib/secret-value.ts: the text goes into the template
+        if qualname in _ASPECT_ENTRIES:
+            self.builder.aspects.append(site.location)
+            return None
         if qualname == "aws_cdk.Fn.join":
             return _fn_join(site)
         if qualname in (
@@ -151,6 +173,8 @@ class CdkHooks(Hooks):
             return PrincipalObj("AWS", [Literal("*")])
         if qualname.startswith("aws_cdk.aws_iam.") and short in _PRINCIPALS:
             return PrincipalObj(_PRINCIPALS[short], [site.arg(0, "service")] if site.args else [])
+        if qualname == "aws_cdk.aws_iam.ManagedPolicy.from_managed_policy_arn":
+            return site.arg(2, "managed_policy_arn")
         if qualname == "aws_cdk.aws_iam.ManagedPolicy.from_aws_managed_policy_name":
             name = site.arg(0, "managed_policy_name")
             return concat(

@@ -49,6 +49,7 @@ if TYPE_CHECKING:
 FIXERS: dict[str, str] = {
     "IAC001": "iac001",
     "IAC002": "iac002",
+    "IAC003": "iac003",
     "IAC004": "iac004",
     "IAC005": "iac005",
     "IAC006": "iac006",

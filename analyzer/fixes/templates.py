@@ -52,6 +52,7 @@ def scalar(text: str, source: Source, like: str | None = None) -> str:
     """``text`` as a scalar of this file: a JSON string, or YAML in the quote style of ``like``."""
     if is_json(source):
         return json.dumps(text, ensure_ascii=False)
+    like = re.sub(r"^!\w+\s+", "", like) if like else like  # `!Sub "x"`: the scalar's own quotes
     quote = like[:1] if like and like[:1] in ("'", '"') else None
     if quote == '"':
         return json.dumps(text, ensure_ascii=False)

@@ -277,3 +277,50 @@ def test_iac001_adds_config_after_comments(tmp_path: Path) -> None:
     )
     safe_only = fixed_text(tmp_path, "tap.py")
     assert safe_only == before
+
+
+def test_iac003_yaml_block_statement_first_in_the_policy(tmp_path: Path) -> None:
+    from analyzer.rules.iac003_missing_pass_role import _scheduler_template
+
+    template = _scheduler_template("")
+    before, after = fix(tmp_path, Example.cfn_yaml(template), "lib/TapStack.yml", unsafe=True)
+    assert after == before.replace(
+        "            Statement:\n              - Effect: Allow\n                Action: scheduler:CreateSchedule\n",
+        "            Statement:\n"
+        "              - Effect: Allow\n"
+        "                Action: iam:PassRole\n"
+        "                Resource: !GetAtt SchedulerRole.Arn\n"
+        "                Condition:\n"
+        "                  StringEquals:\n"
+        "                    iam:PassedToService: scheduler.amazonaws.com\n"
+        "              - Effect: Allow\n"
+        "                Action: scheduler:CreateSchedule\n",
+    )
+    assert fixed_text(tmp_path, "lib/TapStack.yml") == before  # unsafe: not without --unsafe-fixes
+
+
+def test_iac004_role_names(tmp_path: Path) -> None:
+    template = dedent(
+        """
+        Parameters:
+          EnvironmentSuffix: {Type: String}
+        Resources:
+          DmsRole:
+            Type: AWS::IAM::Role
+            Properties:
+              RoleName: !Sub "dms-vpc-role-${EnvironmentSuffix}"  # suffixed by mistake
+              AssumeRolePolicyDocument:
+                Statement:
+                  - {Effect: Allow, Principal: {Service: dms.amazonaws.com}, Action: sts:AssumeRole}
+              ManagedPolicyArns:
+                - arn:aws:iam::aws:policy/service-role/AmazonDMSVPCManagementRole
+          SubnetGroup:
+            Type: AWS::DMS::ReplicationSubnetGroup
+            DependsOn: DmsRole
+            Properties:
+              ReplicationSubnetGroupDescription: dms
+              SubnetIds: [subnet-1]
+        """
+    )
+    before, after = fix(tmp_path, Example.cfn_yaml(template), "lib/TapStack.yml", unsafe=True)
+    assert after == before.replace('!Sub "dms-vpc-role-${EnvironmentSuffix}"', '"dms-vpc-role"')

@@ -17,7 +17,9 @@ from analyzer.model import Location, Project
 from analyzer.rules.base import Example, Rule, RuleContext
 
 METADATA_FILE = "metadata.json"
-DEFAULT_REQUIRED = ("platform", "language", "complexity", "turn_type", "aws_services")
+# The fields every metadata.json in the review reports carries (seeds 000-002); po_id and
+# turn_type are not in every one, so they are not required by default.
+DEFAULT_REQUIRED = ("platform", "language", "complexity", "aws_services")
 
 # metadata.json platform tokens -> the plugin platform that reads such a project (TAP layout
 # conventions: "cfn" for CloudFormation; "tf"/"cdktf" have no plugin, so they always disagree).
@@ -281,7 +283,7 @@ class ProjectMetadata(Rule):
     Compares `metadata.json` with what the plugins found: its `platform` (`pulumi`, `cdk`,
     `cfn`) and `language` (`py` for Pulumi and CDK; `yaml`/`json` for a template) against the
     detected platform and language, the required fields (`platform`, `language`, `complexity`,
-    `turn_type`, `aws_services`; configurable with `required-fields` in
+    `aws_services`; configurable with `required-fields` in
     `[tool.iacscan.rules.IAC016]`), and `aws_services` against the resources: a named service with
     no resource of its own (and that no function calls through the SDK) is a note (the project may
     only use an existing one), and so is a service with resources that `aws_services` does not

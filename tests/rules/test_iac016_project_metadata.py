@@ -60,7 +60,7 @@ def test_cfn_token_and_template_language() -> None:
 def test_missing_fields_and_the_required_fields_option() -> None:
     p = project({"platform": "pulumi", "language": "python"}, "AWS::S3::Bucket")
     (finding,) = run(p)
-    assert "complexity, turn_type, aws_services" in finding.message
+    assert "complexity, aws_services" in finding.message
     assert run(p, {"required-fields": ["platform"]}) == []
 
 

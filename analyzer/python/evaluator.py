@@ -802,7 +802,7 @@ class Evaluator:
                     namespace,
                     bound_self=instance,
                     owner=item,
-                    method=instance is not None and "staticmethod" not in decorators,
+                    is_method=instance is not None and "staticmethod" not in decorators,
                 )
                 if (
                     "property" in decorators
@@ -919,7 +919,7 @@ class Evaluator:
             return Unknown(
                 "call nesting too deep to follow", location=location, hint=function.ref.name + "()"
             )
-        signature = function_signature(function.ref, method=function.method)
+        signature = function_signature(function.ref, method=function.is_method)
         result = bind(
             signature,
             len(args),
@@ -935,7 +935,7 @@ class Evaluator:
             self_obj=function.bound_self,
             owner=function.owner,
         )
-        if function.method and function.bound_self is not None:
+        if function.is_method and function.bound_self is not None:
             first = _first_param(function.ref.node)
             if first:
                 frame.locals[first] = function.bound_self
@@ -1035,7 +1035,7 @@ class Evaluator:
             init = self._inherited_init(cls)
             if init is not None:
                 self.call_function(
-                    FunctionObj(init[0], init[1], bound_self=instance, owner=init[2], method=True),
+                    FunctionObj(init[0], init[1], bound_self=instance, owner=init[2], is_method=True),
                     site.args,
                     site.kwargs,
                     site,
@@ -1050,7 +1050,7 @@ class Evaluator:
                     module.namespace if module else {},
                     bound_self=instance,
                     owner=owner,
-                    method=True,
+                    is_method=True,
                 ),
                 site.args,
                 site.kwargs,
@@ -1072,7 +1072,7 @@ class Evaluator:
             if post_init is not None:
                 self.call_function(
                     FunctionObj(
-                        post_init[0], post_init[1], bound_self=instance, owner=post_init[2], method=True
+                        post_init[0], post_init[1], bound_self=instance, owner=post_init[2], is_method=True
                     ),
                     [],
                     {},
@@ -1127,7 +1127,7 @@ class Evaluator:
                         module.namespace if module else {},
                         bound_self=instance,
                         owner=item,
-                        method=True,
+                        is_method=True,
                     )
                     return self.call_function(function, site.args, site.kwargs, site)
             else:

@@ -81,7 +81,7 @@ class FunctionObj(Obj):
     closure: Any = None  # the enclosing Frame for nested functions
     bound_self: EValue | None = None
     owner: ClassRef | None = None  # the class defining the method (for super())
-    method: bool = False
+    is_method: bool = False  # bound: the first parameter receives bound_self
 
     def hint(self) -> str:
         return self.ref.name + "()"

@@ -284,3 +284,12 @@ def test_paths_are_worktree_relative(tmp_path: Path) -> None:
     }
     _, module = evaluate(tmp_path, files)
     assert [module.namespace[k].value for k in "abcd"] == ["lib/lambda", "src", "lib/handlers", "x"]
+
+
+def test_methods_of_function_objects_are_unknown_not_a_crash(tmp_path: Path) -> None:
+    _, module = run(
+        tmp_path,
+        "import functools\n@functools.lru_cache\ndef f():\n    return 1\nx = f.cache_clear()\n"
+        "def g():\n    pass\ny = g.__get__(None)\n",
+    )
+    assert isinstance(module.namespace["x"], Unknown) and isinstance(module.namespace["y"], Unknown)

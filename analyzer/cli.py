@@ -27,6 +27,7 @@ from analyzer import __version__
 from analyzer.config import Config, ConfigError, load
 
 if TYPE_CHECKING:
+    from analyzer.cache import ScanCache
     from analyzer.engine import ScanResult
     from analyzer.findings import Severity
 
@@ -114,8 +115,22 @@ def scan_command(
     diff: Annotated[
         bool, typer.Option("--diff", help="Print the fixes as a unified diff; write nothing.")
     ] = False,
+    jobs: Annotated[
+        int | None,
+        typer.Option("--jobs", "-j", help="Analyse worktrees in N processes (default: one per core)."),
+    ] = None,
+    no_cache: Annotated[
+        bool, typer.Option("--no-cache", help="Neither read nor write the result cache.")
+    ] = False,
+    cache_dir: Annotated[
+        Path | None, typer.Option(help="Keep the result cache here (default: $XDG_CACHE_HOME/iacscan).")
+    ] = None,
+    watch: Annotated[
+        bool, typer.Option("--watch", help="Report again whenever a file changes (needs iacscan[watch]).")
+    ] = False,
 ) -> None:
     """Scan worktrees and report deployment blockers."""
+    arguments = dict(locals())  # --watch re-runs this command with the same arguments
     from analyzer import baseline as baselines
     from analyzer.engine import scan
     from analyzer.report import ReportOptions, render
@@ -133,8 +148,13 @@ def scan_command(
         from analyzer.changes import changed_lines
 
         changed = changed_lines(_common_parent([path.resolve() for path in worktrees]), changed_since)
+    if watch:
+        raise typer.Exit(_watch(worktrees, arguments, fix or diff, output, quiet))
+    if jobs is not None and jobs < 1:
+        raise ConfigError("--jobs must be at least 1")
+    cache = _cache(no_cache, cache_dir, quiet)
 
-    result = scan(worktrees, config, debug=debug)
+    result = scan(worktrees, config, debug=debug, jobs=jobs or _default_jobs(), cache=cache)
     if fix or diff:
         from analyzer.fixes.command import fix_or_diff
 
@@ -272,6 +292,51 @@ def model_command(
 
 
 # -- helpers ------------------------------------------------------------------------------------
+
+
+def _default_jobs() -> int:
+    from analyzer.parallel import default_jobs
+
+    return default_jobs()
+
+
+def _cache(disabled: bool, directory: Path | None, quiet: bool) -> ScanCache | None:
+    """The result cache, unless --no-cache or IACSCAN_NO_CACHE (an explicit --cache-dir wins over
+    the variable); an unsafe directory means no cache and a note, not a failure."""
+    from analyzer.cache import CacheUnavailable, ScanCache, disabled_by_environment
+
+    if disabled or (directory is None and disabled_by_environment()):
+        return None
+    try:
+        return ScanCache.open(directory)
+    except CacheUnavailable as error:
+        if not quiet:
+            _note(f"{error}; scanning without the cache")
+        return None
+
+
+def _watch(
+    worktrees: list[Path], arguments: dict[str, object], fixing: bool, output: Path | None, quiet: bool
+) -> int:
+    from analyzer.watch import WatchUnavailable, watch
+
+    if fixing:
+        raise ConfigError("--watch cannot be combined with --fix or --diff")
+
+    def once() -> int:
+        try:
+            scan_command(**{**arguments, "watch": False})  # type: ignore[arg-type]
+        except typer.Exit as done:
+            return done.exit_code
+        except ConfigError as error:  # e.g. the configuration file was saved half-edited
+            _note(f"error: {_one_line(str(error))}")
+            return EXIT_ERROR
+        return EXIT_OK
+
+    try:
+        return watch(worktrees, once, ignore=[output] if output else [], note=None if quiet else _note)
+    except WatchUnavailable as error:
+        raise ConfigError(str(error)) from None
 
 
 def _worktrees(paths: Sequence[Path], recursive: bool, quiet: bool) -> list[Path]:

@@ -14,6 +14,7 @@ The fake rule IAC990 flags every resource whose name does not end in ``-suffix``
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 
@@ -27,6 +28,9 @@ from analyzer.plugin import Worktree
 from analyzer.rules.base import Rule, RuleContext
 
 REPO = Path(__file__).resolve().parents[1]
+# Tests never read or write the user's result cache (a monkeypatched rule must not meet a result
+# cached by an earlier run); the cache's own tests pass --cache-dir or a ScanCache explicitly.
+os.environ.setdefault("IACSCAN_NO_CACHE", "1")
 SHARED = REPO.parent / "shared"
 
 

@@ -117,6 +117,7 @@ class Builder:
         # Aspects (``Aspects.of(scope).add(...)``, ``RemovalPolicies.of(scope)``) can change any
         # resource's removal policy after construction: defaults are then not known.
         self.aspects: list[Location] = []
+        self._pending_dependencies: list[tuple[EValue, list[EValue], Location]] = []
 
     # -- scopes ----------------------------------------------------------------------------------
 
@@ -797,13 +798,20 @@ class Builder:
         return self._make_companion(owner, record, companion, site)
 
     def add_dependency(self, owner: EValue, others: list[EValue], location: Location) -> None:
-        sources = self._resource_ids_under(owner)
-        for other in others:
-            targets = self._resource_ids_under(other)
-            for source in sources:
-                for target in targets:
-                    if source != target:
-                        self.records[source].depends_on.append(Dependency(target, location))
+        """``a.node.add_dependency(b)``: every resource under ``a`` waits for every resource under
+        ``b``, including those added later (grants' DefaultPolicy, resources built after the call),
+        as CDK resolves construct dependencies at synthesis: recorded now, resolved when freezing."""
+        self._pending_dependencies.append((owner, list(others), location))
+
+    def _resolve_pending_dependencies(self) -> None:
+        for owner, others, location in self._pending_dependencies:
+            sources = self._resource_ids_under(owner)
+            for other in others:
+                targets = self._resource_ids_under(other)
+                for source in sources:
+                    for target in targets:
+                        if source != target:
+                            self.records[source].depends_on.append(Dependency(target, location))
 
     def _resource_ids_under(self, value: EValue) -> list[str]:
         if isinstance(value, ConstructObj) and value.resource_id:
@@ -908,6 +916,7 @@ class Builder:
                         record.options.pop(option, None)
         self._emit_default_policies()
         self._resolve_construct_dependencies()
+        self._resolve_pending_dependencies()
         out: list[Resource] = []
         for record in self.records.values():
             out.append(

@@ -35,6 +35,18 @@ _STATE_MODULES = ("aws_cdk.aws_stepfunctions_tasks.", "aws_cdk.aws_stepfunctions
 _STATE_CLASSES = frozenset(
     {"Pass", "Succeed", "Fail", "Wait", "Choice", "Parallel", "Map", "DistributedMap", "CustomState"}
 )
+# core/lib/cfn-pseudo.ts: cdk.Aws.* are the pseudo parameters, with the origins the CloudFormation
+# plugin gives them (plugins/cloudformation/intrinsics.py).
+_PSEUDO: dict[str, Value] = {
+    "STACK_NAME": Unknown(
+        "the stack name", Origin.STACK_NAME | Origin.MAYBE_UPPERCASE, hint="AWS::StackName"
+    ),
+    "STACK_ID": Unknown("the stack id", Origin.UNIQUE, hint="AWS::StackId"),
+    "ACCOUNT_ID": Unknown("the account id", Origin.ACCOUNT, hint="AWS::AccountId"),
+    "REGION": Unknown("the region", Origin.REGION, hint="AWS::Region"),
+    "URL_SUFFIX": Literal("amazonaws.com"),
+    "PARTITION": Literal("aws"),
+}
 # aws-rds/lib/props.ts Credentials factories: what each says about username and password.
 _CREDENTIALS = {
     "aws_cdk.aws_rds.Credentials.from_password": "password",
@@ -234,6 +246,10 @@ class CdkHooks(Hooks):
     # -- reads on worktree constructs ----------------------------------------------------------------
 
     def attribute(self, ev: Evaluator, target: EValue, name: str, location: Location) -> EValue | None:
+        if isinstance(target, ExternalObj) and target.qualname == "aws_cdk.Aws":
+            pseudo = _PSEUDO.get(name)
+            if pseudo is not None:
+                return pseudo
         if isinstance(target, InstanceObj) and "cdk" in target.data:
             if name == "node":
                 return NodeObj(self.builder, target)

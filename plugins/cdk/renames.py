@@ -141,6 +141,10 @@ RENAMES: dict[tuple[str, str], Converter] = {
     ("aws_cdk.aws_logs.LogGroup", "retention"): _member("RetentionInDays", _RETENTION_DAYS),
     # aws-events/lib/rule.ts: name: this.physicalName (ruleName)
     ("aws_cdk.aws_events.Rule", "rule_name"): _same("Name"),
+    # aws-lambda/lib/function.ts getLoggingConfig: loggingConfig.logGroup: logGroup.logGroupName
+    ("aws_cdk.aws_lambda.Function", "log_group"): lambda value: {
+        "LoggingConfig": Literal({"LogGroup": to_value(value)})
+    },
     ("aws_cdk.aws_rds.DatabaseCluster", "credentials"): _credentials,
     ("aws_cdk.aws_rds.DatabaseInstance", "credentials"): _credentials,
     ("aws_cdk.aws_rds.ServerlessCluster", "credentials"): _credentials,

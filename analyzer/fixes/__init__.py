@@ -31,10 +31,10 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
-import importlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import ModuleType
 from typing import TYPE_CHECKING
 
 from analyzer.findings import Edit, Finding, Fix
@@ -106,7 +106,7 @@ def candidate_fixes(result: ScanResult, sources: Sources | None = None) -> list[
         module_name = FIXERS.get(finding.rule_id)
         if module_name is None:
             continue
-        module = importlib.import_module(f"analyzer.fixes.{module_name}")
+        module = _module(module_name)
         for ctx in _contexts_for(finding, contexts):
             try:
                 produced = list(module.fixes(finding, ctx))
@@ -199,6 +199,16 @@ def fix_until_stable(
             break
         result = rescan()
     return result, outcome
+
+
+def _module(name: str) -> ModuleType:
+    # Constant names of our own modules (no dynamic import), loaded on first use: libcst and
+    # cfn-lint stay unloaded for a scan that fixes nothing.
+    from analyzer.fixes import iac001, iac002, iac003, iac004, iac005, iac006
+
+    modules = {"iac001": iac001, "iac002": iac002, "iac003": iac003, "iac004": iac004, "iac005": iac005}
+    modules["iac006"] = iac006
+    return modules[name]
 
 
 # -- helpers ----------------------------------------------------------------------------------------

@@ -111,9 +111,9 @@ def _getter(name: str, annotation: str | None) -> str:
 
 
 def _with_arguments(
-    text: str, parsed: PythonSource, call: cst.Call, values: list[tuple[str, str]]
+    text: str, parsed: PythonSource, call: cst.Call, values: list[tuple[str, cst.BaseExpression]]
 ) -> cst.Call:
-    added = [py.new_keyword(name, cst.parse_expression(code)) for name, code in values]
+    added = [py.new_keyword(name, value) for name, value in values]
     single_line = parsed.positions[call].start.line == parsed.positions[call].end.line
     updated = py.with_keywords(call, added)
     if single_line and len(added) > 1:
@@ -132,15 +132,17 @@ def _pulumi(
         if _binds(module, "config"):
             return None  # "config" means something else here
         if aliases:
-            constructor = f"{sorted(aliases)[0]}.Config()"
+            constructor = f"{sorted(aliases)[0]}.Config"
         elif "Config" in names:
-            constructor = "Config()"
+            constructor = "Config"
         else:
             return None
         config = "config"
     else:
         constructor = None
-    values = [(name, f'{config}.{_getter(name, annotations.get(name))}("{name}")') for name in check.missing]
+    values = [
+        (name, _read(f"{config}.{_getter(name, annotations.get(name))}", name)) for name in check.missing
+    ]
     updated = _with_arguments(text, parsed, call, values)
     if constructor is None:
         return py.replace(parsed, call, updated)
@@ -152,7 +154,7 @@ def _pulumi(
     new_statement = _find_equal(replaced, statement, parsed)
     if new_statement is None:
         return None
-    assignment = cst.parse_statement(f"{config} = {constructor}\n")
+    assignment = py.assignment(config, py.call(constructor))
     return _insert_before(replaced, new_statement, assignment)
 
 
@@ -165,8 +167,13 @@ def _cdk(parsed: PythonSource, text: str, call: cst.Call, check: CallCheck) -> s
         owner = _app_variable(parsed.module)
         if owner is None:
             return None
-    values = [(name, f'{owner}.node.try_get_context("{name}")') for name in check.missing]
+    values = [(name, _read(f"{owner}.node.try_get_context", name)) for name in check.missing]
     return py.replace(parsed, call, _with_arguments(text, parsed, call, values))
+
+
+def _read(getter: str, key: str) -> cst.Call:
+    """``getter("key")``: the value of one configuration key."""
+    return py.call(getter, [cst.Arg(py.string_node(key))])
 
 
 def _config_variable(module: cst.Module) -> str | None:

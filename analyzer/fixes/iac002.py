@@ -114,7 +114,7 @@ def _separator(module: cst.Module) -> str:
 
 
 def _appended(node: cst.BaseExpression, suffix: str, separator: str) -> cst.BaseExpression | None:
-    field = cst.FormattedStringExpression(cst.parse_expression(suffix))
+    field = cst.FormattedStringExpression(py.dotted(suffix))
     if isinstance(node, cst.SimpleString):
         text = py.literal_text(node)
         if text is None:

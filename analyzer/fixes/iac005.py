@@ -90,7 +90,10 @@ def _python(
     if assigned is None:
         return None
     statement, dependent_code = assigned
-    lines = [cst.parse_statement(f"{dependent_code}.node.add_dependency({code})\n") for code in references]
+    lines = [
+        py.expression_statement(py.call(f"{dependent_code}.node.add_dependency", [cst.Arg(py.dotted(code))]))
+        for code in references
+    ]
     return py.insert_after(parsed, statement, lines)
 
 
@@ -136,12 +139,12 @@ def _pulumi_depends_on(parsed: PythonSource, call: cst.Call, references: list[st
     if py.has_star(call):
         return None
     opts = py.keyword(call, "opts")
-    elements = [cst.Element(cst.parse_expression(code)) for code in references]
+    elements = [cst.Element(py.dotted(code)) for code in references]
     if opts is None:
         options_name = _options_name(parsed.module)
         if options_name is None:
             return None
-        value = cst.parse_expression(f"{options_name}(depends_on=[{', '.join(references)}])")
+        value = py.call(options_name, [py.new_keyword("depends_on", py.listing(references))])
         return py.replace(parsed, call, py.with_keywords(call, [py.new_keyword("opts", value)]))
     options = opts.value
     if not isinstance(options, cst.Call) or not (py.dotted_name(options.func) or "").endswith(
@@ -152,7 +155,7 @@ def _pulumi_depends_on(parsed: PythonSource, call: cst.Call, references: list[st
         return None
     existing = py.keyword(options, "depends_on")
     if existing is None:
-        value = cst.List([cst.Element(cst.parse_expression(code)) for code in references])
+        value = py.listing(references)
         updated = py.with_keywords(options, [py.new_keyword("depends_on", value)])
         return py.replace(parsed, options, updated)
     if not isinstance(existing.value, cst.List):

@@ -380,3 +380,41 @@ def reads_as(node: cst.BaseExpression, resource: Resource) -> bool:
         )
         return re.fullmatch(pattern, render(resource.name), re.DOTALL) is not None
     return False
+
+
+# -- building nodes (never by parsing text: fixes build their code from nodes) ---------------------
+
+
+def dotted(code: str) -> cst.Name | cst.Attribute:
+    """``a.b.c`` as a Name/Attribute chain."""
+    head, *rest = code.split(".")
+    node: cst.Name | cst.Attribute = cst.Name(head)
+    for part in rest:
+        node = cst.Attribute(value=node, attr=cst.Name(part))
+    return node
+
+
+def call(function: str, args: Sequence[cst.Arg] = ()) -> cst.Call:
+    return cst.Call(func=dotted(function), args=list(args))
+
+
+def listing(items: Sequence[str]) -> cst.List:
+    """``[a, b.c]`` from dotted names."""
+    elements = [
+        cst.Element(
+            dotted(item),
+            comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
+            if index < len(items) - 1
+            else cst.MaybeSentinel.DEFAULT,
+        )
+        for index, item in enumerate(items)
+    ]
+    return cst.List(elements)
+
+
+def expression_statement(expression: cst.BaseExpression) -> cst.SimpleStatementLine:
+    return cst.SimpleStatementLine([cst.Expr(expression)])
+
+
+def assignment(name: str, value: cst.BaseExpression) -> cst.SimpleStatementLine:
+    return cst.SimpleStatementLine([cst.Assign([cst.AssignTarget(cst.Name(name))], value)])

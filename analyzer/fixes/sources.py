@@ -2,7 +2,8 @@
 
 The fix layer is the only place after the plugins that opens scanned files (rules never do). A file
 is read as bytes, hashed, and decoded as UTF-8 (a byte-order mark is kept aside and written back);
-Python is parsed only through :func:`analyzer.python.safeparse.parse_module`, templates only with
+Python is parsed only through :func:`analyzer.python.source.parse_python` (the bounded
+:func:`analyzer.python.safeparse.parse_module`), templates only with
 cfn-lint's decoder. A file that cannot be read or parsed gives None: no fix, never an exception."""
 
 from __future__ import annotations
@@ -63,18 +64,20 @@ class Source:
 def _parse_python(text: str) -> PythonSource | None:
     from libcst.metadata import MetadataWrapper, PositionProvider
 
-    from analyzer.python.safeparse import SourceError, parse_module
+    # The Python layer's reader: the bounded parser of analyzer.python.safeparse, never raises.
+    from analyzer.python.source import parse_python
 
+    parsed = parse_python(text, "<fix>")
+    if not hasattr(parsed, "module"):
+        return None  # a ParseProblem
     try:
-        module = parse_module(text)
-        # No copy: the positions must be keyed by the very nodes of ``module``.
-        wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
-        positions = wrapper.resolve(PositionProvider)
-    except (SourceError, RecursionError, MemoryError):
+        # No copy: the positions must be keyed by the very nodes of the module.
+        positions = MetadataWrapper(parsed.module, unsafe_skip_copy=True).resolve(PositionProvider)
+    except (RecursionError, MemoryError):
         return None
     except Exception:  # libcst raises assorted errors on exotic input; no fix then
         return None
-    return PythonSource(module, positions)
+    return PythonSource(parsed.module, positions)
 
 
 def decode_template(text: str) -> Any:

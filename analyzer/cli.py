@@ -1,7 +1,8 @@
 """Command line: arguments -> Config -> engine.scan() -> reporter. Nothing else lives here.
 
 ``iacscan PATH...`` scans (the ``scan`` subcommand is implied when the first argument is not a
-subcommand); ``iacscan rules``, ``iacscan explain IAC003`` and ``iacscan model PATH`` inspect.
+subcommand); ``iacscan rules``, ``iacscan explain IAC003``, ``iacscan graph PATH`` and
+``iacscan model PATH`` inspect.
 Exit codes: 0 nothing at or above ``--fail-on``, 1 findings, 2 a usage, configuration or internal
 error (one line on stderr; ``--debug`` adds the traceback), 130/143 interrupted by SIGINT/SIGTERM.
 

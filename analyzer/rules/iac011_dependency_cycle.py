@@ -324,26 +324,59 @@ class DependencyCycle(Rule):
 
     def check(self, ctx: RuleContext) -> Iterable[Finding]:
         project = ctx.project
-        for cycle in dependency_cycles(project, ctx.graph):
-            first = project.resource(cycle.members[0])
-            if first is None:
-                continue
-            path = " -> ".join([*(f"'{member}'" for member in cycle.members), f"'{cycle.members[0]}'"])
-            hops = "; ".join(_describe(hop) for hop in cycle.hops)
-            message = (
-                f"Dependency cycle {path}: {hops}. No creation order exists, so the deployment is "
-                f"rejected ('Circular dependency between resources')"
-            )
-            related = [
-                Related(hop.edge.location or first.location, _describe(hop))
-                for hop in cycle.hops
-                if hop.edge.location is not None
-            ]
-            yield self.finding(
-                message,
-                first.location,
-                _break_for(cycle, project),
-                resource=first.id,
-                key="->".join(cycle.members),
-                related=related,
-            )
+        for group in _tangles(dependency_cycles(project, ctx.graph)):
+            shown, rest = group[:PER_TANGLE], len(group) - PER_TANGLE
+            for index, cycle in enumerate(shown):
+                more = (
+                    f" ({rest} more cycles run through these resources)"
+                    if rest > 0 and index == len(shown) - 1
+                    else ""
+                )
+                finding = self._cycle_finding(project, cycle, more)
+                if finding is not None:
+                    yield finding
+
+    def _cycle_finding(self, project: Project, cycle: Cycle, more: str) -> Finding | None:
+        first = project.resource(cycle.members[0])
+        if first is None:
+            return None
+        path = " -> ".join([*(f"'{member}'" for member in cycle.members), f"'{cycle.members[0]}'"])
+        hops = "; ".join(_describe(hop) for hop in cycle.hops)
+        message = (
+            f"Dependency cycle {path}: {hops}. No creation order exists, so the deployment is "
+            f"rejected ('Circular dependency between resources'){more}"
+        )
+        related = [
+            Related(hop.edge.location, _describe(hop)) for hop in cycle.hops if hop.edge.location is not None
+        ]
+        return self.finding(
+            message,
+            first.location,
+            _break_for(cycle, project),
+            resource=first.id,
+            key="->".join(cycle.members),
+            related=related,
+        )
+
+
+# Cycles that share resources form one tangle; showing a few of its cycles is enough to fix it.
+PER_TANGLE = 3
+
+
+def _tangles(cycles: list[Cycle]) -> list[list[Cycle]]:
+    """Cycles grouped by shared resources, groups and cycles in their original order."""
+    groups: list[tuple[set[str], list[Cycle]]] = []
+    for cycle in cycles:
+        members = set(cycle.members)
+        joined = [group for group in groups if group[0] & members]
+        if not joined:
+            groups.append((members, [cycle]))
+            continue
+        target = joined[0]
+        target[0].update(members)
+        target[1].append(cycle)
+        for other in joined[1:]:
+            target[0].update(other[0])
+            target[1].extend(other[1])
+            groups.remove(other)
+    return [group[1] for group in groups]

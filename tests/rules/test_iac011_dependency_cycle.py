@@ -100,3 +100,23 @@ def test_each_cycle_once_even_with_several_edges_between_the_same_resources() ->
     assert len(cycles) == 1
     # The property reference says more about the fix than the DependsOn between the same two.
     assert cycles[0].hops[0].edge.path.startswith("SecurityGroupIngress")
+
+
+def test_a_tangle_of_many_cycles_shows_a_few_and_counts_the_rest() -> None:
+    names = [f"Sg{i}" for i in range(5)]
+    resources = []
+    for index, name in enumerate(names):
+        rules = tuple(Literal({"SourceSecurityGroupId": Ref(other)}) for other in names if other != name)
+        resources.append(
+            Resource(
+                name,
+                "AWS::EC2::SecurityGroup",
+                Location(PATH, 10 * index + 1),
+                properties={"SecurityGroupIngress": Literal(rules)},
+            )
+        )
+    findings = run(*resources)
+    assert len(findings) == 3
+    assert "more cycles run through these resources" in findings[-1].message
+    assert all("more cycles" not in f.message for f in findings[:-1])
+    assert len({f.key for f in findings}) == 3

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import libcst as cst
 
-from analyzer.model import Concat, Literal, Location, Origin, Ref, Unknown, concat
+from analyzer.model import Concat, Literal, Location, Origin, Ref, Unknown, Value, concat
 from analyzer.python.values import EValue, Obj, origin_of, text_part
 
 if TYPE_CHECKING:
@@ -172,6 +172,15 @@ def format_method(template: Literal, site: CallSite) -> EValue:
     return concat(parts, site.location)
 
 
+def _lowered(value: Value) -> Value:
+    """A part of a ``.lower()``-ed string: it can no longer hold capitals."""
+    if isinstance(value, Unknown):
+        return Unknown(value.reason, value.origin & ~Origin.MAYBE_UPPERCASE, value.location, value.hint)
+    if isinstance(value, Ref):
+        return Ref(value.resource, value.attribute, value.origin & ~Origin.MAYBE_UPPERCASE, value.location)
+    return value
+
+
 def literal_method(ev: Evaluator, target: EValue, name: str, site: CallSite) -> EValue | None:
     """str / list / dict methods on known values."""
     location = site.location
@@ -230,7 +239,7 @@ def literal_method(ev: Evaluator, target: EValue, name: str, site: CallSite) -> 
             parts = [
                 Literal(p.value.lower(), p.origin)
                 if isinstance(p, Literal) and isinstance(p.value, str)
-                else p
+                else _lowered(p)
                 for p in target.parts
             ]
             return concat(parts, location)

@@ -479,7 +479,13 @@ class PulumiHooks(Hooks):
             )
             return ConfigValue(ns or self.settings.project_name or "project", self)
         if name == "get_stack":
-            return Unknown("the Pulumi stack name", Origin.STACK_NAME, location, "pulumi.get_stack()")
+            # Stack names may hold capitals ("TapStackpr42"): a problem for lower-case-only names.
+            return Unknown(
+                "the Pulumi stack name",
+                Origin.STACK_NAME | Origin.MAYBE_UPPERCASE,
+                location,
+                "pulumi.get_stack()",
+            )
         if name == "get_project":
             if self.settings.project_name:
                 return Literal(self.settings.project_name, location=location)

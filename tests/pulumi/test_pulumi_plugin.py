@@ -353,3 +353,16 @@ class Inner(pulumi.ComponentResource):
     )
     eip = project.resource("eip")
     assert eip is not None and [d.target for d in eip.depends_on] == ["vpc", "igw"]
+
+
+def test_stack_name_may_hold_capitals_until_lowered(tmp_path: Path) -> None:
+    project = component(
+        tmp_path,
+        """
+        aws.s3.Bucket("a", bucket=f"data-{pulumi.get_stack()}")
+        aws.s3.Bucket("b", bucket=f"data-{pulumi.get_stack()}".lower())
+        """,
+    )
+    names = {r.id: r.name for r in project.resources}
+    assert names["a"].origin & Origin.MAYBE_UPPERCASE
+    assert not names["b"].origin & Origin.MAYBE_UPPERCASE and names["b"].origin & Origin.STACK_NAME

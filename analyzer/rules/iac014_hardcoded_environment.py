@@ -43,7 +43,7 @@ _DEFAULT_VPC_CALLS = {
 @dataclass(frozen=True, slots=True)
 class Assumption:
     resource: str | None
-    kind: str  # "ami" | "zone" | "account" | "region" | "key-pair" | "key-parameter" | "default-vpc"
+    kind: str  # "ami" | "zone" | "account" | "account-region" | "region" | "key-pair" | "key-parameter" | "default-vpc"
     text: str
     path: str
     location: Location
@@ -90,7 +90,9 @@ def resource_assumptions(resource: Resource) -> list[Assumption]:
                 hits.append(("key-pair", text))
             else:
                 for match in ARN_HEAD.finditer(text):
-                    if match.group(3):
+                    if match.group(3) and match.group(2):
+                        hits.append(("account-region", f"{match.group(3)} in {match.group(2)}"))
+                    elif match.group(3):
                         hits.append(("account", match.group(3)))
                     elif match.group(2):
                         hits.append(("region", match.group(2)))
@@ -179,6 +181,12 @@ _WHAT = {
         "an ARN with the account id {text}: the stack deploys only in that account",
         "build the ARN from the deploying account (${AWS::AccountId}, aws.get_caller_identity().account_id, "
         "cdk.Aws.ACCOUNT_ID), or pass it as a parameter/config value if it is another account",
+    ),
+    "account-region": (
+        "an ARN with the account and region {text}: the stack deploys only there (only in that region, "
+        "if the account is another one's, such as a public Lambda layer's)",
+        "build the ARN from the deployment (${AWS::Region}/${AWS::AccountId}, aws.get_region(), "
+        "aws.get_caller_identity(), cdk.Aws.REGION/ACCOUNT_ID), or take it from configuration per region",
     ),
     "region": (
         "an ARN with the region {text}: the stack deploys only in that region",

@@ -52,7 +52,10 @@ def test_arn_account_and_region() -> None:
         "Topic", "AWS::SNS::Topic", {"KmsMasterKeyId": Literal("arn:aws:kms:us-east-1:123456789012:key/abc")}
     )
     (finding,) = run(topic)
-    assert finding.key == "account:123456789012" and "AWS::AccountId" in finding.fix_hint
+    assert finding.key == "account-region:123456789012 in us-east-1" and "AWS::AccountId" in finding.fix_hint
+    global_arn = Literal("arn:aws:iam::123456789012:role/deployer")
+    (finding,) = run(res("Fn", "AWS::Lambda::Function", {"Role": global_arn}))
+    assert finding.key == "account:123456789012" and "only in that account" in finding.message
     # A region written into an ARN that takes the account from the deployment.
     sub = Concat(
         (Literal("arn:aws:sns:us-west-2:"), Unknown("AWS::AccountId", Origin.ACCOUNT), Literal(":alerts"))

@@ -255,6 +255,16 @@ class Asset(Obj):
                         return found if asset.kind == "FileArchive" else str(PurePosixPath(found).parent)
         return None
 
+    def inline_source(self) -> tuple[str, Literal] | None:
+        """``AssetArchive({"index.py": StringAsset("...")})``: (module name, the code literal)."""
+        if self.kind != "AssetArchive":
+            return None
+        for key, asset in self.assets.items():
+            text = asset.path if isinstance(asset, Asset) and asset.kind == "StringAsset" else None
+            if key.endswith(".py") and isinstance(text, Literal) and isinstance(text.value, str):
+                return PurePosixPath(key).stem, text
+        return None
+
     def to_value(self) -> Value:
         if self.kind == "AssetArchive":
             return Literal({"AssetArchive": Literal({k: to_value(v) for k, v in self.assets.items()})})
@@ -679,8 +689,11 @@ class PulumiHooks(Hooks):
         if info.cfn_type != "AWS::Lambda::Function":
             return None
         code = kwargs.get("code")
-        code_path = code.code_path() if isinstance(code, Asset) else None
-        if code_path is None:
+        if not isinstance(code, Asset):
+            return None
+        code_path = code.code_path()
+        inline = code.inline_source()
+        if code_path is None and inline is None:
             return None
         handler = _string(kwargs.get("handler"))
         runtime = _string(kwargs.get("runtime"))
@@ -689,9 +702,19 @@ class PulumiHooks(Hooks):
         except ImportError:
             return None
         try:
+            if inline is not None:
+                module, text = inline
+                return analyze_function_code(
+                    self.worktree.root,
+                    handler,
+                    runtime,
+                    inline_source=text.value,
+                    inline_location=text.location,
+                    inline_module=module,
+                )
             return analyze_function_code(self.worktree.root, handler, runtime, code_path=code_path)
         except Exception as error:  # their failure must not lose the whole Pulumi model
-            self.code_errors.append(f"{code_path}: {type(error).__name__}: {error}")
+            self.code_errors.append(f"{code_path or 'inline code'}: {type(error).__name__}: {error}")
             return None
 
 

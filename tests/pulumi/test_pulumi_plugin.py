@@ -366,3 +366,22 @@ def test_stack_name_may_hold_capitals_until_lowered(tmp_path: Path) -> None:
     names = {r.id: r.name for r in project.resources}
     assert names["a"].origin & Origin.MAYBE_UPPERCASE
     assert not names["b"].origin & Origin.MAYBE_UPPERCASE and names["b"].origin & Origin.STACK_NAME
+
+
+def test_inline_lambda_code_reaches_the_code_layer(tmp_path: Path) -> None:
+    pytest.importorskip("analyzer.python.lambda_code")
+    code = (
+        "import boto3\\n\\ndef handler(event, context):\\n"
+        "    boto3.client('scheduler').create_schedule(Name='x', Target={'Arn': 'a', 'RoleArn': 'r'})\\n"
+    )
+    project = component(
+        tmp_path,
+        f"""
+        CODE = "{code}"
+        aws.lambda_.Function("fn", role="r", runtime="python3.12", handler="app.handler",
+                             code=pulumi.AssetArchive({{"app.py": pulumi.StringAsset(CODE)}}))
+        """,
+    )
+    (fn,) = project.resources
+    assert fn.code is not None and fn.code.handler_found is True
+    assert [(c.service, c.operation) for c in fn.code.sdk_calls] == [("scheduler", "CreateSchedule")]

@@ -31,6 +31,7 @@ from analyzer.model import (
 from analyzer.plugin import Worktree
 from analyzer.python.builtins import format_method
 from analyzer.python.evaluator import CallSite, Evaluator, Hooks
+from analyzer.python.signatures import Param, ParamKind, Signature
 from analyzer.python.values import (
     EValue,
     ExternalObj,
@@ -71,6 +72,21 @@ _NOT_PROPERTIES = frozenset({"opts", "resource_name", "args", "__props__", "__op
 _NAME_ORIGINS = Origin.SUFFIX | Origin.STACK_NAME | Origin.UNIQUE | Origin.ENV_NAME
 # Attributes of pulumi_random resources that are random by construction.
 _RANDOM_ATTRIBUTES = frozenset({"result", "hex", "b64_url", "b64_std", "dec", "id", "suffix"})
+
+
+# pulumi.ComponentResource.__init__(self, t, name, props=None, opts=None, remote=False,
+# package_ref=None). Source: the Pulumi Python SDK, sdk/python/lib/pulumi/resource.py.
+_COMPONENT_RESOURCE_INIT = Signature(
+    params=(
+        Param("t", ParamKind.POSITIONAL, False),
+        Param("name", ParamKind.POSITIONAL, False),
+        Param("props", ParamKind.POSITIONAL, True),
+        Param("opts", ParamKind.POSITIONAL, True),
+        Param("remote", ParamKind.POSITIONAL, True),
+        Param("package_ref", ParamKind.POSITIONAL, True),
+    ),
+    owner="ComponentResource",
+)
 
 
 # -- objects -----------------------------------------------------------------------------------------
@@ -542,6 +558,12 @@ class PulumiHooks(Hooks):
             "CustomResource.__init__",
         ):
             return Literal(None, location=location)
+        return None
+
+    def external_signature(self, qualname: str) -> Signature | None:
+        """Initializers of the Pulumi base classes a component derives from."""
+        if qualname in ("pulumi.ComponentResource", "pulumi.resource.ComponentResource"):
+            return _COMPONENT_RESOURCE_INIT
         return None
 
     def instance_created(self, ev: Evaluator, instance: InstanceObj, site: CallSite) -> None:

@@ -385,3 +385,18 @@ def test_inline_lambda_code_reaches_the_code_layer(tmp_path: Path) -> None:
     (fn,) = project.resources
     assert fn.code is not None and fn.code.handler_found is True
     assert [(c.service, c.operation) for c in fn.code.sdk_calls] == [("scheduler", "CreateSchedule")]
+
+
+def test_keywords_forwarded_to_component_resource_are_checked(tmp_path: Path) -> None:
+    stack = (
+        "import pulumi\n\n\nclass TapStack(pulumi.ComponentResource):\n"
+        "    def __init__(self, name, environment_suffix, **kwargs):\n"
+        "        super().__init__('tap:stack', name, **kwargs)\n"
+    )
+    tap = "import pulumi\nfrom lib.tap_stack import TapStack\nTapStack('x', 'pr1', props={}, args=1)\n"
+    project = parse(
+        tmp_path,
+        {"Pulumi.yaml": PULUMI_YAML, "tap.py": tap, "lib/__init__.py": "", "lib/tap_stack.py": stack},
+    )
+    (call,) = project.calls
+    assert call.unexpected == ("args",) and call.via is not None and "ComponentResource" in call.via

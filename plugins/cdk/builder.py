@@ -417,6 +417,8 @@ class Builder:
         target = kwargs.get("target")
         if record.type == "AWS::Scheduler::Schedule" and isinstance(target, TargetObj):
             self._schedule_target(obj, record, target, site)
+        if record.type == "AWS::ApiGateway::RestApi" and level2:
+            integrations.rest_api(self, obj, record, site)
         if record.type == "AWS::Lambda::Function":
             self._function(ev, record, site)
             if level2:
@@ -569,6 +571,8 @@ class Builder:
         self, obj: ConstructObj, record: ResourceRecord | None, name: str, site: CallSite
     ) -> EValue | None:
         """Methods that wire a construct to another one (see :mod:`plugins.cdk.integrations`)."""
+        if "api" in obj.data and obj.cls == "aws_cdk.aws_apigateway.Resource":
+            return integrations.api_resource_method(self, obj, name, site)
         if record is None:
             return None
         if name == "add_permission" and record.type in integrations.FUNCTION_TYPES:

@@ -13,10 +13,10 @@ from typing import Any
 from analyzer.model import Literal, Location, Origin, Unknown, Value, concat
 from analyzer.python.evaluator import CallSite, Evaluator, Hooks
 from analyzer.python.signatures import Param, ParamKind, Signature, mro
-from analyzer.python.values import EValue, ExternalObj, InstanceObj, JsonText, Obj
+from analyzer.python.values import EValue, ExternalObj, InstanceObj, JsonText, Obj, to_value
 from plugins.cdk import tables
 from plugins.cdk.builder import Builder, json_document
-from plugins.cdk.integrations import INTEGRATION_MODULES
+from plugins.cdk.integrations import INTEGRATION_CLASSES, INTEGRATION_MODULES
 from plugins.cdk.objects import (
     AppObj,
     ChainObj,
@@ -141,6 +141,13 @@ class CdkHooks(Hooks):
         if qualname.startswith("aws_cdk.aws_scheduler_targets.") and qualname.count(".") == 2:
             first = site.args[0] if site.args else None
             return TargetObj("scheduler." + short, first, dict(site.kwargs))
+        if qualname == "aws_cdk.aws_apigateway.StageOptions":  # read for the stage name
+            return Literal(
+                {key: to_value(value) for key, value in site.kwargs.items()}, location=site.location
+            )
+        if qualname in INTEGRATION_CLASSES:
+            first = site.args[0] if site.args else site.kwargs.get("handler")
+            return TargetObj(INTEGRATION_CLASSES[qualname], first, dict(site.kwargs))
         for module, prefix in INTEGRATION_MODULES.items():
             if qualname.startswith(module) and qualname.count(".") == 2:
                 first = site.args[0] if site.args else None

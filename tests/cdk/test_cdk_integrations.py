@@ -9,7 +9,7 @@ import pytest
 
 from analyzer.discover import list_files
 from analyzer.graph import ResourceGraph
-from analyzer.model import Literal, Project, Ref, get_path, items_of, literal_of
+from analyzer.model import Literal, Project, Ref, get_path, items_of, iter_refs, literal_of
 from analyzer.plugin import Limits
 from analyzer.rules.base import Example
 from plugins.cdk import CdkPlugin
@@ -287,3 +287,49 @@ def test_iac005_silent_on_cdk_bucket_notifications(tmp_path: Path) -> None:
 """
     findings, _ = scan_example(Example.cdk(_HEAD + body), tmp_path)
     assert not triples(findings, "IAC005"), describe(findings)
+
+
+# -- API Gateway -----------------------------------------------------------------------------------
+
+_API_HEAD = _HEAD.replace(
+    "from aws_cdk import aws_events as events",
+    "from aws_cdk import aws_apigateway as apigw\nfrom aws_cdk import aws_events as events",
+)
+
+
+def test_lambda_rest_api_proxies_with_permissions_and_a_deployment(tmp_path: Path) -> None:
+    context = '{"app": "python3 tap.py", "context": {"environmentSuffix": "dev"}}'
+    Example.cdk(
+        _API_HEAD + '        apigw.LambdaRestApi(self, "Api", handler=fn)\n', **{"cdk.json": context}
+    ).materialize(tmp_path)
+    project = CdkPlugin().parse(list_files(tmp_path, Limits()).worktree)
+    methods = project.of_type("AWS::ApiGateway::Method")
+    assert sorted(m.id for m in methods) == [
+        "TapStackdev/Api/Default/ANY",
+        "TapStackdev/Api/Default/{proxy+}/ANY",
+    ]
+    for method in methods:
+        uri = get_path(method.prop("Integration"), "Uri")
+        assert any(ref == Ref("TapStackdev/Handler", "Arn") for _, ref in iter_refs(uri))
+    granted = [p for p in permissions(project).values() if p["Principal"] == "apigateway.amazonaws.com"]
+    assert len(granted) == 4  # the stage ARN and the test-invoke ARN of each method
+    graph = ResourceGraph(project)
+    assert all(graph.depends_on("TapStackdev/Api/Deployment", m.id) for m in methods)
+    stage = project.resource("TapStackdev/Api/DeploymentStage.prod")
+    assert stage is not None and stage.prop("DeploymentId") == Ref("TapStackdev/Api/Deployment")
+
+
+def test_rest_api_resources_and_methods_keep_iac005_silent(tmp_path: Path) -> None:
+    body = """
+        api = apigw.RestApi(self, "Api", deploy_options=apigw.StageOptions(stage_name="v1"))
+        items = api.root.add_resource("items")
+        items.add_method("GET", apigw.LambdaIntegration(fn))
+        items.add_resource("{id}").add_method("DELETE", apigw.LambdaIntegration(fn))
+        cdk.CfnOutput(self, "Stage", value=api.deployment_stage.stage_name)
+"""
+    findings, _ = scan_example(Example.cdk(_API_HEAD + body), tmp_path)
+    assert not triples(findings), describe(findings)
+    project = CdkPlugin().parse(list_files(tmp_path, Limits()).worktree)
+    ids = {r.id for r in project.resources}
+    assert "TapStack{environment_suffix}/Api/Default/items/{id}/DELETE" in ids
+    assert "TapStack{environment_suffix}/Api/DeploymentStage.v1" in ids

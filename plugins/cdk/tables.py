@@ -9,7 +9,9 @@ once and parses only the modules it touches. Class entries are keyed by the Pyth
 * ``args``/``kw``/``req``: positional parameters and flattened keyword parameters (Python names),
   the required keywords (props structs such as ``StackProps`` are classes with keywords only);
 * ``cfn``: keyword -> CloudFormation property name; ``name``: the keyword that sets the physical name;
-* ``attrs``: string attributes (``bucket_arn`` -> ``Arn``), ``base``: the base class path.
+* ``attrs``: string attributes (``bucket_arn`` -> ``Arn``), ``base``: the base class path;
+* ``removal``: for L2 classes, ``retain``/``snapshot`` when the props' ``removalPolicy`` defaults
+  to it (absent when the default destroys or is not stated).
 
 ``structs`` map an L1 property struct's keywords to CloudFormation names, ``struct_types`` the
 keywords whose values are structs themselves, ``grants`` grant methods to IAM actions.

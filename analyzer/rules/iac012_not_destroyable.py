@@ -176,6 +176,16 @@ def _lifecycle(resource: Resource, platform: str) -> Iterator[Blocker]:
             _where(resource, policy_value),
             blocks=False,
         )
+    elif platform == "cloudformation" and "DeletionPolicy" not in options and _snapshot_by_default(resource):
+        yield Blocker(
+            resource.id,
+            resource.type,
+            "no DeletionPolicy (CloudFormation's default for this type is Snapshot)",
+            "every teardown leaves a snapshot behind",
+            "set DeletionPolicy: Delete for ephemeral environments",
+            resource.location,
+            blocks=False,
+        )
     replace = _text(options.get("UpdateReplacePolicy"))
     if replace and replace.lower() in _RETAIN_VALUES and policy not in _RETAIN_VALUES:
         yield Blocker(
@@ -210,6 +220,14 @@ def _lifecycle(resource: Resource, platform: str) -> Iterator[Blocker]:
                 _where(resource, value),
                 blocks=True,
             )
+
+
+def _snapshot_by_default(resource: Resource) -> bool:
+    # CloudFormation User Guide, "DeletionPolicy attribute": the default is Snapshot for
+    # AWS::RDS::DBCluster and for AWS::RDS::DBInstance that does not name a DBClusterIdentifier.
+    if resource.type == "AWS::RDS::DBCluster":
+        return True
+    return resource.type == "AWS::RDS::DBInstance" and "DBClusterIdentifier" not in resource.properties
 
 
 def _protection(resource: Resource) -> Iterator[Blocker]:
@@ -327,7 +345,9 @@ class NotDestroyable(Rule):
     """
     ## What it does
     Finds resources that an ephemeral (per-PR) environment cannot cleanly tear down:
-    `DeletionPolicy`/`RemovalPolicy` `Retain` (and `Snapshot`, `UpdateReplacePolicy: Retain`),
+    `DeletionPolicy`/`RemovalPolicy` `Retain` (and `Snapshot`, `UpdateReplacePolicy: Retain`, and an
+    RDS cluster or standalone instance without `DeletionPolicy`, which CloudFormation snapshots by
+    default; the CDK plugin records CDK's default removal policies, such as `RETAIN` for buckets),
     Pulumi `protect=True` and `retain_on_delete=True`, deletion protection (`DeletionProtection`,
     `DeletionProtectionEnabled`, `DisableApiTermination`, load balancer
     `deletion_protection.enabled`, Cognito `DeletionProtection: ACTIVE`), Pulumi database clusters

@@ -92,16 +92,38 @@ def test_pulumi_protect_and_retain_on_delete() -> None:
     assert run(res("t", "AWS::DynamoDB::Table", options={"protect": Literal(False)}), platform="pulumi") == []
 
 
+DELETE = {"DeletionPolicy": Literal("Delete")}
+
+
 def test_deletion_protection_properties() -> None:
     cluster = res(
-        "Db", "AWS::RDS::DBCluster", props={"DeletionProtection": Literal(True, location=Location(PATH, 9))}
+        "Db",
+        "AWS::RDS::DBCluster",
+        props={"DeletionProtection": Literal(True, location=Location(PATH, 9))},
+        options=DELETE,
     )
     (finding,) = run(cluster)
     assert finding.location.line == 9 and "DeletionProtection is on" in finding.message
     pool = res("Pool", "AWS::Cognito::UserPool", props={"DeletionProtection": Literal("ACTIVE")})
     assert len(run(pool)) == 1
     assert run(res("Pool", "AWS::Cognito::UserPool", props={"DeletionProtection": Literal("INACTIVE")})) == []
-    assert run(res("Db", "AWS::RDS::DBCluster", props={"DeletionProtection": Unknown("parameter")})) == []
+    unknown = {"DeletionProtection": Unknown("parameter")}
+    assert run(res("Db", "AWS::RDS::DBCluster", props=unknown, options=DELETE)) == []
+
+
+def test_cloudformation_rds_snapshots_by_default() -> None:
+    (blocker,) = blockers(res("Db", "AWS::RDS::DBCluster"))
+    assert not blocker.blocks and "default" in blocker.reason and "Snapshot" in blocker.reason
+    # A cluster member takes no snapshot of its own; other platforms record their own defaults.
+    member = res("W", "AWS::RDS::DBInstance", props={"DBClusterIdentifier": Ref("Db")})
+    assert blockers(member) == []
+    assert len(blockers(res("I", "AWS::RDS::DBInstance"))) == 1
+    assert (
+        blockers(
+            res("db", "AWS::RDS::DBCluster", props={"SkipFinalSnapshot": Literal(True)}), platform="pulumi"
+        )
+        == []
+    )
 
 
 def test_load_balancer_attribute() -> None:

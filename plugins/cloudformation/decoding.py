@@ -5,8 +5,8 @@ cfn-lint's decoder (``cfnlint.decode.decode_str``) reads YAML (with the short-fo
 returns dict/list/str subclasses carrying ``start_mark``/``end_mark``. It also bounds YAML alias
 expansion ("billion laughs": more than 250,000 nodes once aliases are resolved is a parse error).
 
-``import cfnlint.decode`` loads the whole cfn-lint package (~0.4 s), so it happens lazily, once, on
-the first template; never at module import.
+``import cfnlint.decode`` loads the whole cfn-lint package (~0.4 s); ``cfnlint_decoder`` loads only
+the decoder, lazily, once, on the first template; never at module import.
 """
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ class Decoded:
 def decode_text(path: str, text: str) -> Decoded:
     """Decode ``text`` (the file at ``path``); never raises."""
     try:
-        from cfnlint.decode import decode_str
+        from plugins.cloudformation.cfnlint_decoder import decode_str
 
         _quiet_cfnlint()
     except Exception as error:  # cfn-lint missing or broken: say so once per file, do not crash

@@ -151,8 +151,8 @@ def _lifecycle(resource: Resource, platform: str) -> Iterator[Blocker]:
     fix = (
         "use RemovalPolicy.DESTROY for ephemeral environments (make RETAIN depend on a production flag)"
         if platform == "cdk"
-        else "remove DeletionPolicy (or make it Delete) for ephemeral environments; keep Retain behind a "
-        "production condition if production needs it"
+        else "set DeletionPolicy: Delete for ephemeral environments (keep Retain or Snapshot behind a "
+        "production-only Condition if production needs it)"
     )
     if policy in _RETAIN_VALUES:
         shown = removal if platform == "cdk" and removal else deletion or removal
@@ -193,7 +193,7 @@ def _lifecycle(resource: Resource, platform: str) -> Iterator[Blocker]:
             resource.type,
             f"UpdateReplacePolicy: {replace}",
             "a replacement keeps the old resource in the account",
-            "remove UpdateReplacePolicy (or make it Delete) for ephemeral environments",
+            "set UpdateReplacePolicy: Delete (or remove it) for ephemeral environments",
             _where(resource, options.get("UpdateReplacePolicy")),
             blocks=False,
         )

@@ -155,9 +155,10 @@ class HardcodedSecret(Rule):
     depth, including the keys of a `SecretString` JSON and Lambda environment variables such as
     `DB_PASSWORD`), SSM `SecureString` values, and template parameters named like a secret that
     have a `Default` (a `NoEcho` parameter hides the value in the console, not in the template).
-    Values from dynamic references (`{{resolve:secretsmanager:...}}`), secret config
-    (`config.require_secret`), parameters without a default and lookups are fine; so are ARNs and
-    parameter paths that point at a secret.
+    Values from dynamic references (`{{resolve:secretsmanager:...}}`), encrypted secret config
+    (`config.require_secret` of a `secure:` value), parameters without a default and lookups are
+    fine; so are ARNs and parameter paths that point at a secret. A secret read from a plain-text
+    value in `Pulumi.<stack>.yaml` or `cdk.json` is reported at the read.
 
     ## Why is this bad
     The secret is in version control, in every clone and in the synthesized template, and it is
@@ -343,24 +344,33 @@ class HardcodedSecret(Rule):
                 key=f"parameter:{name}",
             )
         for item in literal_secrets(project):
+            fix = _fix(project, project.resource(item.resource))
+            consequence = "the secret is in version control and the same for every environment"
             if item.origin & Origin.PARAMETER:
                 if item.text in default_texts:
                     continue  # reported at the parameter
                 source = "a template parameter's default"
             elif item.origin & Origin.CONFIG:
-                source = "a configuration value written in the repository"
+                source = "a configuration value written in plain text in the repository"
+                consequence = "the secret is in version control"
+                if project.platform == "pulumi":
+                    fix = (
+                        "store it encrypted with `pulumi config set --secret <key>` (the stack file then holds "
+                        "`secure:`), or generate it in the program"
+                    )
+                else:
+                    fix = (
+                        "keep it out of cdk.json: read it from Secrets Manager at deploy time "
+                        "(SecretValue.secrets_manager) or generate it"
+                    )
             elif item.origin & Origin.ENV_VAR:
                 source = "the fallback of an environment variable"
             else:
                 source = "literal text"
-            message = (
-                f"{item.resource_type} '{item.resource}' sets {item.path} from {source}: the secret is in "
-                f"version control and the same for every environment"
-            )
             yield self.finding(
-                message,
+                f"{item.resource_type} '{item.resource}' sets {item.path} from {source}: {consequence}",
                 item.location,
-                _fix(project, project.resource(item.resource)),
+                fix,
                 resource=item.resource,
                 key=item.path,
             )

@@ -113,3 +113,40 @@ def test_parameter_defaults_are_reported_once_at_the_parameter() -> None:
     assert finding.location.line == 12 and "parameter's default" in finding.message
     # Pulumi config keys are not template parameters.
     assert run(platform="pulumi", parameters={"tap:dbPassword": Literal("x", Origin.CONFIG)}) == []
+
+
+def test_plain_text_configuration_gets_the_encrypted_config_fix() -> None:
+    from_config = Literal("hunter2", Origin.CONFIG, Location("lib/tap_stack.py", 15))
+    cluster = res("db", "AWS::RDS::DBCluster", {"MasterUserPassword": from_config})
+    (finding,) = run(cluster, platform="pulumi")
+    assert "plain text" in finding.message and "same for every environment" not in finding.message
+    assert "pulumi config set --secret" in finding.fix_hint
+    (cdk,) = run(cluster, platform="cdk")
+    assert "cdk.json" in cdk.fix_hint
+
+
+def test_pulumi_stack_file_with_a_plain_text_secret(tmp_path) -> None:
+    from analyzer.config import Config
+    from analyzer.engine import scan
+    from analyzer.rules.base import Example
+
+    stack = """
+        import pulumi
+        import pulumi_aws as aws
+
+
+        class TapStack(pulumi.ComponentResource):
+            def __init__(self, name, args, opts=None):
+                super().__init__("tap:stack:TapStack", name, None, opts)
+                config = pulumi.Config()
+                aws.rds.Cluster("db", engine="aurora-postgresql", master_password=config.require_secret("dbPassword"))
+        """
+    Example.pulumi(stack, **{"Pulumi.dev.yaml": "config:\n  tap:dbPassword: hunter2\n"}).materialize(
+        tmp_path / "plain"
+    )
+    Example.pulumi(
+        stack, **{"Pulumi.dev.yaml": "config:\n  tap:dbPassword:\n    secure: AAABAxyz\n"}
+    ).materialize(tmp_path / "secure")
+    (finding,) = scan([tmp_path / "plain"], Config(), rules=[HardcodedSecret]).findings
+    assert "plain text" in finding.message and finding.resource == "db"
+    assert scan([tmp_path / "secure"], Config(), rules=[HardcodedSecret]).findings == []

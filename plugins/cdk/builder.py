@@ -184,6 +184,12 @@ class Builder:
             )
         return Scope(scope.path, scope.id_value, stack, site.location)
 
+    def adopt(self, instance: InstanceObj, built: ConstructObj) -> None:
+        """A worktree subclass instance stands for the library construct it built: children
+        created with it as scope go under the construct's path."""
+        self._keep.append(instance)
+        self.scopes[id(instance)] = built.scope
+
     def stack_of(self, value: EValue | None) -> EValue | None:
         """``Stack.of(construct)``: the stack object that holds it."""
         scope = self.scope_of(value)
@@ -248,11 +254,12 @@ class Builder:
             elif not (isinstance(value, Literal) and value.value is None):
                 record.name = value
                 record.name_property = info.cfn_property(info.name_keyword) or info.name_keyword
-        if info.level == 2:
+        # A `**kwargs` whose keys are unknown may carry any keyword: no default is certain then.
+        if info.level == 2 and not site.star_kwargs:
             for prop, default_value in renames.defaults(cls, site.kwargs, site.location).items():
                 record.properties.setdefault(prop, default_value)
         default = info.entry.get("removal")
-        if default in _DEFAULT_REMOVAL and "removal_policy" not in site.kwargs:
+        if default in _DEFAULT_REMOVAL and "removal_policy" not in site.kwargs and not site.star_kwargs:
             # The construct's own default (jsii `@default` of removalPolicy): CDK writes it into
             # the template just as if it had been given.
             self._removal(record, ExternalObj(f"aws_cdk.RemovalPolicy.{default.upper()}"))

@@ -21,6 +21,7 @@ from plugins.cdk.objects import (
     AppObj,
     ChainObj,
     CodeObj,
+    ConstructObj,
     EngineObj,
     NodeObj,
     PolicyDocumentObj,
@@ -89,6 +90,7 @@ class CdkHooks(Hooks):
         base = self._construct_base(ev, instance)
         if base is None:
             return
+        instance.data["created_at"] = site.location
         scope = site.arg(0, "scope")
         id_value = (
             site.arg(1, "id")
@@ -238,6 +240,31 @@ class CdkHooks(Hooks):
     def _super_init(self, base: str, site: CallSite) -> EValue | None:
         frame = site.frame
         instance = frame.self_obj if frame is not None else None
+        info = tables.construct(base)
+        if (
+            isinstance(instance, InstanceObj)
+            and info is not None
+            and info.cfn_type
+            and not tables.is_subclass(base, "aws_cdk.Stack")
+            and self.evaluator is not None
+            and "construct" not in instance.data
+        ):
+            # A worktree subclass of a library resource construct (`class SecureBucket(s3.Bucket)`):
+            # super().__init__ builds the library construct; the instance answers as it does.
+            built = self.builder.construct(self.evaluator, base, site)
+            if isinstance(built, ConstructObj):
+                created = instance.data.get("created_at")
+                record = self.builder.records.get(built.resource_id or "")
+                if record is not None and isinstance(created, Location):
+                    record.location = created  # findings point at `SecureBucket(self, "Data", ...)`
+                    for prop, where in list(record.property_locations.items()):
+                        if where == site.location:  # forwarded through **kwargs: where it was written
+                            value = record.properties.get(prop)
+                            record.property_locations[prop] = getattr(value, "location", None) or created
+                instance.data["construct"] = built
+                instance.data["cdk"] = base
+                self.builder.adopt(instance, built)
+                return Literal(None)
         if isinstance(instance, InstanceObj) and tables.is_subclass(base, "constructs.Construct"):
             self.builder.register_user_construct(
                 instance,
@@ -253,6 +280,9 @@ class CdkHooks(Hooks):
     # -- reads on worktree constructs ----------------------------------------------------------------
 
     def attribute(self, ev: Evaluator, target: EValue, name: str, location: Location) -> EValue | None:
+        built = target.data.get("construct") if isinstance(target, InstanceObj) else None
+        if isinstance(built, ConstructObj):
+            return built.attribute(ev, name, location) or _ConstructMethod(built, name)
         if isinstance(target, ExternalObj) and target.qualname == "aws_cdk.Aws":
             pseudo = _PSEUDO.get(name)
             if pseudo is not None:
@@ -273,10 +303,28 @@ class CdkHooks(Hooks):
         return None
 
     def method_call(self, ev: Evaluator, target: EValue, name: str, site: CallSite) -> EValue | None:
+        built = target.data.get("construct") if isinstance(target, InstanceObj) else None
+        if isinstance(built, ConstructObj):
+            return built.method(ev, name, site)
         if isinstance(target, InstanceObj) and "cdk" in target.data and name == "add_dependency":
             self.builder.add_dependency(target, site.args, site.location)
             return Literal(None)
         return None
+
+
+@dataclass(eq=False, slots=True)
+class _ConstructMethod(Obj):
+    """``instance.grant_read(...)`` on a worktree subclass of a library construct: the library
+    construct's method (the evaluator finds no such method in the worktree class)."""
+
+    construct: ConstructObj
+    name: str
+
+    def hint(self) -> str:
+        return f"{self.construct.hint()}.{self.name}"
+
+    def call(self, ev: Evaluator, site: CallSite) -> EValue | None:
+        return self.construct.method(ev, self.name, site)
 
 
 @dataclass(eq=False, slots=True)

@@ -30,12 +30,7 @@ MUTATIONS: dict[str, tuple[str, str, str, str]] = {
         '"tap-api",\n            runtime',
         "IAC002",
     ),
-    "construct_library": (
-        "lib/constructs/scheduled_function.py",
-        'f"{name}-{environment_suffix}"',
-        "name",
-        "IAC002",
-    ),
+    "construct_library": ("lib/tap_stack.py", 'f"tap-reports-{suffix}"', '"tap-reports"', "IAC002"),
     "context_in_stack": (
         "lib/tap_stack.py",
         'f"tap-reports-{settings.environment_suffix}"',

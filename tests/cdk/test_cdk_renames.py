@@ -162,6 +162,20 @@ def test_aspects_make_default_removal_policies_unknown(tmp_path: Path) -> None:
     assert "DeletionPolicy" not in project.resource("TapStackdev/Kept").options
 
 
+def test_unknown_keyword_arguments_make_defaults_unknown(tmp_path: Path) -> None:
+    project = model(
+        tmp_path,
+        """
+        s3.Bucket(self, "Given", **props.bucket_options)
+        logs.LogGroup(self, "Logs", **props.log_options)
+        s3.Bucket(self, "Known", **{"removal_policy": cdk.RemovalPolicy.DESTROY})
+""",
+    )
+    assert "DeletionPolicy" not in project.resource("TapStackdev/Given").options
+    assert "RetentionInDays" not in project.resource("TapStackdev/Logs").properties
+    assert literal_of(project.resource("TapStackdev/Known").options["DeletionPolicy"]) == "Delete"
+
+
 def test_rules_read_the_renamed_properties(tmp_path: Path) -> None:
     body = f"""
         sqs.Queue(self, "Orders", fifo=True, queue_name=f"orders-{{suffix}}")  # expect: IAC009
@@ -187,3 +201,33 @@ def test_rules_read_the_renamed_properties(tmp_path: Path) -> None:
     example = Example.cdk(_HEAD + body, **{"cdk.json": _CONTEXT})
     findings, expected = scan_example(example, tmp_path)
     assert triples(findings) == expected, describe(findings)
+
+
+def test_a_worktree_subclass_of_a_library_construct_is_that_resource(tmp_path: Path) -> None:
+    project = model(
+        tmp_path,
+        """
+        bucket = SecureBucket(self, "Data", bucket_name=f"data-{suffix}")
+        queue = sqs.Queue(self, "Q")
+        bucket.grant_read(queue)
+        bucket.add_to_resource_policy(props.statement)
+        cdk.CfnOutput(self, "Arn", value=bucket.bucket_arn)
+""",
+    )
+    bucket = project.resource("TapStackdev/Data")
+    assert bucket is not None and bucket.type == "AWS::S3::Bucket"
+    assert literal_of(bucket.name) == "data-dev"
+    assert literal_of(bucket.options["DeletionPolicy"]) == "Delete"  # from the subclass's super() call
+    lines = (tmp_path / "lib" / "tap_stack.py").read_text(encoding="utf-8").splitlines()
+    created = next(n for n, line in enumerate(lines, 1) if 'SecureBucket(self, "Data"' in line)
+    assert bucket.location.line == created  # the instantiation, not super().__init__ in the class
+    assert project.resource("TapStackdev/Data/Policy").type == "AWS::S3::BucketPolicy"
+
+
+_SUBCLASS = """
+
+class SecureBucket(s3.Bucket):
+    def __init__(self, scope, construct_id, **kwargs):
+        super().__init__(scope, construct_id, removal_policy=cdk.RemovalPolicy.DESTROY, **kwargs)
+"""
+_HEAD = _HEAD.replace("\n\nclass TapStackProps", _SUBCLASS + "\n\nclass TapStackProps")

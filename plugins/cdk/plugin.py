@@ -15,10 +15,6 @@ from typing import Any, ClassVar
 
 from analyzer.model import Location, ParseProblem, Project, SuffixInfo
 from analyzer.plugin import Worktree
-from analyzer.python.evaluator import Evaluator, iter_calls
-from analyzer.python.project import PythonProject
-from plugins.cdk.hooks import CdkHooks
-from plugins.cdk.synthesized import merge_synthesized
 
 _FALLBACK_ENTRIES = ("tap.py", "app.py")
 
@@ -69,6 +65,13 @@ class CdkPlugin:
         return any(worktree.has(name) and _imports_cdk(worktree, name) for name in _FALLBACK_ENTRIES)
 
     def parse(self, worktree: Worktree) -> Project:
+        # The Python layer (libcst) is imported here, not with the module: detecting a worktree of
+        # another platform must not pay for it.
+        from analyzer.python.evaluator import Evaluator, iter_calls
+        from analyzer.python.project import PythonProject
+        from plugins.cdk.hooks import CdkHooks
+        from plugins.cdk.synthesized import merge_synthesized
+
         config, problem = read_cdk_json(worktree)
         problems: list[ParseProblem] = [problem] if problem else []
         entry = app_entry((config or {}).get("app"), worktree)

@@ -3,16 +3,15 @@ into the neutral model, without running them (see docs/python-layer.md for the e
 
 from __future__ import annotations
 
-from typing import ClassVar
-
-import libcst as cst
+from typing import TYPE_CHECKING, ClassVar
 
 from analyzer.model import Location, ParseProblem, Project, SuffixInfo
 from analyzer.plugin import Worktree
-from analyzer.python.evaluator import Evaluator, iter_calls
-from analyzer.python.project import ClassRef, External, PythonProject
-from plugins.pulumi.hooks import PulumiHooks
 from plugins.pulumi.settings import PROJECT_FILES, read_settings
+
+if TYPE_CHECKING:
+    from analyzer.python.evaluator import Evaluator
+    from analyzer.python.project import PythonProject
 
 __all__ = ["PulumiPlugin"]
 
@@ -36,6 +35,12 @@ class PulumiPlugin:
         return False
 
     def parse(self, worktree: Worktree) -> Project:
+        # The Python layer (libcst) is imported here, not with the module: detecting a worktree of
+        # another platform must not pay for it.
+        from analyzer.python.evaluator import Evaluator, iter_calls
+        from analyzer.python.project import PythonProject
+        from plugins.pulumi.hooks import PulumiHooks
+
         settings = read_settings(worktree)
         entry = settings.entry_point
         project = PythonProject(worktree.root, worktree.files, entry)
@@ -97,6 +102,10 @@ def _run_detached_components(project: PythonProject, evaluator: Evaluator, entry
     """Components in imported worktree modules that the entry point never constructs (its call or
     import fails, or sits behind code the evaluator cannot follow) still describe resources: run
     their ``__init__`` with unknown arguments so the other rules see them."""
+    import libcst as cst
+
+    from analyzer.python.project import ClassRef, External
+
     for path in list(project.read):
         if path == entry:
             continue

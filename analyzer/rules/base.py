@@ -15,11 +15,13 @@ import textwrap
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from analyzer.findings import Finding, Fix, Related, Severity
-from analyzer.graph import ResourceGraph
 from analyzer.model import Location, Project
+
+if TYPE_CHECKING:  # networkx is imported when a graph is built, not with the rule framework
+    from analyzer.graph import ResourceGraph
 
 SECTIONS = ("What it does", "Why is this bad", "Example", "Use instead")
 _MARKER = re.compile(r"\s*(?:#|//)\s*expect:\s*(IAC\d{3}(?:\s*,\s*IAC\d{3})*)\s*$")

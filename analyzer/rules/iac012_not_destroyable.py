@@ -515,6 +515,30 @@ class NotDestroyable(Rule):
                     s3.Bucket(self, "Data", removal_policy=cdk.RemovalPolicy.RETAIN)  # expect: IAC012
             """,
         ),
+        Example.cdk(
+            """
+            import aws_cdk as cdk
+            from aws_cdk import aws_dynamodb as dynamodb
+            from constructs import Construct
+
+
+            class TapStackProps(cdk.StackProps):
+                def __init__(self, environment_suffix=None, **kwargs):
+                    super().__init__(**kwargs)
+                    self.environment_suffix = environment_suffix
+
+
+            class TapStack(cdk.Stack):
+                def __init__(self, scope: Construct, construct_id: str, props=None, **kwargs):
+                    super().__init__(scope, construct_id, **kwargs)
+                    dynamodb.Table(  # expect: IAC012
+                        self,
+                        "Orders",
+                        partition_key=dynamodb.Attribute(name="pk", type=dynamodb.AttributeType.STRING),
+                    )
+            """,
+            title="CDK's default removal policy for a table is RETAIN",
+        ),
     ]
 
     def check(self, ctx: RuleContext) -> Iterable[Finding]:

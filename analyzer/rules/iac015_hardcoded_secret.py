@@ -249,6 +249,37 @@ class HardcodedSecret(Rule):
                     )
             """,
         ),
+        Example.cdk(
+            """
+            import aws_cdk as cdk
+            from aws_cdk import aws_ec2 as ec2
+            from aws_cdk import aws_rds as rds
+            from constructs import Construct
+
+
+            class TapStackProps(cdk.StackProps):
+                def __init__(self, environment_suffix=None, **kwargs):
+                    super().__init__(**kwargs)
+                    self.environment_suffix = environment_suffix
+
+
+            class TapStack(cdk.Stack):
+                def __init__(self, scope: Construct, construct_id: str, props=None, **kwargs):
+                    super().__init__(scope, construct_id, **kwargs)
+                    vpc = ec2.Vpc(self, "Vpc", max_azs=2)
+                    rds.DatabaseCluster(
+                        self,
+                        "Db",
+                        engine=rds.DatabaseClusterEngine.aurora_postgres(
+                            version=rds.AuroraPostgresEngineVersion.VER_16_4
+                        ),
+                        writer=rds.ClusterInstance.provisioned("writer"),
+                        vpc=vpc,
+                        credentials=rds.Credentials.from_generated_secret("admin"),
+                    )
+            """,
+            title="generated credentials",
+        ),
     ]
     INVALID = [
         Example.cfn_yaml(
@@ -327,6 +358,30 @@ class HardcodedSecret(Rule):
                         master_user_password="Password123!",  # expect: IAC015
                     )
             """,
+        ),
+        Example.cdk(
+            """
+            import aws_cdk as cdk
+            from aws_cdk import aws_secretsmanager as secretsmanager
+            from constructs import Construct
+
+
+            class TapStackProps(cdk.StackProps):
+                def __init__(self, environment_suffix=None, **kwargs):
+                    super().__init__(**kwargs)
+                    self.environment_suffix = environment_suffix
+
+
+            class TapStack(cdk.Stack):
+                def __init__(self, scope: Construct, construct_id: str, props=None, **kwargs):
+                    super().__init__(scope, construct_id, **kwargs)
+                    secretsmanager.Secret(
+                        self,
+                        "ApiKey",
+                        secret_string_value=cdk.SecretValue.unsafe_plain_text("sk-live-1234"),  # expect: IAC015
+                    )
+            """,
+            title="SecretValue.unsafe_plain_text",
         ),
     ]
 

@@ -54,6 +54,11 @@ BREAKS: dict[tuple[str, str], str] = {
     ("AWS::IAM::Role", "Policies"): (
         "move the inline policy into a separate AWS::IAM::Policy resource attached with Roles: [!Ref Role]"
     ),
+    ("AWS::IAM::Policy", "PolicyDocument"): (
+        "name the resource in the statement by a built ARN instead of a reference, or put the statement in a "
+        "separate policy the resource does not wait for (CDK: iam.Policy(...) attached to the role instead of "
+        "a grant on the role's default policy, which the function waits for)"
+    ),
     ("AWS::KMS::Key", "KeyPolicy"): (
         "name the role in the key policy by a built ARN (arn:${AWS::Partition}:iam::${AWS::AccountId}:role/"
         "<name>) instead of a reference, or grant kms:* in the role's own policy"
@@ -151,8 +156,10 @@ class DependencyCycle(Rule):
     No creation order exists, so the deployment is rejected before anything is created:
     CloudFormation says `Circular dependency between resources: [SgA, SgB]`. Typical loops are
     two security groups whose inline ingress rules name each other, a role whose inline policy
-    names a resource whose policy names the role, and a bucket notification that waits for a
-    Lambda permission whose `SourceArn` refers to the bucket.
+    names a resource whose policy names the role, a bucket notification that waits for a Lambda
+    permission whose `SourceArn` refers to the bucket, and (CDK) a function granted access to
+    itself (`fn.grant_invoke(fn)`): the grant lands in the role's default policy, which the
+    function waits for.
 
     ## Example
     ```yaml

@@ -120,3 +120,20 @@ def test_a_tangle_of_many_cycles_shows_a_few_and_counts_the_rest() -> None:
     assert "more cycles run through these resources" in findings[-1].message
     assert all("more cycles" not in f.message for f in findings[:-1])
     assert len({f.key for f in findings}) == 3
+
+
+def test_a_function_granted_access_to_itself_through_its_default_policy() -> None:
+    # CDK: fn.grant_invoke(fn) puts the function's ARN in the role's default policy, which the
+    # function waits for.
+    function = Resource(
+        "S/F", "AWS::Lambda::Function", Location(PATH, 30), depends_on=(Dependency("S/F/Policy"),)
+    )
+    statement = Literal({"Action": Literal("lambda:InvokeFunction"), "Resource": Ref("S/F", "Arn")})
+    policy = Resource(
+        "S/F/Policy",
+        "AWS::IAM::Policy",
+        Location(PATH, 30),
+        properties={"PolicyDocument": Literal({"Statement": Literal((statement,))})},
+    )
+    (finding,) = run(function, policy, platform="cdk")
+    assert "iam.Policy" in finding.fix_hint and finding.resource == "S/F"

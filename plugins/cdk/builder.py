@@ -235,6 +235,9 @@ class Builder:
         if tables.is_subclass(cls, STACK):  # a library stack used directly: cdk.Stack(app, "S")
             obj.scope = self._stack_scope(obj, cls, scope, site, site.kwargs.get("stack_name"))
             return obj
+        if cls == "aws_cdk.aws_s3_deployment.BucketDeployment":
+            integrations.bucket_deployment(self, obj, site)
+            return obj
         if info is None or not info.cfn_type:
             return obj
         record = self._add(

@@ -625,3 +625,36 @@ def add_api_method(
             source_arn=Unknown("the execute-api ARN of the method", hint=render(source)),
             source_type="aws_cdk.aws_apigateway.LambdaIntegration#Permission",
         )
+
+
+# -- S3 deployments -------------------------------------------------------------------------------------
+
+
+def bucket_deployment(builder: Builder, deployment: ConstructObj, site: CallSite) -> None:
+    """``s3deploy.BucketDeployment(self, id, destination_bucket=b, ...)``
+    (aws-s3-deployment/lib/bucket-deployment.ts): a ``Custom::CDKBucketDeployment`` at
+    ``<id>/CustomResource`` that copies objects into the bucket (and by default leaves them there
+    when it is deleted). Its handler function is not modelled."""
+    from plugins.cdk.builder import ResourceRecord
+
+    bucket = site.kwargs.get("destination_bucket")
+    if not isinstance(bucket, ConstructObj) or bucket.resource_id is None:
+        return
+    record = builder.add_record(
+        ResourceRecord(
+            f"{deployment.scope.path}/CustomResource",
+            "Custom::CDKBucketDeployment",
+            site.location,
+            "aws_cdk.aws_s3_deployment.BucketDeployment",
+            deployment.scope.stack,
+        )
+    )
+    record.properties = {"DestinationBucketName": Ref(bucket.resource_id)}
+    for keyword, prop in (
+        ("destination_key_prefix", "DestinationBucketKeyPrefix"),
+        ("retain_on_delete", "RetainOnDelete"),
+        ("prune", "Prune"),
+    ):
+        if keyword in site.kwargs:
+            record.properties[prop] = to_value(site.kwargs[keyword])
+    deployment.resource_id = record.id

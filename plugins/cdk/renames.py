@@ -145,6 +145,10 @@ RENAMES: dict[tuple[str, str], Converter] = {
     ("aws_cdk.aws_lambda.Function", "log_group"): lambda value: {
         "LoggingConfig": Literal({"LogGroup": to_value(value)})
     },
+    # aws-s3/lib/bucket.ts parseServerAccessLogs: loggingConfiguration.destinationBucketName
+    ("aws_cdk.aws_s3.Bucket", "server_access_logs_bucket"): lambda value: {
+        "LoggingConfiguration": Literal({"DestinationBucketName": to_value(value)})
+    },
     ("aws_cdk.aws_rds.DatabaseCluster", "credentials"): _credentials,
     ("aws_cdk.aws_rds.DatabaseInstance", "credentials"): _credentials,
     ("aws_cdk.aws_rds.ServerlessCluster", "credentials"): _credentials,

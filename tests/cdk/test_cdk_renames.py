@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from analyzer.discover import list_files
-from analyzer.model import Project, literal_of
+from analyzer.model import Project, Ref, literal_of
 from analyzer.plugin import Limits
 from analyzer.rules.base import Example
 from plugins.cdk import CdkPlugin, tables
@@ -231,3 +231,25 @@ class SecureBucket(s3.Bucket):
         super().__init__(scope, construct_id, removal_policy=cdk.RemovalPolicy.DESTROY, **kwargs)
 """
 _HEAD = _HEAD.replace("\n\nclass TapStackProps", _SUBCLASS + "\n\nclass TapStackProps")
+
+
+def test_buckets_filled_by_a_deployment_or_access_logs_need_auto_delete(tmp_path: Path) -> None:
+    body = f"""
+        logs_bucket = s3.Bucket(self, "Logs", {_DESTROY})  # expect: IAC012
+        site = s3.Bucket(self, "Site", {_DESTROY}, server_access_logs_bucket=logs_bucket)  # expect: IAC012
+        s3deploy.BucketDeployment(self, "Deploy", sources=[s3deploy.Source.asset("site")], destination_bucket=site)
+        quiet = s3.Bucket(self, "Quiet", {_DESTROY}, auto_delete_objects=True)
+        s3deploy.BucketDeployment(self, "Fill", sources=[s3deploy.Source.asset("site")], destination_bucket=quiet)
+"""
+    head = _HEAD.replace(
+        "from aws_cdk import aws_s3 as s3",
+        "from aws_cdk import aws_s3 as s3\nfrom aws_cdk import aws_s3_deployment as s3deploy",
+    )
+    example = Example.cdk(head + body, **{"cdk.json": _CONTEXT, "site/index.html": "<p>hi</p>"})
+    findings, expected = scan_example(example, tmp_path)
+    assert triples(findings) == expected, describe(findings)
+    project = CdkPlugin().parse(list_files(tmp_path, Limits()).worktree)
+    deployment = project.resource("TapStackdev/Deploy/CustomResource")
+    assert deployment.type == "Custom::CDKBucketDeployment"
+    logging = project.resource("TapStackdev/Site").prop("LoggingConfiguration", "DestinationBucketName")
+    assert logging == Ref("TapStackdev/Logs")

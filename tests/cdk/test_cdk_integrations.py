@@ -274,7 +274,7 @@ def test_iac017_fires_without_an_eventbridge_permission(tmp_path: Path, wiring: 
     assert triples(findings, "IAC017") == expected, describe(findings)
 
 
-def test_iac005_silent_on_cdk_bucket_notifications(tmp_path: Path) -> None:
+def test_iac005_silent_on_cdk_notifications_and_event_sources(tmp_path: Path) -> None:
     body = """
         bucket = s3.Bucket(
             self, "Uploads", removal_policy=cdk.RemovalPolicy.DESTROY, auto_delete_objects=True
@@ -284,6 +284,7 @@ def test_iac005_silent_on_cdk_bucket_notifications(tmp_path: Path) -> None:
         topic = sns.Topic(self, "T")
         bucket.add_event_notification(s3.EventType.OBJECT_CREATED_PUT, s3n.SnsDestination(topic))
         topic.add_subscription(subs.LambdaSubscription(fn))
+        fn.add_event_source(sources.SqsEventSource(sqs.Queue(self, "Jobs")))
 """
     findings, _ = scan_example(Example.cdk(_HEAD + body), tmp_path)
     assert not triples(findings, "IAC005"), describe(findings)

@@ -129,7 +129,7 @@ def _pulumi(
     config = _config_variable(module)
     names, aliases = py.imported_names(module, "pulumi")
     if config is None:
-        if _binds(module, "config"):
+        if _binds(parsed, "config"):
             return None  # "config" means something else here
         if aliases:
             constructor = f"{sorted(aliases)[0]}.Config"
@@ -207,18 +207,8 @@ def _module_assignments(module: cst.Module) -> Iterable[tuple[str, cst.BaseExpre
                     yield item.targets[0].target.value, item.value
 
 
-def _binds(module: cst.Module, name: str) -> bool:
-    return any(assigned == name for assigned, _ in _module_assignments(module)) or any(
-        isinstance(node, cst.Name) and node.value == name for node in _walk(module)
-    )
-
-
-def _walk(root: cst.CSTNode) -> Iterable[cst.CSTNode]:
-    stack = [root]
-    while stack:
-        node = stack.pop()
-        yield node
-        stack.extend(node.children)
+def _binds(parsed: PythonSource, name: str) -> bool:
+    return any(node.value == name for node in parsed.of_type(cst.Name))
 
 
 def _find_equal(

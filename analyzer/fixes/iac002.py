@@ -73,7 +73,7 @@ def _python(
     suffix = _suffix_expression(parsed, project, functions[0], location.line)
     if suffix is None:
         return None
-    separator = _separator(parsed.module)
+    separator = _separator(parsed)
     updated = _appended(node, suffix, separator)
     if updated is None:
         return None
@@ -92,7 +92,7 @@ def _suffix_expression(
     wanted = _suffix_identifiers(project)
     bound = py.bound_names(function, line, parsed)
     # 1. what this function's own f-strings already use for the suffix, before this line
-    for string, _, code in py.formatted_fields(function.body):
+    for string, _, code in py.formatted_fields(parsed, function):
         if py.start_line(parsed, string) >= line or code.split(".")[-1] not in wanted:
             continue
         if code.split(".")[0] in bound:
@@ -101,10 +101,10 @@ def _suffix_expression(
     return next((name for name in wanted if name in bound), None)
 
 
-def _separator(module: cst.Module) -> str:
+def _separator(parsed: PythonSource) -> str:
     """The separator the file puts before its suffix fields (``-`` if it has none)."""
     seen: collections.Counter[str] = collections.Counter()
-    for string, index, code in py.formatted_fields(module):
+    for string, index, code in py.formatted_fields(parsed):
         if "suffix" not in code.split(".")[-1].lower() or index == 0:
             continue
         before = string.parts[index - 1]

@@ -125,12 +125,8 @@ def _reference(
 
 
 def _class_of(parsed: PythonSource, function: cst.FunctionDef) -> cst.ClassDef | None:
-    for node in parsed.positions:
-        if (
-            isinstance(node, cst.ClassDef)
-            and isinstance(node.body, cst.IndentedBlock)
-            and any(item is function for item in node.body.body)
-        ):
+    for node in parsed.of_type(cst.ClassDef):
+        if isinstance(node.body, cst.IndentedBlock) and any(item is function for item in node.body.body):
             return node
     return None
 

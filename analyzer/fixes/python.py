@@ -12,6 +12,7 @@ from collections.abc import Iterator, Sequence
 from typing import TypeVar
 
 import libcst as cst
+from libcst._nodes.internal import CodegenState
 
 from analyzer.fixes.sources import PythonSource
 from analyzer.model import Resource, literal_of, render
@@ -24,8 +25,8 @@ def nodes_at(source: PythonSource, line: int, kind: type[cst.CSTNode] | tuple[ty
     """Nodes of ``kind`` that start on ``line``, outermost first."""
     found = [
         (position.start.column, -(position.end.line * 100_000 + position.end.column), node)
-        for node, position in source.positions.items()
-        if isinstance(node, kind) and position.start.line == line
+        for node in source.starting_on(line)
+        if isinstance(node, kind) and (position := source.positions[node])
     ]
     return [node for *_, node in sorted(found, key=lambda item: (item[0], item[1]))]
 
@@ -35,11 +36,48 @@ def start_line(source: PythonSource, node: cst.CSTNode) -> int:
 
 
 def replace(source: PythonSource, old: cst.CSTNode, new: cst.CSTNode) -> str | None:
-    """The module's code with ``old`` replaced by ``new``; None when libcst refuses."""
+    """The module's code with ``old`` replaced by ``new``; None when libcst refuses.
+
+    Fast path: only ``new`` is generated and spliced in at ``old``'s position, with the indentation
+    of its block (found as the one under which ``old`` regenerates to exactly its source text).
+    Otherwise the whole module is regenerated."""
+    spliced = _splice(source, old, new)
+    if spliced is not None:
+        return spliced
     try:
         return source.module.deep_replace(old, new).code
     except Exception:
         return None
+
+
+def _splice(source: PythonSource, old: cst.CSTNode, new: cst.CSTNode) -> str | None:
+    position = source.positions.get(old)
+    if position is None or not source.text:
+        return None
+    try:
+        start = source.index.offset(position.start.line, position.start.column + 1)
+        end = source.index.offset(position.end.line, position.end.column + 1)
+    except ValueError:
+        return None
+    original = source.text[start:end]
+    line = source.text[source.index.starts[position.start.line - 1] : start]
+    indentation = line[: len(line) - len(line.lstrip(" \t"))]
+    for size in range(len(indentation), -1, -1):
+        if _code(source.module, old, indentation[:size]) == original:
+            code = _code(source.module, new, indentation[:size])
+            return None if code is None else source.text[:start] + code + source.text[end:]
+    return None
+
+
+def _code(module: cst.Module, node: cst.CSTNode, indentation: str) -> str | None:
+    state = CodegenState(default_indent=module.default_indent, default_newline=module.default_newline)
+    if indentation:
+        state.indent_tokens = [indentation]
+    try:
+        node._codegen(state)
+    except Exception:
+        return None
+    return "".join(state.tokens)
 
 
 # -- keywords -------------------------------------------------------------------------------------
@@ -178,15 +216,35 @@ def field_value(node: cst.CSTNode, name: str) -> cst.BaseExpression | None:
 # -- scope ----------------------------------------------------------------------------------------
 
 
+def within(source: PythonSource, kind: type, outer: cst.CSTNode | None) -> list:
+    """Nodes of exactly type ``kind`` inside ``outer`` (the whole module when None)."""
+    nodes = source.of_type(kind)
+    if outer is None:
+        return nodes
+    where = source.positions[outer]
+    low, high = (where.start.line, where.start.column), (where.end.line, where.end.column)
+    return [
+        node
+        for node in nodes
+        if low <= ((p := source.positions[node]).start.line, p.start.column)
+        and (p.end.line, p.end.column) <= high
+    ]
+
+
 def enclosing_functions(source: PythonSource, target: cst.CSTNode) -> list[cst.FunctionDef]:
     """The functions whose body contains ``target``, innermost first."""
     position = source.positions[target]
     found = []
-    for node, where in source.positions.items():
-        if isinstance(node, cst.FunctionDef) and (where.start.line, where.start.column) <= (
-            position.start.line,
-            position.start.column,
-        ) <= (where.end.line, where.end.column):
+    for node in source.of_type(cst.FunctionDef):
+        where = source.positions[node]
+        if (
+            (where.start.line, where.start.column)
+            <= (position.start.line, position.start.column)
+            <= (
+                where.end.line,
+                where.end.column,
+            )
+        ):
             found.append((where.start.line, node))
     return [node for _, node in sorted(found, key=lambda item: item[0], reverse=True)]
 
@@ -198,11 +256,10 @@ def bound_names(function: cst.FunctionDef, before_line: int, source: PythonSourc
     for star in (params.star_arg, params.star_kwarg):
         if isinstance(star, cst.Param):
             names.add(star.name.value)
-    for node in _walk(function.body):
-        if (
-            isinstance(node, (cst.Assign, cst.AnnAssign, cst.AugAssign))
-            and start_line(source, node) < before_line
-        ):
+    for kind in (cst.Assign, cst.AnnAssign, cst.AugAssign):
+        for node in within(source, kind, function):
+            if start_line(source, node) >= before_line:
+                continue
             targets = (
                 [target.target for target in node.targets] if isinstance(node, cst.Assign) else [node.target]
             )
@@ -210,23 +267,17 @@ def bound_names(function: cst.FunctionDef, before_line: int, source: PythonSourc
     return names
 
 
-def formatted_fields(root: cst.CSTNode) -> Iterator[tuple[cst.FormattedString, int, str]]:
-    """Every f-string under ``root``, with the index of each expression part and its code."""
-    for node in _walk(root):
-        if isinstance(node, cst.FormattedString):
-            for index, part in enumerate(node.parts):
-                if isinstance(part, cst.FormattedStringExpression) and part.format_spec is None:
-                    code = dotted_name(part.expression)
-                    if code is not None:
-                        yield node, index, code
-
-
-def _walk(root: cst.CSTNode) -> Iterator[cst.CSTNode]:
-    stack = [root]
-    while stack:
-        node = stack.pop()
-        yield node
-        stack.extend(reversed(node.children))
+def formatted_fields(
+    source: PythonSource, outer: cst.CSTNode | None = None
+) -> Iterator[tuple[cst.FormattedString, int, str]]:
+    """Every f-string inside ``outer`` (the module when None), with the index of each expression
+    part and its code (dotted names only)."""
+    for node in within(source, cst.FormattedString, outer):
+        for index, part in enumerate(node.parts):
+            if isinstance(part, cst.FormattedStringExpression) and part.format_spec is None:
+                code = dotted_name(part.expression)
+                if code is not None:
+                    yield node, index, code
 
 
 # -- statements -----------------------------------------------------------------------------------
@@ -234,8 +285,8 @@ def _walk(root: cst.CSTNode) -> Iterator[cst.CSTNode]:
 
 def assigned_to(source: PythonSource, call: cst.Call) -> tuple[cst.SimpleStatementLine, str] | None:
     """The statement ``<target> = call`` and the target's code (``name`` or ``self.attr``)."""
-    for node in source.positions:
-        if not isinstance(node, cst.SimpleStatementLine) or len(node.body) != 1:
+    for node in source.of_type(cst.SimpleStatementLine):
+        if len(node.body) != 1:
             continue
         statement = node.body[0]
         if isinstance(statement, cst.Assign) and statement.value is call and len(statement.targets) == 1:
@@ -254,12 +305,12 @@ def statement_of(source: PythonSource, node: cst.CSTNode) -> cst.SimpleStatement
     """The simple statement line holding ``node``."""
     where = source.positions[node]
     best = None
-    for candidate, position in source.positions.items():
-        if (
-            isinstance(candidate, cst.SimpleStatementLine)
-            and (position.start.line, position.start.column) <= (where.start.line, where.start.column)
-            and (where.end.line, where.end.column) <= (position.end.line, position.end.column)
-        ):
+    for candidate in source.of_type(cst.SimpleStatementLine):
+        position = source.positions[candidate]
+        if (position.start.line, position.start.column) <= (where.start.line, where.start.column) and (
+            where.end.line,
+            where.end.column,
+        ) <= (position.end.line, position.end.column):
             best = candidate
     return best
 
@@ -268,15 +319,13 @@ def insert_after(
     source: PythonSource, statement: cst.BaseStatement, added: Sequence[cst.BaseStatement]
 ) -> str | None:
     """The module's code with ``added`` right after ``statement`` in its block."""
-    for node in source.positions:
-        if isinstance(node, (cst.IndentedBlock, cst.Module)) and any(item is statement for item in node.body):
+    for node in source.of_type(cst.IndentedBlock):
+        if any(item is statement for item in node.body):
             body = []
             for item in node.body:
                 body.append(item)
                 if item is statement:
                     body.extend(added)
-            if isinstance(node, cst.Module):
-                return node.with_changes(body=body).code
             return replace(source, node, node.with_changes(body=body))
     if any(item is statement for item in source.module.body):
         return insert_after_module(source.module, statement, added)

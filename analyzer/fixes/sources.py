@@ -20,10 +20,35 @@ _BOM = "\ufeff"
 @dataclass(slots=True, eq=False)
 class PythonSource:
     """A parsed module with the start and end position of every node (1-based lines, 0-based
-    columns, as libcst's PositionProvider gives them)."""
+    columns, as libcst's PositionProvider gives them), indexed by start line and by node type."""
 
     module: Any  # libcst.Module
     positions: Any  # Mapping[CSTNode, CodeRange]
+    text: str = ""
+    _by_line: dict[int, list[Any]] | None = None
+    _by_type: dict[type, list[Any]] | None = None
+    _index: LineIndex | None = None
+
+    def starting_on(self, line: int) -> list[Any]:
+        if self._by_line is None:
+            self._by_line = {}
+            for node, position in self.positions.items():
+                self._by_line.setdefault(position.start.line, []).append(node)
+        return self._by_line.get(line, [])
+
+    def of_type(self, kind: type) -> list[Any]:
+        """Nodes of exactly this type, in source order."""
+        if self._by_type is None:
+            self._by_type = {}
+            for node in self.positions:
+                self._by_type.setdefault(type(node), []).append(node)
+        return self._by_type.get(kind, [])
+
+    @property
+    def index(self) -> LineIndex:
+        if self._index is None:
+            self._index = LineIndex(self.text)
+        return self._index
 
 
 @dataclass(slots=True, eq=False)
@@ -77,7 +102,7 @@ def _parse_python(text: str) -> PythonSource | None:
         return None
     except Exception:  # libcst raises assorted errors on exotic input; no fix then
         return None
-    return PythonSource(parsed.module, positions)
+    return PythonSource(parsed.module, positions, text)
 
 
 def decode_template(text: str) -> Any:

@@ -6,6 +6,7 @@ has equal start and end."""
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import hashlib
 import os
@@ -22,9 +23,10 @@ class LineIndex:
     def __init__(self, text: str) -> None:
         self.text = text
         self.starts = [0]
-        for index, char in enumerate(text):
-            if char == "\n":
-                self.starts.append(index + 1)
+        found = text.find("\n")
+        while found >= 0:
+            self.starts.append(found + 1)
+            found = text.find("\n", found + 1)
 
     def offset(self, line: int, column: int) -> int:
         """The offset of a 1-based (line, column); raises ValueError when it is outside the text."""
@@ -36,14 +38,8 @@ class LineIndex:
         return offset
 
     def position(self, offset: int) -> tuple[int, int]:
-        low, high = 0, len(self.starts) - 1
-        while low < high:  # the last line start at or before offset
-            middle = (low + high + 1) // 2
-            if self.starts[middle] <= offset:
-                low = middle
-            else:
-                high = middle - 1
-        return low + 1, offset - self.starts[low] + 1
+        line = bisect.bisect_right(self.starts, offset) - 1  # the last line start at or before offset
+        return line + 1, offset - self.starts[line] + 1
 
 
 def content_hash(data: bytes) -> str:
@@ -54,17 +50,24 @@ def minimal_edit(path: str, old: str, new: str) -> Edit | None:
     """The single smallest edit that turns ``old`` into ``new`` (None when they are equal)."""
     if old == new:
         return None
-    start = 0
-    limit = min(len(old), len(new))
-    while start < limit and old[start] == new[start]:
-        start += 1
-    old_end, new_end = len(old), len(new)
-    while old_end > start and new_end > start and old[old_end - 1] == new[new_end - 1]:
-        old_end -= 1
-        new_end -= 1
+    start = _common_prefix(old, new)
+    tail = _common_prefix(old[start:][::-1], new[start:][::-1])
+    old_end, new_end = len(old) - tail, len(new) - tail
     index = LineIndex(old)
     (start_line, start_column), (end_line, end_column) = index.position(start), index.position(old_end)
     return Edit(path, start_line, start_column, end_line, end_column, new[start:new_end])
+
+
+def _common_prefix(a: str, b: str) -> int:
+    """The length of the common prefix, by bisection over slice comparisons (done in C)."""
+    low, high = 0, min(len(a), len(b))
+    while low < high:
+        middle = (low + high + 1) // 2
+        if a[:middle] == b[:middle]:
+            low = middle
+        else:
+            high = middle - 1
+    return low
 
 
 def span_of(index: LineIndex, edit: Edit) -> tuple[int, int]:

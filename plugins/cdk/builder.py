@@ -741,6 +741,11 @@ class Builder:
                 source_arn=Ref(record.id, "Arn"),
                 source_type="aws_cdk.aws_events_targets.LambdaFunction#Permission",
             )
+        service_grant = _TARGET_RESOURCE_GRANTS.get(target.kind)
+        if service_grant is not None and isinstance(function, ConstructObj):
+            # aws-events-targets/lib/sqs.ts, sns.ts: the queue/topic policy lets EventBridge send.
+            events = PrincipalObj("Service", [Literal("events.amazonaws.com")])
+            integrations.grant_to_service(self, function, [Literal(a) for a in service_grant], events)
         items.append(Literal(entry))
         record.properties["Targets"] = Literal(tuple(items))
 
@@ -1059,6 +1064,13 @@ _TARGET_GRANTS: dict[str, list[str]] = {
     "KinesisFirehoseStream": ["firehose:PutRecord", "firehose:PutRecordBatch"],
     "EventBus": ["events:PutEvents"],
     "BatchJob": ["batch:SubmitJob"],
+}
+
+# What CDK puts in a target's own resource policy for EventBridge (aws-events-targets/lib/sqs.ts
+# grantSendMessages, sns.ts grantPublish, to events.amazonaws.com).
+_TARGET_RESOURCE_GRANTS: dict[str, list[str]] = {
+    "SqsQueue": ["sqs:SendMessage", "sqs:GetQueueAttributes", "sqs:GetQueueUrl"],
+    "SnsTopic": ["sns:Publish"],
 }
 
 # What CDK grants the role EventBridge Scheduler assumes per target (aws-scheduler-targets/lib/*.ts).

@@ -334,3 +334,26 @@ def test_rest_api_resources_and_methods_keep_iac005_silent(tmp_path: Path) -> No
     ids = {r.id for r in project.resources}
     assert "TapStack{environment_suffix}/Api/Default/items/{id}/DELETE" in ids
     assert "TapStack{environment_suffix}/Api/DeploymentStage.v1" in ids
+
+
+def test_queue_and_topic_targets_get_a_resource_policy_for_eventbridge(tmp_path: Path) -> None:
+    project = model(
+        tmp_path,
+        """
+        queue = sqs.Queue(self, "Inbox")
+        topic = sns.Topic(self, "Alerts")
+        events.Rule(
+            self,
+            "Hourly",
+            schedule=events.Schedule.rate(cdk.Duration.hours(1)),
+            targets=[targets.SqsQueue(queue), targets.SnsTopic(topic)],
+        )
+""",
+    )
+    for policy_id, action in (
+        ("TapStackdev/Inbox/Policy", "sqs:SendMessage"),
+        ("TapStackdev/Alerts/Policy", "sns:Publish"),
+    ):
+        statement = get_path(project.resource(policy_id).prop("PolicyDocument"), "Statement", 0)
+        assert literal_of(get_path(statement, "Principal")) == {"Service": "events.amazonaws.com"}
+        assert action in literal_of(get_path(statement, "Action"))

@@ -169,11 +169,16 @@ def plan(result: ScanResult, *, unsafe: bool = False) -> Plan:
 
 
 def write(change_plan: Plan) -> tuple[list[FileChange], list[FileChange]]:
-    """Write every change atomically; returns (written, refused because the file changed)."""
+    """Write every change atomically; returns (written, refused: the file changed since it was read,
+    or could not be written)."""
     written, refused = [], []
     for change in change_plan.changes:
         source = change.source
-        if write_atomically(source.absolute, source.encoded(change.new_text), source.digest):
+        try:
+            done = write_atomically(source.absolute, source.encoded(change.new_text), source.digest)
+        except OSError:  # read-only file or directory, full disk: that file stays as it was
+            done = False
+        if done:
             written.append(change)
         else:
             refused.append(change)

@@ -36,7 +36,9 @@ def fix_or_diff(
         f"{_plural(len(fixed.findings), 'finding')} remain"
     )
     if outcome.refused:
-        message += f"; not written (changed since read): {', '.join(sorted(outcome.refused))}"
+        message += (
+            f"; not written (changed since read, or not writable): {', '.join(sorted(outcome.refused))}"
+        )
     say(message + _hidden(fixed, unsafe))
     return fixed, None
 

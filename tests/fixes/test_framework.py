@@ -131,3 +131,30 @@ def test_sarif_fixes_validate_and_reproduce_the_plan(tmp_path: Path) -> None:
     assert {
         path: apply_edits((root / path).read_text(encoding="utf-8"), items) for path, items in edits.items()
     } == expected
+
+
+def test_a_symlinked_file_is_never_written_through(tmp_path: Path) -> None:
+    outside = tmp_path / "outside.yml"
+    shutil.copy(SAMPLES / "cfn-unsuffixed-names" / "lib" / "TapStack.yml", outside)
+    root = tmp_path / "repo"
+    shutil.copytree(SAMPLES / "cfn-unsuffixed-names", root)
+    (root / "lib" / "TapStack.yml").unlink()
+    (root / "lib" / "TapStack.yml").symlink_to(outside)
+    original = outside.read_text(encoding="utf-8")
+    assert not plan(scan_dir(root)).changes
+    assert outside.read_text(encoding="utf-8") == original
+
+
+def test_a_file_that_cannot_be_written_is_reported_not_raised(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = tmp_path / "repo"
+    shutil.copytree(SAMPLES / "cfn-unsuffixed-names", root)
+    changes = plan(scan_dir(root))
+
+    def read_only(*args: object) -> bool:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr("analyzer.fixes.write_atomically", read_only)
+    written, refused = write(changes)
+    assert not written and [change.source.path for change in refused] == ["lib/TapStack.yml"]

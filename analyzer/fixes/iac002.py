@@ -81,9 +81,12 @@ def _python(
     return (new_text, suffix) if new_text else None
 
 
-def _suffix_identifiers(project: Project) -> list[str]:
-    names = [name for name in project.suffix.names if _IDENTIFIER.fullmatch(name)]
-    return [*names, *(name for name in ("environment_suffix",) if name not in names)]
+# Variable names that say "the per-deployment suffix" (besides the project's own suffix names).
+_SUFFIX_WORDS = frozenset({"suffix", "env_suffix", "environment_suffix", "deployment_suffix", "stage_suffix"})
+
+
+def _suffix_identifiers(project: Project) -> set[str]:
+    return {name for name in project.suffix.names if _IDENTIFIER.fullmatch(name)} | _SUFFIX_WORDS
 
 
 def _suffix_expression(
@@ -91,14 +94,18 @@ def _suffix_expression(
 ) -> str | None:
     wanted = _suffix_identifiers(project)
     bound = py.bound_names(function, line, parsed)
-    # 1. what this function's own f-strings already use for the suffix, before this line
-    for string, _, code in py.formatted_fields(parsed, function):
-        if py.start_line(parsed, string) >= line or code.split(".")[-1] not in wanted:
-            continue
-        if code.split(".")[0] in bound:
+    usable = [
+        code
+        for string, _, code in py.formatted_fields(parsed, function)
+        if py.start_line(parsed, string) < line and code.split(".")[0] in bound
+    ]
+    # 1. what this function's f-strings already use for the suffix, before this line
+    for code in usable:
+        if code.split(".")[-1] in wanted:
             return code
     # 2. a parameter or variable of the function named like the suffix
-    return next((name for name in wanted if name in bound), None)
+    named = sorted(name for name in bound if name in wanted)
+    return named[0] if len(named) == 1 else None
 
 
 def _separator(parsed: PythonSource) -> str:

@@ -11,6 +11,8 @@ The prerequisites are the finding's related resources."""
 
 from __future__ import annotations
 
+import keyword
+import re
 from collections.abc import Iterable
 
 import libcst as cst
@@ -18,8 +20,9 @@ import libcst as cst
 from analyzer.findings import Edit, Finding, Fix
 from analyzer.fixes import python as py
 from analyzer.fixes import templates as cfn
-from analyzer.fixes.context import FixContext, rewrite
+from analyzer.fixes.context import FixContext
 from analyzer.fixes.sources import PythonSource, Source
+from analyzer.fixes.text import minimal_edit
 from analyzer.model import Resource
 
 
@@ -43,8 +46,11 @@ def fixes(finding: Finding, ctx: FixContext) -> Iterable[Fix]:
         if any(r.location.path != dependent.location.path or r.in_loop for r in prerequisites):
             return  # naming a resource of another file needs an import we do not invent
         parsed = source.python()
-        new_text = _python(parsed, source, dependent, prerequisites, ctx.project.platform) if parsed else None
-        fix = rewrite(source, new_text, description, True) if new_text else None
+        found = _python(parsed, source, dependent, prerequisites, ctx.project.platform) if parsed else None
+        if found is not None:
+            new_text, bindings = found
+            main = minimal_edit(source.path, source.text, new_text)
+            fix = Fix(description, (*bindings, main), True) if main is not None else None
     if fix is not None:
         yield fix
 
@@ -71,30 +77,75 @@ def _prerequisites(finding: Finding, ctx: FixContext) -> list[Resource]:
 
 def _python(
     parsed: PythonSource, source: Source, dependent: Resource, prerequisites: list[Resource], platform: str
-) -> str | None:
+) -> tuple[str, list[Edit]] | None:
+    """The text with the ordering added, and the edits that give unnamed resources a variable."""
     call = _call(parsed, dependent.location.line)
     if call is None:
         return None
     functions = py.enclosing_functions(parsed, call)
     if not functions:
         return None
-    references = []
+    taken = {node.value for node in parsed.of_type(cst.Name)}
+    references, bindings = [], []
     for prerequisite in prerequisites:
-        reference = _reference(parsed, prerequisite, functions[0], dependent.location.line)
-        if reference is None:
+        bound = _reference(parsed, source, prerequisite, functions[0], dependent.location.line, taken)
+        if bound is None:
             return None
-        references.append(reference)
+        references.append(bound[0])
+        bindings.extend(bound[1:])
     if platform == "pulumi":
-        return _pulumi_depends_on(parsed, call, references)
+        new_text = _pulumi_depends_on(parsed, call, references)
+        return (new_text, bindings) if new_text else None
     assigned = py.assigned_to(parsed, call)
-    if assigned is None:
-        return None
-    statement, dependent_code = assigned
+    if assigned is not None:
+        statement, dependent_code = assigned
+    else:
+        named = _bind_statement(parsed, source, call, taken)
+        if named is None:
+            return None
+        dependent_code, binding, statement = named
+        bindings.append(binding)
     lines = [
         py.expression_statement(py.call(f"{dependent_code}.node.add_dependency", [cst.Arg(py.dotted(code))]))
         for code in references
     ]
-    return py.insert_after(parsed, statement, lines)
+    new_text = py.insert_after(parsed, statement, lines)
+    return (new_text, bindings) if new_text else None
+
+
+def _bind_statement(
+    parsed: PythonSource, source: Source, call: cst.Call, taken: set[str]
+) -> tuple[str, Edit, cst.SimpleStatementLine] | None:
+    """For a call written as a bare statement (``ec2.CfnRoute(self, "Default", ...)``): a fresh
+    variable named after its construct id or class, and the edit that assigns the call to it."""
+    statement = py.statement_of(parsed, call)
+    if statement is None or len(statement.body) != 1:
+        return None
+    expression = statement.body[0]
+    if not isinstance(expression, cst.Expr) or expression.value is not call:
+        return None
+    name = _fresh_name(call, taken)
+    if name is None:
+        return None
+    taken.add(name)
+    position = parsed.positions[call]
+    line, column = position.start.line, position.start.column + 1
+    return name, Edit(source.path, line, column, line, column, f"{name} = "), statement
+
+
+def _fresh_name(call: cst.Call, taken: set[str]) -> str | None:
+    # CDK: the construct id (second argument); Pulumi and others: the class name.
+    positional = [arg for arg in call.args if arg.keyword is None and not arg.star]
+    construct_id = py.literal_text(positional[1].value) if len(positional) > 1 else None
+    base = construct_id or (py.dotted_name(call.func) or "").split(".")[-1]
+    words = re.findall(r"[A-Z]+(?![a-z])|[A-Z]?[a-z0-9]+", base)
+    name = "_".join(word.lower() for word in words)
+    if not name or not name.isidentifier() or name[0].isdigit() or keyword.iskeyword(name):
+        return None
+    candidate, number = name, 2
+    while candidate in taken:
+        candidate, number = f"{name}_{number}", number + 1
+    return candidate
 
 
 def _call(parsed: PythonSource, line: int) -> cst.Call | None:
@@ -103,15 +154,25 @@ def _call(parsed: PythonSource, line: int) -> cst.Call | None:
 
 
 def _reference(
-    parsed: PythonSource, prerequisite: Resource, function: cst.FunctionDef, line: int
-) -> str | None:
-    """How the dependent's code can name ``prerequisite``: the name its call is assigned to."""
+    parsed: PythonSource,
+    source: Source,
+    prerequisite: Resource,
+    function: cst.FunctionDef,
+    line: int,
+    taken: set[str],
+) -> tuple[str] | tuple[str, Edit] | None:
+    """How the dependent's code can name ``prerequisite``: the name its call is assigned to, or a
+    new variable for a call written as a bare statement (with the edit that binds it)."""
     call = _call(parsed, prerequisite.location.line)
     if call is None:
         return None
     assigned = py.assigned_to(parsed, call)
     if assigned is None:
-        return None
+        named = _bind_statement(parsed, source, call, taken)
+        if named is None or py.start_line(parsed, named[2]) >= line:
+            return None
+        owner = py.enclosing_functions(parsed, named[2])
+        return (named[0], named[1]) if owner and owner[0] is function else None
     statement, code = assigned
     if py.start_line(parsed, statement) >= line:
         return None  # created after the dependent: a name not bound yet
@@ -120,8 +181,8 @@ def _reference(
         head = code.split(".")[0]
         if head != "self" or not owner or _class_of(parsed, owner[0]) is not _class_of(parsed, function):
             return None
-        return code
-    return code if owner and owner[0] is function else None
+        return (code,)
+    return (code,) if owner and owner[0] is function else None
 
 
 def _class_of(parsed: PythonSource, function: cst.FunctionDef) -> cst.ClassDef | None:

@@ -47,6 +47,13 @@ def fixes(finding: Finding, ctx: FixContext) -> Iterable[Fix]:
     if len(checks) != 1:
         return
     check = checks[0]
+    if (
+        check.via
+        and check.unexpected
+        and not (check.missing or check.duplicates or check.too_many_positional)
+    ):
+        yield from _declare_parameters(ctx, check)
+        return
     if not check.missing or check.unexpected or check.duplicates or check.too_many_positional:
         return
     source = ctx.source(location)
@@ -70,6 +77,51 @@ def fixes(finding: Finding, ctx: FixContext) -> Iterable[Fix]:
         where = "CDK context (cdk.json or `-c key=value`)"
     keys = ", ".join(f"'{name}'" for name in check.missing)
     description = f"pass {keys} to `{check.callee}(...)`, read from {where}: set these keys before deploying"
+    fix = rewrite(source, new_text, description, False) if new_text else None
+    if fix is not None:
+        yield fix
+
+
+def _declare_parameters(ctx: FixContext, check: CallCheck) -> Iterable[Fix]:
+    """Keywords that ``**kwargs`` would forward to a library base class that rejects them become
+    parameters of the callee's own ``__init__`` (``props=None`` before ``**kwargs``). Unsafe: the
+    value is then accepted but not used until the code reads it."""
+    if check.definition is None:
+        return
+    source = ctx.source(check.definition)
+    parsed = source.python() if source is not None else None
+    if source is None or parsed is None:
+        return
+    functions = [
+        function
+        for node in py.nodes_at(parsed, check.definition.line, (cst.ClassDef, cst.FunctionDef))
+        for function in ([node] if isinstance(node, cst.FunctionDef) else _init_of(node))
+    ]
+    if len(functions) != 1 or not isinstance(functions[0].params.star_kwarg, cst.Param):
+        return
+    function = functions[0]
+    params = function.params
+    existing = {param.name.value for param in (*params.posonly_params, *params.params, *params.kwonly_params)}
+    if existing & set(check.unexpected):
+        return
+    added = [
+        cst.Param(
+            cst.Name(name),
+            default=cst.Name("None"),
+            equal=cst.AssignEqual(cst.SimpleWhitespace(""), cst.SimpleWhitespace("")),
+        )
+        for name in check.unexpected
+    ]
+    if isinstance(params.star_arg, cst.Param):  # after *args: keyword-only
+        updated = params.with_changes(kwonly_params=[*params.kwonly_params, *added])
+    else:
+        updated = params.with_changes(params=[*params.params, *added])
+    new_text = py.replace(parsed, params, updated)
+    names = ", ".join(f"'{name}'" for name in check.unexpected)
+    description = (
+        f"declare {names} as parameters of `{check.callee}.__init__` so **kwargs no longer forwards them; "
+        "then use the value"
+    )
     fix = rewrite(source, new_text, description, False) if new_text else None
     if fix is not None:
         yield fix

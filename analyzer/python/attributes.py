@@ -3,8 +3,8 @@
 A component that reads ``args.foo`` when its args class never defines ``foo`` fails at start-up
 with ``AttributeError``. ``known_attributes`` lists what instances of a class can have: class-level
 names, methods, annotated fields, and every ``self.x = ...`` in any method of the class or its
-worktree bases. It answers None (unknown) when a base comes from outside the worktree, or the class
-defines ``__getattr__``/``__getattribute__``/``__setattr__`` or writes ``setattr``/``__dict__``.
+worktree bases. It answers None (unknown) when a base comes from outside the worktree, a class
+decorator or metaclass may change the class, or the class defines ``__getattr__``/``__getattribute__``/``__setattr__`` or writes ``setattr``/``__dict__``.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from collections.abc import Iterator
 import libcst as cst
 
 from analyzer.python.project import ClassRef, External, PythonProject
-from analyzer.python.signatures import mro
+from analyzer.python.signatures import custom_metaclass, decorated, mro
 
 _DYNAMIC = frozenset({"__getattr__", "__getattribute__", "__setattr__", "__slots__"})
 
@@ -26,9 +26,13 @@ def known_attributes(project: PythonProject, cls: ClassRef) -> frozenset[str] | 
         isinstance(item, External) and item.qualname not in ("builtins.object", "object") for item in order
     ):
         return None
+    if custom_metaclass(project, cls):
+        return None
     for item in order:
         if isinstance(item, External):
             continue
+        if decorated(item.node):
+            return None  # attrs, pydantic or a project decorator may add or slot attributes
         body = item.node.body.body if isinstance(item.node.body, cst.IndentedBlock) else ()
         for statement in body:
             for name in _defined_names(statement):

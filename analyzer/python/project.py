@@ -112,6 +112,7 @@ class PythonProject:
         self.problems: list[ParseProblem] = []
         self._modules: dict[str, SourceModule | None] = {}
         self._symbols: dict[str, ModuleSymbols] = {}
+        self._maybe_dynamic: set[str] = set()  # files whose text mentions globals(), exec, setattr...
         self.read: list[str] = []
 
     # -- files and module names ----------------------------------------------------------------------
@@ -130,6 +131,8 @@ class PythonProject:
             return None
         parsed = parse_python(data, relative)
         self.read.append(relative)
+        if any(marker in data for marker in _DYNAMIC_MARKERS):
+            self._maybe_dynamic.add(relative)
         if isinstance(parsed, ParseProblem):
             self.problems.append(parsed)
             return None
@@ -195,7 +198,24 @@ class PythonProject:
         module = self.load(relative)
         if module is not None:
             self._collect(relative, module.module.body, table, guarded=False)
+            if not table.dynamic and relative in self._maybe_dynamic:
+                table.dynamic = _writes_globals(module.module)
         return table
+
+    def _star_uncertain(self, relative: str, _depth: int = 0) -> bool:
+        """A star import brings in names the analysis cannot list: from a local module that cannot
+        be read, or one that is itself dynamic (external modules resolve every name to External)."""
+        for star in self.symbols(relative).star_imports:
+            target = self.module_ref(star)
+            if isinstance(target, External):
+                continue
+            if not isinstance(target, ModuleRef) or not target.path or self.load(target.path) is None:
+                return True
+            if _depth < 10 and (
+                self.symbols(target.path).dynamic or self._star_uncertain(target.path, _depth + 1)
+            ):
+                return True
+        return False
 
     def _collect(
         self, relative: str, body: Iterable[cst.CSTNode], table: ModuleSymbols, guarded: bool
@@ -310,8 +330,12 @@ class PythonProject:
         sub = self.module_ref(f"{dotted}.{name}")
         if isinstance(sub, ModuleRef):
             return sub
-        if base.path and (self.symbols(base.path).dynamic or name in self.symbols(base.path).bindings):
-            return None
+        if base.path and (
+            self.symbols(base.path).dynamic
+            or name in self.symbols(base.path).bindings
+            or self._star_uncertain(base.path)
+        ):
+            return None  # defined in a way the analysis cannot follow: not a certain ImportError
         return Missing(f"{dotted}.{name}")
 
     def resolve_expr(self, relative: str, expr: cst.BaseExpression, _depth: int = 0) -> Resolved:
@@ -393,6 +417,53 @@ class PythonProject:
         for alias in node.names:
             if isinstance(alias.name, cst.Name):
                 yield module, alias.name.value
+
+
+# Byte strings whose presence makes a module worth checking for names defined at run time.
+_DYNAMIC_MARKERS = (b"globals", b"exec", b"setattr", b"sys.modules", b"vars(", b"__dict__")
+
+
+class _GlobalWrites(cst.CSTVisitor):
+    """Finds module-level names made at run time: ``globals()[...] = ``, ``globals().update``,
+    ``exec(...)``, ``vars()``, module-level ``setattr``, anything done through ``sys.modules[...]``."""
+
+    def __init__(self) -> None:
+        self.found = False
+        self.depth = 0  # inside def/class bodies
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        self.depth += 1
+
+    def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
+        self.depth -= 1
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> None:
+        self.depth += 1
+
+    def leave_ClassDef(self, original_node: cst.ClassDef) -> None:
+        self.depth -= 1
+
+    def visit_Call(self, node: cst.Call) -> None:
+        name = dotted_name(node.func)
+        if name in ("globals", "exec", "builtins.exec") or (name == "vars" and not node.args):
+            self.found = True
+        elif name == "setattr" and self.depth == 0:
+            # At module level it may define a global (setattr(sys.modules[__name__], ...)); inside
+            # a method it is an instance write, except through sys.modules (visit_Subscript).
+            self.found = True
+
+    def visit_Subscript(self, node: cst.Subscript) -> None:
+        if dotted_name(node.value) == "sys.modules":
+            self.found = True
+
+
+def _writes_globals(module: cst.Module) -> bool:
+    visitor = _GlobalWrites()
+    try:
+        module.visit(visitor)
+    except RecursionError:
+        return True
+    return visitor.found
 
 
 def _top_level_imports(

@@ -126,7 +126,7 @@ def class_signature(
     project: PythonProject, cls: ClassRef, external: ExternalSignatures | None = None, _depth: int = 0
 ) -> Signature | None:
     """What ``cls(...)`` accepts, or None when it cannot be known."""
-    if _depth > 12:
+    if _depth > 12 or custom_metaclass(project, cls):
         return None
     init = find_method(cls, "__init__")
     dataclass_options = _dataclass_options(cls.node)
@@ -139,19 +139,36 @@ def class_signature(
         return _dataclass_signature(project, cls, external, _depth)
     if _has_custom_new(cls.node) or _generated_init(cls.node):
         return None
-    bases = base_classes(project, cls)
-    if bases is None:
+    return _inherited_signature(project, cls, external, _depth)
+
+
+def _inherited_signature(
+    project: PythonProject, cls: ClassRef, external: ExternalSignatures | None, depth: int
+) -> Signature | None:
+    """A class without its own initializer runs the first one along its MRO (Python's lookup of
+    ``__init__``): a mixin without one is skipped; a library class answers from ``external``."""
+    if base_classes(project, cls) is None:
         return None
-    if not bases:
-        return Signature(owner=cls.name, definition=cls.location)
-    first = bases[0]
-    if isinstance(first, ClassRef):
-        inherited = class_signature(project, first, external, _depth + 1)
-        return None if inherited is None else _replace_owner(inherited, cls)
-    if first.qualname in ("builtins.object", "object"):
-        return Signature(owner=cls.name, definition=cls.location)
-    found = external(first.qualname) if external is not None else None
-    return None if found is None else _replace_owner(found, cls, external_definition=True)
+    for item in mro(project, cls)[1:]:
+        if isinstance(item, External):
+            if item.qualname in OBJECT_INIT:
+                continue
+            found = external(item.qualname) if external is not None else None
+            return None if found is None else _replace_owner(found, cls, external_definition=True)
+        if base_classes(project, item) is None or _has_custom_new(item.node):
+            return None  # its own ancestry (or construction) is beyond the analysis
+        if (
+            find_method(item, "__init__") is not None
+            or _dataclass_options(item.node) is not None
+            or _generated_init(item.node)
+        ):
+            inherited = class_signature(project, item, external, depth + 1)
+            return None if inherited is None else _replace_owner(inherited, cls)
+    return Signature(owner=cls.name, definition=cls.location)
+
+
+# Library bases whose initializer is ``object.__init__`` (no arguments): an abstract base adds none.
+OBJECT_INIT = frozenset({"builtins.object", "object", "abc.ABC"})
 
 
 def _replace_owner(signature: Signature, cls: ClassRef, external_definition: bool = False) -> Signature:
@@ -173,6 +190,19 @@ def find_method(cls: ClassRef, name: str) -> cst.FunctionDef | None:
     return found
 
 
+def custom_metaclass(project: PythonProject, cls: ClassRef) -> bool:
+    """Does the class or a worktree base declare a metaclass (other than abc's)? Its ``__call__``
+    may construct instances any way it likes."""
+    for item in mro(project, cls):
+        if isinstance(item, ClassRef):
+            for keyword in item.node.keywords:
+                if keyword.keyword is not None and keyword.keyword.value == "metaclass":
+                    meta = project.resolve_expr(item.module.path, keyword.value)
+                    if not (isinstance(meta, External) and meta.qualname == "abc.ABCMeta"):
+                        return True
+    return False
+
+
 def base_classes(project: PythonProject, cls: ClassRef) -> list[ClassRef | External] | None:
     """Resolved bases, left to right; None when one cannot be resolved (or uses a metaclass)."""
     found: list[ClassRef | External] = []
@@ -184,25 +214,48 @@ def base_classes(project: PythonProject, cls: ClassRef) -> list[ClassRef | Exter
             found.append(resolved)
         else:
             return None
-    if any(arg.keyword is not None and arg.keyword.value == "metaclass" for arg in cls.node.keywords):
-        return None
+    for keyword in cls.node.keywords:
+        # A metaclass may build the class (and its initializer) any way it likes; abc's adds nothing.
+        if keyword.keyword is not None and keyword.keyword.value == "metaclass":
+            meta = project.resolve_expr(cls.module.path, keyword.value)
+            if not (isinstance(meta, External) and meta.qualname == "abc.ABCMeta"):
+                return None
     return found
 
 
 def mro(project: PythonProject, cls: ClassRef, _depth: int = 0) -> list[ClassRef | External]:
-    """A depth-first approximation of the method resolution order (enough for single inheritance
-    and simple mixins)."""
+    """The class's method resolution order, by C3 linearization as Python computes it (a library
+    base counts as one entry: its own ancestry is not known). When the bases cannot be resolved the
+    order is just ``[cls]``; an order C3 rejects (Python raises TypeError) falls back to depth-first."""
     order: list[ClassRef | External] = [cls]
     if _depth > 12:
         return order
-    for base in base_classes(project, cls) or []:
-        if isinstance(base, ClassRef):
-            for item in mro(project, base, _depth + 1):
-                if item not in order:
-                    order.append(item)
-        elif base not in order:
-            order.append(base)
-    return order
+    bases = base_classes(project, cls) or []
+    if not bases:
+        return order
+    lines = [mro(project, base, _depth + 1) if isinstance(base, ClassRef) else [base] for base in bases]
+    merged = _c3_merge([*lines, list(bases)])
+    if merged is None:
+        for line in lines:
+            order += [item for item in line if item not in order]
+        return order
+    return order + merged
+
+
+def _c3_merge(sequences: list[list[ClassRef | External]]) -> list[ClassRef | External] | None:
+    result: list[ClassRef | External] = []
+    pending = [list(sequence) for sequence in sequences if sequence]
+    while pending:
+        for sequence in pending:
+            head = sequence[0]
+            if not any(head in other[1:] for other in pending):
+                break
+        else:
+            return None  # inconsistent hierarchy
+        result.append(head)
+        pending = [[item for item in sequence if item != head] for sequence in pending]
+        pending = [sequence for sequence in pending if sequence]
+    return result
 
 
 # Class decorators that leave ``__init__`` alone; any other decorator (attrs ``@define``,
@@ -217,6 +270,11 @@ _PLAIN_DECORATORS = frozenset(
         "typing.runtime_checkable",
     }
 )
+
+
+def decorated(node: cst.ClassDef) -> bool:
+    """Does a class decorator other than ``@dataclass`` and the plain ones touch the class?"""
+    return _generated_init(node) and _dataclass_options(node) is None and bool(node.decorators)
 
 
 def _generated_init(node: cst.ClassDef) -> bool:
@@ -357,10 +415,9 @@ def _with_passthrough(
     positional = sum(1 for arg in call.args if arg.keyword is None and not arg.star)
     if isinstance(call.func, cst.Attribute) and not isinstance(call.func.value, cst.Call):
         positional -= 1  # Base.__init__(self, ...): self is explicit
-    bases = base_classes(project, cls)
-    if not bases:
-        return signature
-    target = bases[0]
+    target = _passthrough_target(project, cls, call)
+    if target is None:
+        return signature  # object.__init__, or a class the analysis cannot see
     if isinstance(target, ClassRef):
         base_signature = class_signature(project, target, external, depth + 1)
         return replace(
@@ -377,6 +434,31 @@ def _with_passthrough(
         kwargs_positional=max(positional, 0),
         kwargs_to=target.qualname,
     )
+
+
+def _passthrough_target(project: PythonProject, cls: ClassRef, call: cst.Call) -> ClassRef | External | None:
+    """The class whose initializer receives the forwarded keywords: ``Base.__init__(self, ...)`` names
+    it; ``super().__init__(...)`` runs the next initializer along ``cls``'s MRO (a mixin without one
+    is skipped). None when that is ``object`` or cannot be known."""
+    assert isinstance(call.func, cst.Attribute)
+    if not isinstance(call.func.value, cst.Call):
+        named = project.resolve_expr(cls.module.path, call.func.value)
+        return named if isinstance(named, (ClassRef, External)) else None
+    if base_classes(project, cls) is None:
+        return None
+    for item in mro(project, cls)[1:]:
+        if isinstance(item, External):
+            return None if item.qualname in OBJECT_INIT else item
+        if base_classes(project, item) is None:
+            return None
+        if (
+            find_method(item, "__init__") is not None
+            or _dataclass_options(item.node) is not None
+            or _generated_init(item.node)
+            or _has_custom_new(item.node)
+        ):
+            return item
+    return None
 
 
 def _super_init_call(node: cst.FunctionDef, kwargs_name: str) -> cst.Call | None:

@@ -1094,6 +1094,9 @@ def _ordering_unknown(scope: _Scope, dependent: Resource) -> bool:
             for resource_id in waiting
             if (resource := scope.resource(resource_id)) is not None
             for dependency in resource.depends_on
+        ) or any(  # a plugin could not resolve some depends_on entry (Pulumi: computed lists)
+            (resource := scope.resource(resource_id)) is not None and "depends_on_unknown" in resource.options
+            for resource_id in waiting
         )
 
     return scope.cached(("unknown-order", dependent.id), compute)

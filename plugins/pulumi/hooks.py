@@ -74,19 +74,69 @@ _NAME_ORIGINS = Origin.SUFFIX | Origin.STACK_NAME | Origin.UNIQUE | Origin.ENV_N
 _RANDOM_ATTRIBUTES = frozenset({"result", "hex", "b64_url", "b64_std", "dec", "id", "suffix"})
 
 
-# pulumi.ComponentResource.__init__(self, t, name, props=None, opts=None, remote=False,
-# package_ref=None). Source: the Pulumi Python SDK, sdk/python/lib/pulumi/resource.py.
-_COMPONENT_RESOURCE_INIT = Signature(
-    params=(
-        Param("t", ParamKind.POSITIONAL, False),
-        Param("name", ParamKind.POSITIONAL, False),
-        Param("props", ParamKind.POSITIONAL, True),
-        Param("opts", ParamKind.POSITIONAL, True),
-        Param("remote", ParamKind.POSITIONAL, True),
-        Param("package_ref", ParamKind.POSITIONAL, True),
+# Initializers of the Pulumi SDK classes a worktree class may derive from, for keywords forwarded
+# through ``**kwargs`` (``super().__init__("tap:stack:TapStack", name, None, **kwargs)``). Source:
+# the Pulumi Python SDK, sdk/python/lib/pulumi/resource.py (v3): ``ComponentResource.__init__(self,
+# t, name, props=None, opts=None, remote=False, package_ref=None)``, ``CustomResource.__init__(self,
+# t, name, props=None, opts=None, dependency=False, package_ref=None)``, ``ResourceOptions.__init__``
+# (every option has a default; the list is a superset across SDK 3.x releases, so an option newer
+# than the table is accepted rather than reported).
+_LIBRARY_INITS: dict[str, tuple[tuple[str, bool], ...]] = {
+    "ComponentResource": (
+        ("t", False),
+        ("name", False),
+        ("props", True),
+        ("opts", True),
+        ("remote", True),
+        ("package_ref", True),
     ),
-    owner="ComponentResource",
-)
+    "CustomResource": (
+        ("t", False),
+        ("name", False),
+        ("props", True),
+        ("opts", True),
+        ("dependency", True),
+        ("package_ref", True),
+    ),
+    "ResourceOptions": tuple(
+        (option, True)
+        for option in (
+            "parent",
+            "depends_on",
+            "protect",
+            "provider",
+            "providers",
+            "delete_before_replace",
+            "ignore_changes",
+            "version",
+            "aliases",
+            "additional_secret_outputs",
+            "id",
+            "import_",
+            "custom_timeouts",
+            "transformations",
+            "transforms",
+            "urn",
+            "replace_on_changes",
+            "plugin_download_url",
+            "retain_on_delete",
+            "deleted_with",
+            "hooks",
+            "replace_with",
+            "replacement_trigger",
+            "hide_diffs",
+            "env_var_mappings",
+        )
+    ),
+}
+LIBRARY_SIGNATURES: dict[str, Signature] = {
+    f"{module}.{name}": Signature(
+        params=tuple(Param(param, ParamKind.POSITIONAL, default) for param, default in params),
+        owner=name,
+    )
+    for name, params in _LIBRARY_INITS.items()
+    for module in ("pulumi", "pulumi.resource")
+}
 
 
 # -- objects -----------------------------------------------------------------------------------------
@@ -146,6 +196,9 @@ class OptionsValue(Obj):
 
     options: dict[str, EValue]
     location: Location
+    # Built from something the analysis cannot see (``**kw``, options passed in from outside):
+    # its ``depends_on`` may hold more than ``options`` shows.
+    opaque: bool = False
 
     def hint(self) -> str:
         return "ResourceOptions(...)"
@@ -342,9 +395,12 @@ def plain_value(data: Any, origin: Origin = Origin.NONE, location: Location | No
 
 def merge_options(items: list[EValue], location: Location) -> OptionsValue:
     merged: dict[str, EValue] = {}
+    opaque = False
     for item in items:
         if not isinstance(item, OptionsValue):
+            opaque = opaque or not _is_none(item)
             continue
+        opaque = opaque or item.opaque
         for key, value in item.options.items():
             if key == "depends_on" and key in merged:
                 first, second = merged[key], value
@@ -357,7 +413,7 @@ def merge_options(items: list[EValue], location: Location) -> OptionsValue:
                 merged[key] = Literal((*a, *b))
             elif not (isinstance(value, Literal) and value.value is None):
                 merged[key] = value
-    return OptionsValue(merged, location)
+    return OptionsValue(merged, location, opaque)
 
 
 def policy_document(statements: EValue | None, location: Location) -> EValue:
@@ -517,7 +573,7 @@ class PulumiHooks(Hooks):
                 return Literal(self.settings.project_name, location=location)
             return Unknown("the Pulumi project name", location=location, hint="pulumi.get_project()")
         if name == "ResourceOptions":
-            return OptionsValue(dict(site.kwargs), location)
+            return OptionsValue(dict(site.kwargs), location, site.star_args or site.star_kwargs)
         if name == "ResourceOptions.merge":
             return merge_options(site.args, location)
         if name == "Output.concat":
@@ -562,9 +618,7 @@ class PulumiHooks(Hooks):
 
     def external_signature(self, qualname: str) -> Signature | None:
         """Initializers of the Pulumi base classes a component derives from."""
-        if qualname in ("pulumi.ComponentResource", "pulumi.resource.ComponentResource"):
-            return _COMPONENT_RESOURCE_INIT
-        return None
+        return LIBRARY_SIGNATURES.get(qualname)
 
     def instance_created(self, ev: Evaluator, instance: InstanceObj, site: CallSite) -> None:
         creator = _owner_instance(site)
@@ -609,6 +663,8 @@ class PulumiHooks(Hooks):
         opts = kwargs.get("opts")
         if isinstance(opts, OptionsValue):
             options = opts
+        elif opts is not None and not _is_none(opts):
+            options = OptionsValue({}, site.location, opaque=True)  # options from outside
         properties: dict[str, Value] = {}
         locations: dict[str, Location] = {}
         for key, value in kwargs.items():
@@ -683,6 +739,7 @@ class PulumiHooks(Hooks):
         dependencies: list[Dependency] = []
         result: dict[str, Value] = {}
         parent: str | None = None
+        unknown = options.opaque
         for key, value in options.options.items():
             if key == "depends_on":
                 items = (
@@ -692,11 +749,15 @@ class PulumiHooks(Hooks):
                     if isinstance(item, ResourceHandle):
                         dependencies.append(Dependency(item.resource_id, options.location))
                     elif isinstance(item, InstanceObj):
-                        dependencies += [
-                            Dependency(target, options.location) for target in _descendants(item)
-                        ]
+                        # Depending on a component waits for every resource it (and the components
+                        # it made) created; none seen means the analysis missed them.
+                        targets = _descendants(item)
+                        dependencies += [Dependency(target, options.location) for target in targets]
+                        unknown = unknown or not targets
                     elif isinstance(item, Ref) and item.attribute is None:
                         dependencies.append(Dependency(item.resource, options.location))
+                    elif not _is_none(item):
+                        unknown = True  # a computed entry the evaluator cannot list
             elif key == "parent":
                 if isinstance(value, InstanceObj):
                     parent = value.cls.name
@@ -705,6 +766,9 @@ class PulumiHooks(Hooks):
                     result["parent"] = Ref(value.resource_id)
             else:
                 result[key] = convert(value)
+        if unknown:
+            # Rules that judge orderings stay silent: the resource may wait for more than listed.
+            result["depends_on_unknown"] = Literal(True, location=options.location)
         return tuple(dependencies), result, parent
 
     def _code(self, info: TypeInfo, kwargs: dict[str, EValue]) -> FunctionCode | None:
@@ -808,6 +872,10 @@ def _descendants(component: InstanceObj, depth: int = 0) -> list[str]:
         for child in component.data.get("components", ()):
             found += _descendants(child, depth + 1)
     return found
+
+
+def _is_none(value: EValue) -> bool:
+    return isinstance(value, Literal) and value.value is None
 
 
 def _string(value: EValue | None) -> str | None:

@@ -76,3 +76,25 @@ def test_unsafe_fixes_need_the_flag(tmp_path: Path, capsys: pytest.CaptureFixtur
     run([str(root), "--fix", "--unsafe-fixes", "-q", "--fail-on", "never"])
     assert 'vpc_id=config.require("vpc_id")' in (root / "tap.py").read_text(encoding="utf-8")
     assert not [f for f in scan_dir(root).findings if f.rule_id == "IAC001"]
+
+
+@pytest.mark.parametrize("name", FLAWED)
+def test_sources_changed_after_the_scan_never_get_a_wrong_edit(name: str, tmp_path: Path) -> None:
+    """Between the scan and the fix, every source gains a line at the top: model line numbers
+    are now off by one. Fixes whose anchor no longer matches are dropped; whatever is written
+    still parses and decodes."""
+    from analyzer.fixes import plan, write
+
+    root = tmp_path / name
+    shutil.copytree(SAMPLES / name, root)
+    result = scan_dir(root)
+    for path in root.rglob("*"):
+        if path.suffix in (".py", ".yml", ".yaml"):
+            path.write_text("# moved\n" + path.read_text(encoding="utf-8"), encoding="utf-8")
+        elif path.suffix == ".json" and path.parent.name == "lib":
+            path.write_text("\n" + path.read_text(encoding="utf-8"), encoding="utf-8")
+    _, refused = write(plan(result, unsafe=True))
+    assert not refused
+    assert_sources_valid(root)
+    # A misplaced edit would leave a new finding (or a parse error) behind.
+    assert {f.fingerprint for f in scan_dir(root).findings} <= {f.fingerprint for f in result.findings}

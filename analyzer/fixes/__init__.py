@@ -122,6 +122,10 @@ def attach(result: ScanResult) -> ScanResult:
     """The result with each finding's offered fixes as concrete edits (``Finding.fixes``)."""
     by_finding: dict[int, list[Fix]] = {}
     for finding, fix in candidate_fixes(result):
+        if not fix.safe:  # SARIF has no field for it: say it where viewers show the fix
+            fix = dataclasses.replace(
+                fix, description=f"Unsafe fix (review before applying): {fix.description}"
+            )
         by_finding.setdefault(id(finding), []).append(fix)
     findings = [
         dataclasses.replace(finding, fixes=finding.fixes + tuple(by_finding[id(finding)]))

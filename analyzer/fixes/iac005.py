@@ -11,13 +11,12 @@ The prerequisites are the finding's related resources."""
 
 from __future__ import annotations
 
-import keyword
-import re
 from collections.abc import Iterable
 
 import libcst as cst
 
 from analyzer.findings import Edit, Finding, Fix
+from analyzer.fixes import bindings
 from analyzer.fixes import python as py
 from analyzer.fixes import templates as cfn
 from analyzer.fixes.context import FixContext
@@ -79,117 +78,38 @@ def _python(
     parsed: PythonSource, source: Source, dependent: Resource, prerequisites: list[Resource], platform: str
 ) -> tuple[str, list[Edit]] | None:
     """The text with the ordering added, and the edits that give unnamed resources a variable."""
-    call = _call(parsed, dependent.location.line)
+    call = bindings.call_at(parsed, dependent.location.line)
     if call is None:
         return None
     functions = py.enclosing_functions(parsed, call)
     if not functions:
         return None
     taken = {node.value for node in parsed.of_type(cst.Name)}
-    references, bindings = [], []
+    references, binding_edits = [], []
     for prerequisite in prerequisites:
-        bound = _reference(parsed, source, prerequisite, functions[0], dependent.location.line, taken)
+        bound = bindings.reference(parsed, source, prerequisite, functions[0], dependent.location.line, taken)
         if bound is None:
             return None
         references.append(bound[0])
-        bindings.extend(bound[1:])
+        binding_edits.extend(bound[1:])
     if platform == "pulumi":
         new_text = _pulumi_depends_on(parsed, call, references)
-        return (new_text, bindings) if new_text else None
+        return (new_text, binding_edits) if new_text else None
     assigned = py.assigned_to(parsed, call)
     if assigned is not None:
         statement, dependent_code = assigned
     else:
-        named = _bind_statement(parsed, source, call, taken)
+        named = bindings.bind_statement(parsed, source, call, taken)
         if named is None:
             return None
         dependent_code, binding, statement = named
-        bindings.append(binding)
+        binding_edits.append(binding)
     lines = [
         py.expression_statement(py.call(f"{dependent_code}.node.add_dependency", [cst.Arg(py.dotted(code))]))
         for code in references
     ]
     new_text = py.insert_after(parsed, statement, lines)
-    return (new_text, bindings) if new_text else None
-
-
-def _bind_statement(
-    parsed: PythonSource, source: Source, call: cst.Call, taken: set[str]
-) -> tuple[str, Edit, cst.SimpleStatementLine] | None:
-    """For a call written as a bare statement (``ec2.CfnRoute(self, "Default", ...)``): a fresh
-    variable named after its construct id or class, and the edit that assigns the call to it."""
-    statement = py.statement_of(parsed, call)
-    if statement is None or len(statement.body) != 1:
-        return None
-    expression = statement.body[0]
-    if not isinstance(expression, cst.Expr) or expression.value is not call:
-        return None
-    name = _fresh_name(call, taken)
-    if name is None:
-        return None
-    taken.add(name)
-    position = parsed.positions[call]
-    line, column = position.start.line, position.start.column + 1
-    return name, Edit(source.path, line, column, line, column, f"{name} = "), statement
-
-
-def _fresh_name(call: cst.Call, taken: set[str]) -> str | None:
-    # CDK: the construct id (second argument); Pulumi and others: the class name.
-    positional = [arg for arg in call.args if arg.keyword is None and not arg.star]
-    construct_id = py.literal_text(positional[1].value) if len(positional) > 1 else None
-    base = construct_id or (py.dotted_name(call.func) or "").split(".")[-1]
-    words = re.findall(r"[A-Z]+(?![a-z])|[A-Z]?[a-z0-9]+", base)
-    name = "_".join(word.lower() for word in words)
-    if not name or not name.isidentifier() or name[0].isdigit() or keyword.iskeyword(name):
-        return None
-    candidate, number = name, 2
-    while candidate in taken:
-        candidate, number = f"{name}_{number}", number + 1
-    return candidate
-
-
-def _call(parsed: PythonSource, line: int) -> cst.Call | None:
-    calls = py.nodes_at(parsed, line, cst.Call)
-    return calls[0] if calls else None
-
-
-def _reference(
-    parsed: PythonSource,
-    source: Source,
-    prerequisite: Resource,
-    function: cst.FunctionDef,
-    line: int,
-    taken: set[str],
-) -> tuple[str] | tuple[str, Edit] | None:
-    """How the dependent's code can name ``prerequisite``: the name its call is assigned to, or a
-    new variable for a call written as a bare statement (with the edit that binds it)."""
-    call = _call(parsed, prerequisite.location.line)
-    if call is None:
-        return None
-    assigned = py.assigned_to(parsed, call)
-    if assigned is None:
-        named = _bind_statement(parsed, source, call, taken)
-        if named is None or py.start_line(parsed, named[2]) >= line:
-            return None
-        owner = py.enclosing_functions(parsed, named[2])
-        return (named[0], named[1]) if owner and owner[0] is function else None
-    statement, code = assigned
-    if py.start_line(parsed, statement) >= line:
-        return None  # created after the dependent: a name not bound yet
-    owner = py.enclosing_functions(parsed, statement)
-    if "." in code:
-        head = code.split(".")[0]
-        if head != "self" or not owner or _class_of(parsed, owner[0]) is not _class_of(parsed, function):
-            return None
-        return (code,)
-    return (code,) if owner and owner[0] is function else None
-
-
-def _class_of(parsed: PythonSource, function: cst.FunctionDef) -> cst.ClassDef | None:
-    for node in parsed.of_type(cst.ClassDef):
-        if isinstance(node.body, cst.IndentedBlock) and any(item is function for item in node.body.body):
-            return node
-    return None
+    return (new_text, binding_edits) if new_text else None
 
 
 def _pulumi_depends_on(parsed: PythonSource, call: cst.Call, references: list[str]) -> str | None:

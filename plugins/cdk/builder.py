@@ -42,6 +42,7 @@ from plugins.cdk.objects import (
     StateObj,
     TargetObj,
     arn_of,
+    unwrap_site,
 )
 
 if TYPE_CHECKING:
@@ -511,6 +512,7 @@ class Builder:
     # -- methods on constructs -------------------------------------------------------------------
 
     def construct_method(self, ev: Evaluator, obj: ConstructObj, name: str, site: CallSite) -> EValue | None:
+        unwrap_site(site)
         record = self.records.get(obj.resource_id or "")
         integration = self._integration_method(obj, record, name, site)
         if integration is not None:

@@ -29,6 +29,7 @@ from plugins.cdk.objects import (
     StatementObj,
     StateObj,
     TargetObj,
+    unwrap_site,
 )
 from plugins.cdk.renames import CredentialsObj
 
@@ -115,6 +116,7 @@ class CdkHooks(Hooks):
             return _asset_path(qualname, site)
         if not qualname.startswith(("aws_cdk", "constructs")):
             return None
+        unwrap_site(site)
         if qualname.endswith(".__init__"):
             return self._super_init(qualname.removesuffix(".__init__"), site)
         if qualname == "aws_cdk.App":

@@ -294,3 +294,25 @@ def arn_of(value: EValue) -> Value:
 
 def is_user_construct(value: EValue) -> bool:
     return isinstance(value, InstanceObj) and "cdk" in value.data
+
+
+def unwrap(value: EValue) -> EValue:
+    """A worktree subclass instance of a library construct stands for the construct it built."""
+    if isinstance(value, InstanceObj):
+        built = value.data.get("construct")
+        if isinstance(built, ConstructObj):
+            return built
+    if (
+        isinstance(value, Literal)
+        and isinstance(value.value, tuple)
+        and any(isinstance(item, InstanceObj) for item in value.value)
+    ):
+        return Literal(tuple(unwrap(item) for item in value.value), value.origin, value.location)
+    return value
+
+
+def unwrap_site(site: CallSite) -> None:
+    """Arguments as the library sees them (see :func:`unwrap`), in place."""
+    site.args[:] = [unwrap(arg) for arg in site.args]
+    for key, value in site.kwargs.items():
+        site.kwargs[key] = unwrap(value)

@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from analyzer.discover import list_files
-from analyzer.model import Project, Ref, literal_of
+from analyzer.model import Project, Ref, iter_refs, literal_of
 from analyzer.plugin import Limits
 from analyzer.rules.base import Example
 from plugins.cdk import CdkPlugin, tables
@@ -225,10 +225,28 @@ def test_a_worktree_subclass_of_a_library_construct_is_that_resource(tmp_path: P
 
 
 _SUBCLASS = """
+from aws_cdk import aws_events as events
+from aws_cdk import aws_events_targets as targets
+from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_s3_notifications as s3n
+
 
 class SecureBucket(s3.Bucket):
     def __init__(self, scope, construct_id, **kwargs):
         super().__init__(scope, construct_id, removal_policy=cdk.RemovalPolicy.DESTROY, **kwargs)
+
+
+class TracedFunction(lambda_.Function):
+    def __init__(self, scope, construct_id, **kwargs):
+        super().__init__(
+            scope,
+            construct_id,
+            runtime=lambda_.Runtime.PYTHON_3_12,
+            handler="index.handler",
+            code=lambda_.Code.from_inline("def handler(event, context):\\n    return event\\n"),
+            tracing=lambda_.Tracing.ACTIVE,
+            **kwargs,
+        )
 """
 _HEAD = _HEAD.replace("\n\nclass TapStackProps", _SUBCLASS + "\n\nclass TapStackProps")
 
@@ -253,3 +271,24 @@ def test_buckets_filled_by_a_deployment_or_access_logs_need_auto_delete(tmp_path
     assert deployment.type == "Custom::CDKBucketDeployment"
     logging = project.resource("TapStackdev/Site").prop("LoggingConfiguration", "DestinationBucketName")
     assert logging == Ref("TapStackdev/Logs")
+
+
+def test_subclass_instances_are_the_construct_when_passed_to_the_library(tmp_path: Path) -> None:
+    project = model(
+        tmp_path,
+        """
+        bucket = SecureBucket(self, "Data")
+        fn = TracedFunction(self, "Fn")
+        bucket.add_event_notification(s3.EventType.OBJECT_CREATED, s3n.LambdaDestination(fn))
+        bucket.grant_read(fn)
+        events.Rule(self, "Tick", schedule=events.Schedule.rate(cdk.Duration.hours(1)), targets=[targets.LambdaFunction(fn)])
+""",
+    )
+    assert project.resource("TapStackdev/Data/AllowBucketNotificationsToTapStackdevFn").type == (
+        "AWS::Lambda::Permission"
+    )
+    assert project.resource("TapStackdev/Fn/AllowEventRuleTapStackdevTick") is not None
+    policy = project.resource("TapStackdev/Fn/ServiceRole/DefaultPolicy")
+    assert policy is not None and "TapStackdev/Data" in {
+        r.resource for _, r in iter_refs(policy.prop("PolicyDocument"))
+    }

@@ -16,6 +16,10 @@ _HEADER = (
     "import aws_cdk as cdk\n"
     "from aws_cdk import aws_s3 as s3, aws_iam as iam, aws_lambda as lambda_, aws_ecs as ecs\n"
     "from aws_cdk import aws_stepfunctions as sfn, aws_stepfunctions_tasks as tasks\n"
+    "from aws_cdk import aws_events as events, aws_events_targets as targets, aws_sqs as sqs\n"
+    "from aws_cdk import aws_s3_notifications as s3n, aws_sns as sns, aws_sns_subscriptions as subs\n"
+    "from aws_cdk import aws_lambda_event_sources as sources, aws_apigateway as apigw, aws_rds as rds\n"
+    "from aws_cdk import aws_s3_deployment as s3deploy\n"
     "app = cdk.App()\n"
     "stack = cdk.Stack(app, 'S')\n"
 )
@@ -58,12 +62,46 @@ _STATEMENTS = [
     "C(stack)",
     "def f(x):\n    return f(x)",
     "f(1)",
+    "f.add_permission('P', principal=iam.ServicePrincipal('events.amazonaws.com'), source_arn=b)",
+    "f.add_permission()",
+    "f.add_permission(None, principal=iam.CompositePrincipal(r), scope=r)",
+    "f.grant_invoke(iam.ServicePrincipal('s3.amazonaws.com'))",
+    "f.grant_invoke(iam.AnyPrincipal())",
+    "f.add_event_source(sources.SqsEventSource(b))",
+    "f.add_event_source(sources.S3EventSource(b, events=[s3.EventType.OBJECT_CREATED, None]))",
+    "f.add_event_source(None)",
+    "b.add_event_notification(s3.EventType.OBJECT_REMOVED, s3n.LambdaDestination(f))",
+    "b.add_event_notification()",
+    "b.add_object_created_notification(s3n.SqsDestination(q), 7)",
+    "q = sqs.Queue(stack, 'Q', fifo=1, queue_name=b)",
+    "q = sqs.Queue(stack, 'Q', queue_name='x.fifo', **kw)",
+    "q.grant_send_messages(iam.ServicePrincipal('events.amazonaws.com'))",
+    "q.add_to_resource_policy(iam.PolicyStatement(actions=['sqs:*']))",
+    "t2 = sns.Topic(stack, 'T2')",
+    "t2.add_subscription(subs.LambdaSubscription(f))",
+    "t2.add_subscription(subs.SqsSubscription(q))",
+    "t2.add_subscription(subs.EmailSubscription('a@b.c'))",
+    "t2.add_subscription()",
+    "rule = events.Rule(stack, 'Rule', targets=[targets.LambdaFunction(f), targets.SqsQueue(q), None])",
+    "rule.add_target(targets.SnsTopic(t2))",
+    "api = apigw.LambdaRestApi(stack, 'Api', handler=f)",
+    "api = apigw.RestApi(stack, 'Api', deploy=False, deploy_options=apigw.StageOptions(stage_name=b))",
+    "api.root.add_resource('x').add_method('GET', apigw.LambdaIntegration(f))",
+    "api.root.add_method(None, apigw.LambdaIntegration(None))",
+    "api.root.add_proxy(default_integration=apigw.LambdaIntegration(f), any_method=False)",
+    "rds.DatabaseCluster(stack, 'D', credentials=rds.Credentials.from_password(None, None))",
+    "s3deploy.BucketDeployment(stack, 'Dep', destination_bucket=b, sources=[], prune=False)",
+    "class SB(s3.Bucket):\n    def __init__(self, s, i, **kw):\n        super().__init__(s, i, **kw)",
+    "sb = SB(stack, 'SB', bucket_name='y')",
+    "sb.grant_read(f)",
+    "sb.add_event_notification(s3.EventType.OBJECT_CREATED, s3n.LambdaDestination(sb))",
+    "cdk.Aspects.of(stack).add(None)",
     "del b",
     "b = (",
 ]
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.sampled_from(_STATEMENTS), max_size=12))
 def test_any_sequence_of_cdk_statements_is_modelled_without_raising(statements: list[str]) -> None:
     with tempfile.TemporaryDirectory() as scratch:

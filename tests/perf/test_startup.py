@@ -1,0 +1,69 @@
+"""Start-up: heavy libraries load only on the paths that need them (checked in fresh processes)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from tests.conftest import REPO
+
+HEAVY = ("libcst", "cfnlint", "networkx", "sympy", "jsonschema")
+
+
+def _imported_after(code: str) -> list[str]:
+    probe = f"import sys, json\n{code}\nprint(json.dumps(sorted({{m.split('.')[0] for m in sys.modules}} & {set(HEAVY)!r})))"
+    completed = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, cwd=REPO, check=True
+    )
+    return json.loads(completed.stdout.splitlines()[-1])
+
+
+def test_plugins_and_engine_import_nothing_heavy() -> None:
+    assert (
+        _imported_after("import analyzer.engine, plugins.pulumi, plugins.cdk, plugins.cloudformation") == []
+    )
+
+
+def test_a_template_needs_only_cfn_lints_decoder() -> None:
+    code = (
+        "from plugins.cloudformation.decoding import decode_text\n"
+        "d = decode_text('t.yml', 'Resources:\\n  Q: {Type: AWS::SQS::Queue}\\n')\n"
+        "assert d.template is not None and not d.problems\n"
+    )
+    # The decoder's modules are taken out of sys.modules again: a later `import cfnlint` is whole.
+    assert _imported_after(code) == []
+
+
+SAMPLE_TEXTS = [
+    "Resources:\n  A: 1\n  A: 2\n",
+    "Resources: [\n",
+    "Resources:\n\tA: 1\n",
+    '{"Resources": {"A": 1, "A": 2}}',
+    '{"Resources": {"A": 1, "A" 2}}',
+    '{"Resources":\t{"A": 1, "A": 2}}',
+    "a: !GetAtt A.B\nb: !Sub 'x-${AWS::Region}'\nc: !If [X, !Ref Y, !Ref AWS::NoValue]\n",
+    "a: &x [1, 2]\nb: *x\nc: *missing\n",
+]
+
+
+@pytest.mark.parametrize("text", SAMPLE_TEXTS)
+def test_the_light_decoder_decodes_as_cfn_lint_does(text: str) -> None:
+    code = (
+        "import sys\n"
+        "if sys.argv[1] == 'full':\n    import cfnlint.decode\n"
+        "from plugins.cloudformation.decoding import decode_text, position\n"
+        "d = decode_text('t', sys.argv[2])\n"
+        "print(repr(d.template), [(p.location, p.message) for p in d.problems])\n"
+        "print([position(node) for node in (d.template or {}).values()])\n"
+    )
+    outputs = [
+        subprocess.run(
+            [sys.executable, "-c", code, mode, text], capture_output=True, text=True, cwd=REPO, check=True
+        ).stdout
+        for mode in ("light", "full")
+    ]
+    assert outputs[0] == outputs[1]
+    assert outputs[0].strip()

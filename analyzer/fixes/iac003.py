@@ -1,16 +1,19 @@
 """IAC003: grant ``iam:PassRole`` on the passed roles, scoped with ``iam:PassedToService``.
 
-CloudFormation templates only: a statement is added to the first inline policy of the principal
+CloudFormation: a statement is added to the first inline policy of the principal
 role (``Policies[*].PolicyDocument.Statement``), in the file's style (pretty or compact JSON, block
 or flow YAML), as the first statement of that list so the insertion point is a decoder position:
 
     {"Effect": "Allow", "Action": "iam:PassRole", "Resource": {"Fn::GetAtt": ["SchedulerRole", "Arn"]},
      "Condition": {"StringEquals": {"iam:PassedToService": "scheduler.amazonaws.com"}}}
 
-The passed roles are the finding's related roles that are resources of the template; the service
-is the one their trust policy names (one statement per service). Unsafe: it widens what the role
-may do, which a reviewer should see. Python stacks get no fix yet (the passed role often lives in
-another construct or component, out of scope at the principal)."""
+CDK: ``<role>.add_to_policy(iam.PolicyStatement(actions=["iam:PassRole"], resources=[<passed>.role_arn],
+conditions={...}))`` after the last of the roles' statements, when the principal and the passed
+roles are created in the same function (a passed role of another construct is out of scope there).
+
+The passed roles are the finding's related roles that are resources of the project; the service is
+the one their trust policy names (one statement per service). Unsafe: it widens what the role may
+do, which a reviewer should see. Pulumi gets no fix yet."""
 
 from __future__ import annotations
 
@@ -19,18 +22,24 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
+import libcst as cst
+
 from analyzer.findings import Edit, Finding, Fix
+from analyzer.fixes import bindings
+from analyzer.fixes import python as py
 from analyzer.fixes import templates as cfn
 from analyzer.fixes.context import FixContext
-from analyzer.fixes.sources import Source
+from analyzer.fixes.sources import PythonSource, Source
+from analyzer.fixes.text import minimal_edit
 from analyzer.model import Literal, Resource, get_path, items_of, literal_of
 
 _QUOTED_ID = re.compile(r"'([^']+)'$")
+_PLATFORMS = ("cloudformation", "cdk")
 
 
 def fixes(finding: Finding, ctx: FixContext) -> Iterable[Fix]:
     principal = ctx.resource(finding.resource)
-    if principal is None or principal.type != "AWS::IAM::Role" or ctx.project.platform != "cloudformation":
+    if principal is None or principal.type != "AWS::IAM::Role" or ctx.project.platform not in _PLATFORMS:
         return
     passed = _passed_roles(finding, ctx)
     if not passed:
@@ -41,12 +50,20 @@ def fixes(finding: Finding, ctx: FixContext) -> Iterable[Fix]:
         if len(services) != 1:
             return  # the condition would be a guess
         by_service.setdefault(services[0], []).append(role.id)
-    statements = [_statement(roles, service) for service, roles in by_service.items()]
     source = ctx.source(principal.location)
-    edit = _insert_statements(source, principal.id, statements) if source is not None else None
+    if source is None:
+        return
+    names = ", ".join(f"'{role.id}'" for role in passed)
+    description = f"allow '{principal.id}' iam:PassRole on {names}, only to their service"
+    if ctx.project.platform == "cdk":
+        edits = _cdk_edits(source, principal, passed, by_service)
+        if edits:
+            yield Fix(description, tuple(edits), False)
+        return
+    statements = [_statement(roles, service) for service, roles in by_service.items()]
+    edit = _insert_statements(source, principal.id, statements)
     if edit is not None:
-        names = ", ".join(f"'{role.id}'" for role in passed)
-        yield Fix(f"allow '{principal.id}' iam:PassRole on {names}, only to their service", (edit,), False)
+        yield Fix(description, (edit,), False)
 
 
 def _passed_roles(finding: Finding, ctx: FixContext) -> list[Resource]:
@@ -193,3 +210,116 @@ def _yaml_flow(value: Any) -> str:
     if isinstance(value, dict):
         return "{'Fn::GetAtt': [" + ", ".join(value["Fn::GetAtt"]) + "]}"
     return _yaml_scalar(value)
+
+
+# -- CDK ----------------------------------------------------------------------------------------------
+
+
+def _cdk_edits(
+    source: Source, principal: Resource, passed: list[Resource], by_service: dict[str, list[str]]
+) -> list[Edit]:
+    parsed = source.python()
+    if parsed is None or any(
+        role.location.path != principal.location.path or role.in_loop for role in passed
+    ):
+        return []
+    iam = _iam_module(parsed.module)
+    call = bindings.call_at(parsed, principal.location.line)
+    functions = py.enclosing_functions(parsed, call) if call is not None and iam is not None else []
+    if not functions or principal.in_loop or not isinstance(functions[0].body, cst.IndentedBlock):
+        return []
+    function = functions[0]
+    end = parsed.positions[function].end.line + 1
+    taken = {node.value for node in parsed.of_type(cst.Name)}
+    edits: list[Edit] = []
+    names: dict[str, str] = {}
+    statements = []
+    for resource in (principal, *passed):
+        bound = bindings.reference(parsed, source, resource, function, end, taken)
+        resource_call = bindings.call_at(parsed, resource.location.line)
+        statement = py.statement_of(parsed, resource_call) if resource_call is not None else None
+        if bound is None or statement is None or not any(item is statement for item in function.body.body):
+            return []
+        names[resource.id] = bound[0]
+        edits.extend(bound[1:])
+        statements.append(statement)
+    last = max(statements, key=lambda node: py.start_line(parsed, node))
+    added = [
+        _add_to_policy(
+            names[principal.id], iam, [names[role_id] for role_id in role_ids], service, parsed, last
+        )
+        for service, role_ids in by_service.items()
+    ]
+    new_text = py.insert_after(parsed, last, added)
+    main = minimal_edit(source.path, source.text, new_text) if new_text else None
+    return [*edits, main] if main is not None else []
+
+
+def _iam_module(module: cst.Module) -> str | None:
+    """How the module names ``aws_cdk.aws_iam`` (``iam``, ``aws_iam``, ``cdk.aws_iam``)."""
+    for statement in module.body:
+        if not isinstance(statement, cst.SimpleStatementLine):
+            continue
+        for item in statement.body:
+            if isinstance(item, cst.ImportFrom) and py.dotted_name(item.module) == "aws_cdk":
+                for alias in item.names if not isinstance(item.names, cst.ImportStar) else ():
+                    if isinstance(alias.name, cst.Name) and alias.name.value == "aws_iam":
+                        bound = alias.asname.name if alias.asname is not None else alias.name
+                        return bound.value if isinstance(bound, cst.Name) else None
+            elif isinstance(item, cst.Import):
+                for alias in item.names:
+                    name = py.dotted_name(alias.name)
+                    bound = alias.asname.name if alias.asname is not None else None
+                    if name == "aws_cdk.aws_iam" and isinstance(bound, cst.Name):
+                        return bound.value
+                    if name == "aws_cdk":
+                        return f"{bound.value if isinstance(bound, cst.Name) else 'aws_cdk'}.aws_iam"
+    return None
+
+
+def _add_to_policy(
+    principal: str, iam: str, roles: list[str], service: str, parsed: PythonSource, after: cst.CSTNode
+) -> cst.SimpleStatementLine:
+    quote = '"'
+    statement = py.call(
+        f"{iam}.PolicyStatement",
+        [
+            py.new_keyword("actions", cst.List([cst.Element(py.string_node("iam:PassRole", quote))])),
+            py.new_keyword("resources", py.listing([f"{role}.role_arn" for role in roles])),
+            py.new_keyword(
+                "conditions",
+                cst.Dict(
+                    [
+                        cst.DictElement(
+                            py.string_node("StringEquals", quote),
+                            cst.Dict(
+                                [
+                                    cst.DictElement(
+                                        py.string_node("iam:PassedToService"), py.string_node(service)
+                                    )
+                                ]
+                            ),
+                        )
+                    ]
+                ),
+            ),
+        ],
+    )
+    indentation = py.line_indent(parsed.text, py.start_line(parsed, after))
+    unit = parsed.module.default_indent
+    statement = py.one_per_line(statement, indentation + unit, unit)
+    outer = py.one_per_line(py.call(f"{principal}.add_to_policy", [cst.Arg(statement)]), indentation, unit)
+    outer = outer.with_changes(
+        args=[
+            outer.args[0].with_changes(
+                comma=cst.MaybeSentinel.DEFAULT, whitespace_after_arg=_newline(indentation)
+            )
+        ]
+    )
+    return py.expression_statement(outer)
+
+
+def _newline(indentation: str) -> cst.ParenthesizedWhitespace:
+    return cst.ParenthesizedWhitespace(
+        first_line=cst.TrailingWhitespace(), indent=False, last_line=cst.SimpleWhitespace(indentation)
+    )

@@ -324,3 +324,50 @@ def test_iac004_role_names(tmp_path: Path) -> None:
     )
     before, after = fix(tmp_path, Example.cfn_yaml(template), "lib/TapStack.yml", unsafe=True)
     assert after == before.replace('!Sub "dms-vpc-role-${EnvironmentSuffix}"', '"dms-vpc-role"')
+
+
+def test_iac003_cdk_add_to_policy_after_the_roles(tmp_path: Path) -> None:
+    from analyzer.rules.iac003_missing_pass_role import MissingPassRole
+
+    example = MissingPassRole.INVALID[7]
+    anchor = '        role.add_to_policy(iam.PolicyStatement(actions=["scheduler:CreateSchedule"]'
+    before, after = fix(tmp_path, example, "lib/tap_stack.py", unsafe=True)
+    assert after == before.replace(
+        anchor,
+        "        role.add_to_policy(\n"
+        "            iam.PolicyStatement(\n"
+        '                actions=["iam:PassRole"],\n'
+        "                resources=[scheduler_role.role_arn],\n"
+        '                conditions={"StringEquals": {"iam:PassedToService": "scheduler.amazonaws.com"}},\n'
+        "            )\n"
+        "        )\n" + anchor,
+    )
+
+
+def test_iac005_cdk_binds_unnamed_constructs(tmp_path: Path) -> None:
+    stack = dedent(
+        """
+        import aws_cdk as cdk
+        from aws_cdk import aws_ec2 as ec2
+        from constructs import Construct
+
+
+        class TapStack(cdk.Stack):
+            def __init__(self, scope: Construct, construct_id: str, props=None, **kwargs):
+                super().__init__(scope, construct_id, **kwargs)
+                vpc = ec2.CfnVPC(self, "Vpc", cidr_block="10.0.0.0/16")
+                igw = ec2.CfnInternetGateway(self, "Igw")
+                # attach the gateway
+                ec2.CfnVPCGatewayAttachment(self, "GatewayAttach", vpc_id=vpc.ref, internet_gateway_id=igw.ref)
+                table = ec2.CfnRouteTable(self, "Public", vpc_id=vpc.ref)
+                ec2.CfnRoute(self, "Default", route_table_id=table.ref, destination_cidr_block="0.0.0.0/0", gateway_id=igw.ref)
+        """
+    )
+    before, after = fix(tmp_path, Example.cdk(stack), "lib/tap_stack.py")
+    assert after == before.replace(
+        "        ec2.CfnVPCGatewayAttachment(", "        gateway_attach = ec2.CfnVPCGatewayAttachment("
+    ).replace(
+        '        ec2.CfnRoute(self, "Default", route_table_id=table.ref, destination_cidr_block="0.0.0.0/0", gateway_id=igw.ref)\n',
+        '        default = ec2.CfnRoute(self, "Default", route_table_id=table.ref, destination_cidr_block="0.0.0.0/0", gateway_id=igw.ref)\n'
+        "        default.node.add_dependency(gateway_attach)\n",
+    )

@@ -93,7 +93,7 @@ def lambda_permission(
     source_arn: Value | None = None,
     source_account: Value | None = None,
     action: Value | None = None,
-    source_type: str = "aws_cdk.aws_lambda.CfnPermission",
+    source_type: str = "aws_cdk.aws_lambda.Function#Permission",
 ) -> ResourceRecord:
     """``fn.addPermission(id, ...)`` (function-base.ts): a ``CfnPermission`` at ``<scope>/<id>``.
 
@@ -380,7 +380,7 @@ def subscription(builder: Builder, topic: ConstructObj, subscriber: EValue | Non
             f"{target.scope.path}/{topic_id}",
             "AWS::SNS::Subscription",
             site.location,
-            "aws_cdk.aws_sns.Subscription",
+            "aws_cdk.aws_sns.Topic#Subscription",
             target.scope.stack,
         )
     )
@@ -417,7 +417,7 @@ def event_source(builder: Builder, function: ConstructObj, source: EValue | None
                 f"{function.scope.path}/SqsEventSource:{unique_id(origin.scope.path)}",
                 "AWS::Lambda::EventSourceMapping",
                 site.location,
-                "aws_cdk.aws_lambda.EventSourceMapping",
+                "aws_cdk.aws_lambda.Function#EventSourceMapping",
                 function.scope.stack,
             )
         )
@@ -450,7 +450,7 @@ def rest_api(builder: Builder, api: ConstructObj, record: ResourceRecord, site: 
                 f"{api.scope.path}/Deployment",
                 "AWS::ApiGateway::Deployment",
                 site.location,
-                "aws_cdk.aws_apigateway.Deployment",
+                "aws_cdk.aws_apigateway.RestApi#Deployment",
                 api.scope.stack,
             )
         )
@@ -461,7 +461,7 @@ def rest_api(builder: Builder, api: ConstructObj, record: ResourceRecord, site: 
                 f"{api.scope.path}/DeploymentStage.{render(stage_name)}",
                 "AWS::ApiGateway::Stage",
                 site.location,
-                "aws_cdk.aws_apigateway.Stage",
+                "aws_cdk.aws_apigateway.RestApi#Stage",
                 api.scope.stack,
             )
         )
@@ -538,7 +538,9 @@ def add_api_resource(
     text = render(to_value(part)) if part is not None else "?"
     scope = _child(parent.scope, text)
     record = builder.add_record(
-        ResourceRecord(scope.path, "AWS::ApiGateway::Resource", site.location, _API_RESOURCE, scope.stack)
+        ResourceRecord(
+            scope.path, "AWS::ApiGateway::Resource", site.location, _API_RESOURCE + "#Resource", scope.stack
+        )
     )
     record.properties = {
         "ParentId": _resource_id_of(parent),
@@ -573,7 +575,11 @@ def add_api_method(
     scope = _child(resource.scope, verb_text)
     record = builder.add_record(
         ResourceRecord(
-            scope.path, "AWS::ApiGateway::Method", site.location, "aws_cdk.aws_apigateway.Method", scope.stack
+            scope.path,
+            "AWS::ApiGateway::Method",
+            site.location,
+            "aws_cdk.aws_apigateway.Resource#Method",
+            scope.stack,
         )
     )
     integration = integration if integration is not None else resource.data.get("default_integration")

@@ -29,7 +29,7 @@ from analyzer.model import (
     render,
 )
 from analyzer.python.values import EValue, ExternalObj, InstanceObj, JsonText, Obj, id_text, to_value
-from plugins.cdk import integrations, renames, tables
+from plugins.cdk import apigateway, integrations, renames, tables
 from plugins.cdk.objects import (
     AppObj,
     ChainObj,
@@ -429,7 +429,7 @@ class Builder:
         if record.type == "AWS::Scheduler::Schedule" and isinstance(target, TargetObj):
             self._schedule_target(obj, record, target, site)
         if record.type == "AWS::ApiGateway::RestApi" and level2:
-            integrations.rest_api(self, obj, record, site)
+            apigateway.rest_api(self, obj, record, site)
         if record.type == "AWS::Lambda::Function":
             self._function(ev, record, site)
             if level2:
@@ -584,7 +584,7 @@ class Builder:
     ) -> EValue | None:
         """Methods that wire a construct to another one (see :mod:`plugins.cdk.integrations`)."""
         if "api" in obj.data and obj.cls == "aws_cdk.aws_apigateway.Resource":
-            return integrations.api_resource_method(self, obj, name, site)
+            return apigateway.api_resource_method(self, obj, name, site)
         if record is None:
             return None
         if name == "add_permission" and record.type in integrations.FUNCTION_TYPES:

@@ -569,15 +569,19 @@ class Evaluator:
                         Unknown("unpacked value", origin_of(value), hint=_code(frame, element.value)),
                         frame,
                     )
-        elif isinstance(target, cst.Subscript) and isinstance(target.value, cst.Name):
-            container = frame.lookup(target.value.value)
+        elif isinstance(target, cst.Subscript) and isinstance(target.value, (cst.Name, cst.Attribute)):
+            # ``d[k] = v`` and ``self.d[k] = v``: values are immutable, so the container is rebound.
+            if isinstance(target.value, cst.Name):
+                container = frame.lookup(target.value.value)
+            else:
+                container = self.eval(target.value, frame)
             key = self._subscript_key(target, frame)
             if isinstance(container, Literal) and isinstance(container.value, dict) and isinstance(key, str):
-                updated = dict(container.value)
-                updated[key] = value
-                self._rebind(
-                    target.value.value, Literal(updated, container.origin, container.location), frame
-                )
+                updated = Literal({**container.value, key: value}, container.origin, container.location)
+                if isinstance(target.value, cst.Name):
+                    self._rebind(target.value.value, updated, frame)
+                else:
+                    self.assign(target.value, updated, frame)
 
     def _rebind(self, name: str, value: EValue, frame: Frame) -> None:
         scope: Frame | None = frame

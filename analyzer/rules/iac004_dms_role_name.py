@@ -5,11 +5,14 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from analyzer.findings import Finding, Related, Severity
-from analyzer.graph import ResourceGraph
 from analyzer.model import Concat, Literal, Location, Project, Ref, Resource, Unknown, Value, items_of, render
 from analyzer.rules.base import Example, Rule, RuleContext
+
+if TYPE_CHECKING:  # the report's suffix figures import this module; networkx is not needed there
+    from analyzer.graph import ResourceGraph
 
 _SOURCE = (
     "AWS DMS User Guide, 'Creating the IAM roles to use with AWS DMS' "

@@ -131,7 +131,7 @@ class ScanCache:
         try:
             for relative in discovered.worktree.files:
                 add("file", relative, _file_hash(root / relative))
-            for entry in _tree_listing(root):
+            for entry in _tree_listing(root, self.directory):
                 add("stat", *entry)
         except OSError:
             return None
@@ -247,13 +247,17 @@ def _file_hash(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _tree_listing(root: Path) -> list[tuple[str, int, int, int]]:
-    """(path, type bits, size, mtime) of every entry below ``root`` outside the skipped dirs."""
+def _tree_listing(root: Path, cache_directory: Path) -> list[tuple[str, int, int, int]]:
+    """(path, type bits, size, mtime) of every entry below ``root`` outside the skipped dirs (and
+    outside the cache itself, should it live in the worktree: its own writes are no change)."""
     from analyzer.discover import SKIP_DIRS
 
+    own = str(cache_directory)
     listing: list[tuple[str, int, int, int]] = []
     for directory, dirnames, filenames in os.walk(root):  # links are listed, not followed
-        dirnames[:] = sorted(name for name in dirnames if name not in SKIP_DIRS)
+        dirnames[:] = sorted(
+            name for name in dirnames if name not in SKIP_DIRS and os.path.join(directory, name) != own
+        )
         base = os.path.relpath(directory, root)
         for name in sorted(filenames) + dirnames:
             status = os.lstat(os.path.join(directory, name))

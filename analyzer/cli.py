@@ -334,8 +334,13 @@ def _watch(
             return EXIT_ERROR
         return EXIT_OK
 
+    from analyzer.cache import default_directory
+
+    cache_dir = arguments.get("cache_dir")
+    cache = cache_dir if isinstance(cache_dir, Path) else default_directory()
+    ignored = [path for path in (output, cache) if path is not None]
     try:
-        return watch(worktrees, once, ignore=[output] if output else [], note=None if quiet else _note)
+        return watch(worktrees, once, ignore=ignored, note=None if quiet else _note)
     except WatchUnavailable as error:
         raise ConfigError(str(error)) from None
 

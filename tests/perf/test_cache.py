@@ -216,3 +216,10 @@ def test_foreign_objects_are_not_encoded() -> None:
         encode(Path("/etc/passwd"))
     with pytest.raises(Unencodable):
         encode(object())
+
+
+def test_a_cache_inside_the_worktree_does_not_invalidate_itself(samples: list[Path]) -> None:
+    root = samples[0]
+    cache = ScanCache.open(root / ".iacscan-cache")
+    scan([root], Config(), cache=cache)
+    assert "parse" not in scan([root], Config(), cache=cache).timings

@@ -58,6 +58,8 @@ from analyzer.python.builtins import (
 )
 from analyzer.python.project import ClassRef, External, FunctionRef, Missing, ModuleRef, PythonProject
 from analyzer.python.signatures import (
+    Param,
+    ParamKind,
     Signature,
     bind,
     class_signature,
@@ -970,6 +972,9 @@ class Evaluator:
                 value = args[result.positional_to[param.name]]
             elif param.name in result.keyword_to:
                 value = kwargs[result.keyword_to[param.name]]
+            elif site is not None and _may_come_from_star(param, site):
+                # ``f(**settings)``: the unknown mapping may set it; the default is only a guess.
+                value = Unknown("argument from * or ** of unknown contents", hint=param.name)
             elif param.factory is not None:
                 value = self.call_value(
                     self.eval(param.factory, defaults_frame),
@@ -1480,6 +1485,14 @@ class Evaluator:
 _INPUT_ORIGINS = (
     Origin.SUFFIX | Origin.CONFIG | Origin.ENV_VAR | Origin.PARAMETER | Origin.STACK_NAME | Origin.UNIQUE
 )
+
+
+def _may_come_from_star(param: Param, site: CallSite) -> bool:
+    if param.kind is ParamKind.KEYWORD_ONLY:
+        return site.star_kwargs
+    if param.kind is ParamKind.POSITIONAL_ONLY:
+        return site.star_args
+    return site.star_args or site.star_kwargs
 
 
 def _source_constant(value: EValue) -> bool:

@@ -394,3 +394,34 @@ def test_logical_name_keeps_the_suffix_provenance(tmp_path: Path) -> None:
     assert len(found) == 1 and "'logs'" in found[0]
     logical = resources(result)["data-{s}"].options["logical_name"]
     assert isinstance(logical, Concat) and logical.origin.per_deployment
+
+
+# -- 7. precision: parameters an unknown ``**mapping`` may set ---------------------------------------
+
+
+def test_parameter_defaults_are_unknown_under_star_kwargs(tmp_path: Path) -> None:
+    stack = """\
+    import pulumi
+    import pulumi_aws as aws
+
+    class TapStackArgs:
+        def __init__(self, environment_suffix=None, **kwargs):
+            self.environment_suffix = environment_suffix or "dev"
+
+    class TapStack(pulumi.ComponentResource):
+        def __init__(self, name, args, opts=None):
+            super().__init__("tap:stack:TapStack", name, None, opts)
+            aws.sqs.Queue("jobs", name=f"tap-jobs-{args.environment_suffix}", opts=pulumi.ResourceOptions(parent=self))
+    """
+    unknown = """\
+    import pulumi
+    from lib.tap_stack import TapStack, TapStackArgs
+    TapStack("tap", TapStackArgs(**pulumi.Config().get_object("settings")))
+    """
+    result = run(tmp_path, {"tap.py": unknown, "lib/tap_stack.py": stack})
+    assert rule_findings(result, "IAC002") == []
+    assert resources(result)["jobs"].name is not None
+    # the same component given nothing: the default "dev" is the name on every deployment
+    plain = unknown.replace('**pulumi.Config().get_object("settings")', "")
+    found = rule_findings(run(tmp_path / "plain", {"tap.py": plain, "lib/tap_stack.py": stack}), "IAC002")
+    assert any("'jobs'" in f for f in found), found

@@ -233,6 +233,9 @@ def _spans(fix: Fix, sources: Sources) -> list[tuple[str, tuple[int, int]]] | No
             spans.append((edit.path, span_of(source.index, edit)))
         except ValueError:
             return None
+    for index, (path, span) in enumerate(spans):  # a fix whose own edits collide is not applied
+        if any(path == other_path and overlaps(span, other) for other_path, other in spans[index + 1 :]):
+            return None
     return spans
 
 

@@ -129,8 +129,11 @@ class ScanCache:
         add(_environment_stamp(), _components(rules, plugins), repr(config), debug, root)
         add("problems", repr(discovered.problems))
         try:
+            own = self.directory.as_posix() + "/"
             for relative in discovered.worktree.files:
-                add("file", relative, _file_hash(root / relative))
+                path = root / relative
+                if not path.as_posix().startswith(own):  # the cache's own entries are no input
+                    add("file", relative, _file_hash(path))
             for entry in _tree_listing(root, self.directory):
                 add("stat", *entry)
         except OSError:

@@ -29,7 +29,7 @@ def _valid(path: Path) -> bool:
     return decode_template(text) is not None
 
 
-@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.sampled_from(FLAWED), st.lists(st.integers(min_value=0, max_value=400), max_size=4), st.data())
 def test_damaged_samples(name: str, dropped: list[int], data: st.DataObject) -> None:
     with tempfile.TemporaryDirectory() as directory:

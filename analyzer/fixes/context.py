@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 
-from analyzer.findings import Edit, Fix
+from analyzer.findings import Fix
 from analyzer.fixes.sources import Source, Sources
 from analyzer.fixes.text import minimal_edit
 from analyzer.graph import ResourceGraph
@@ -38,13 +37,6 @@ class FixContext:
     def resource(self, resource_id: str | None) -> Resource | None:
         return self.project.resource(resource_id) if resource_id else None
 
-    def resource_at(self, location: Location) -> Resource | None:
-        """The resource defined at a model location (same file and line)."""
-        for resource in self.project.resources:
-            if resource.location.path == location.path and resource.location.line == location.line:
-                return resource
-        return None
-
 
 def rewrite(source: Source, new_text: str, description: str, safe: bool) -> Fix | None:
     """A fix that turns the whole of ``source`` into ``new_text``, as one minimal edit."""
@@ -52,8 +44,3 @@ def rewrite(source: Source, new_text: str, description: str, safe: bool) -> Fix 
     if edit is None:
         return None
     return Fix(description, (edit,), safe)
-
-
-def combine(description: str, safe: bool, edits: Iterable[Edit | None]) -> Fix | None:
-    kept = tuple(edit for edit in edits if edit is not None)
-    return Fix(description, kept, safe) if kept else None

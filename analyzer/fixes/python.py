@@ -319,28 +319,22 @@ def insert_after(
     source: PythonSource, statement: cst.BaseStatement, added: Sequence[cst.BaseStatement]
 ) -> str | None:
     """The module's code with ``added`` right after ``statement`` in its block."""
-    for node in source.of_type(cst.IndentedBlock):
-        if any(item is statement for item in node.body):
-            body = []
-            for item in node.body:
-                body.append(item)
-                if item is statement:
-                    body.extend(added)
-            return replace(source, node, node.with_changes(body=body))
-    if any(item is statement for item in source.module.body):
-        return insert_after_module(source.module, statement, added)
-    return None
-
-
-def insert_after_module(
-    module: cst.Module, statement: cst.BaseStatement, added: Sequence[cst.BaseStatement]
-) -> str:
-    body = []
-    for item in module.body:
+    blocks = [
+        node for node in source.of_type(cst.IndentedBlock) if any(item is statement for item in node.body)
+    ]
+    if not blocks and any(item is statement for item in source.module.body):
+        blocks = [source.module]
+    if not blocks:
+        return None
+    block = blocks[0]
+    body: list[cst.BaseStatement] = []
+    for item in block.body:
         body.append(item)
         if item is statement:
             body.extend(added)
-    return module.with_changes(body=body).code
+    if isinstance(block, cst.Module):
+        return block.with_changes(body=body).code
+    return replace(source, block, block.with_changes(body=body))
 
 
 def imported_names(module: cst.Module, package: str) -> tuple[set[str], set[str]]:

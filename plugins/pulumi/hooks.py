@@ -604,12 +604,14 @@ class PulumiHooks(Hooks):
             assets = site.arg(0, "assets")
             items = assets.value if isinstance(assets, Literal) and isinstance(assets.value, dict) else {}
             return Asset("AssetArchive", assets=dict(items))
+        if name == "ComponentResource.__init__":
+            _register_component(site)
+            return Literal(None, location=location)
         if name in (
             "export",
             "log.info",
             "log.warn",
             "log.error",
-            "ComponentResource.__init__",
             "ComponentResource.register_outputs",
             "CustomResource.__init__",
         ):
@@ -623,7 +625,7 @@ class PulumiHooks(Hooks):
     def instance_created(self, ev: Evaluator, instance: InstanceObj, site: CallSite) -> None:
         creator = _owner_instance(site)
         if creator is not None and creator is not instance:
-            creator.data.setdefault("components", []).append(instance)
+            instance.data["created_by"] = creator
 
     def method_call(self, ev: Evaluator, target: EValue, name: str, site: CallSite) -> EValue | None:
         if name == "apply" and site.args:  # output.apply(f): f sees the (symbolic) value
@@ -679,10 +681,7 @@ class PulumiHooks(Hooks):
         depends_on, resource_options, parent = self._options(options, site)
         resource_options["logical_name"] = logical  # the rendered id loses its provenance
         component = parent or _component(site)
-        owner = options.options.get("parent") if options is not None else None
-        owner = owner if isinstance(owner, InstanceObj) else _owner_instance(site)
-        if owner is not None:
-            owner.data.setdefault("children", []).append(resource_id)
+        _register_child(options, site, resource_id)
         resource = Resource(
             id=resource_id,
             type=info.cfn_type,
@@ -751,9 +750,9 @@ class PulumiHooks(Hooks):
                     elif isinstance(item, InstanceObj):
                         # Depending on a component waits for every resource it (and the components
                         # it made) created; none seen means the analysis missed them.
-                        targets = _descendants(item)
+                        targets, complete = _descendants(item)
                         dependencies += [Dependency(target, options.location) for target in targets]
-                        unknown = unknown or not targets
+                        unknown = unknown or not targets or not complete
                     elif isinstance(item, Ref) and item.attribute is None:
                         dependencies.append(Dependency(item.resource, options.location))
                     elif not _is_none(item):
@@ -864,14 +863,50 @@ def _owner_instance(site: CallSite) -> InstanceObj | None:
     return None
 
 
-def _descendants(component: InstanceObj, depth: int = 0) -> list[str]:
-    """Resource ids created by a component and the components it created (depends_on=[component]
-    waits for all of them)."""
+def _register_child(options: OptionsValue | None, site: CallSite, resource_id: str) -> None:
+    """Pulumi's children of a component are the resources created with ``parent=`` it; a resource
+    made inside a component's ``__init__`` without one is a child of the stack. When the parent
+    cannot be known, the component that made the resource has children the model cannot list."""
+    owner = options.options.get("parent") if options is not None else None
+    if isinstance(owner, InstanceObj):
+        owner.data.setdefault("children", []).append(resource_id)
+    elif options is not None and (options.opaque or not (owner is None or isinstance(owner, ResourceHandle))):
+        creator = _owner_instance(site)
+        if creator is not None:
+            creator.data["uncertain_children"] = True
+
+
+def _register_component(site: CallSite) -> None:
+    """``super().__init__(t, name, props, opts)`` of a component: ``opts.parent`` adopts it."""
+    instance = site.frame.self_obj if site.frame is not None else None
+    if not isinstance(instance, InstanceObj):
+        return
+    args = list(site.args)
+    if args and args[0] is instance:  # pulumi.ComponentResource.__init__(self, ...)
+        args.pop(0)
+    opts = site.kwargs.get("opts", args[3] if len(args) > 3 else None)
+    parent = opts.options.get("parent") if isinstance(opts, OptionsValue) else None
+    if isinstance(parent, InstanceObj):
+        if instance not in parent.data.setdefault("components", []):
+            parent.data["components"].append(instance)
+    elif opts is not None and not _is_none(opts) and not (isinstance(opts, OptionsValue) and not opts.opaque):
+        creator = instance.data.get("created_by")
+        if isinstance(creator, InstanceObj):
+            creator.data["uncertain_children"] = True
+
+
+def _descendants(component: InstanceObj, depth: int = 0) -> tuple[list[str], bool]:
+    """Resource ids of a component's children and of its child components' (``depends_on=
+    [component]`` waits for all of them), and whether that list is complete."""
     found = list(component.data.get("children", ()))
-    if depth < 10:
-        for child in component.data.get("components", ()):
-            found += _descendants(child, depth + 1)
-    return found
+    certain = not component.data.get("uncertain_children")
+    if depth >= 10:
+        return found, False
+    for child in component.data.get("components", ()):
+        more, known = _descendants(child, depth + 1)
+        found += more
+        certain = certain and known
+    return found, certain
 
 
 def _is_none(value: EValue) -> bool:

@@ -425,3 +425,41 @@ def test_parameter_defaults_are_unknown_under_star_kwargs(tmp_path: Path) -> Non
     plain = unknown.replace('**pulumi.Config().get_object("settings")', "")
     found = rule_findings(run(tmp_path / "plain", {"tap.py": plain, "lib/tap_stack.py": stack}), "IAC002")
     assert any("'jobs'" in f for f in found), found
+
+
+def test_depends_on_a_component_waits_only_for_its_parented_children(tmp_path: Path) -> None:
+    # Pulumi: a component's children are the resources created with parent=<component>; the
+    # gateway made without it belongs to the stack, so depending on the network does not wait.
+    stack = DEPENDS_STACK.replace("DEPS", "[network]").replace(
+        'self.igw = aws.ec2.InternetGateway(f"igw-{suffix}", vpc_id=self.vpc.id, opts=child)',
+        'self.igw = aws.ec2.InternetGateway(f"igw-{suffix}", vpc_id=self.vpc.id)',
+    )
+    result = run(tmp_path, {"tap.py": DEPENDS_TAP, "lib/tap_stack.py": stack})
+    assert "igw-{suffix}" not in {d.target for d in resources(result)["alb-{suffix}"].depends_on}
+    found = rule_findings(result, "IAC005")
+    assert len(found) == 1 and "igw-{suffix}" in found[0]
+
+
+def test_children_with_a_parent_from_outside_make_the_component_uncertain(tmp_path: Path) -> None:
+    stack = DEPENDS_STACK.replace("DEPS", "[network]").replace(
+        'self.igw = aws.ec2.InternetGateway(f"igw-{suffix}", vpc_id=self.vpc.id, opts=child)',
+        'self.igw = aws.ec2.InternetGateway(f"igw-{suffix}", vpc_id=self.vpc.id, opts=outside_dependencies())',
+    )
+    result = run(tmp_path, {"tap.py": DEPENDS_TAP, "lib/tap_stack.py": stack})
+    assert "depends_on_unknown" in resources(result)["alb-{suffix}"].options
+    assert rule_findings(result, "IAC005") == []
+
+
+def test_nested_components_are_children_through_their_options(tmp_path: Path) -> None:
+    # TapStack -> Network (parent=self): depending on TapStack's network waits for its resources;
+    # a component constructed without parent= is not a child of the one that made it.
+    outer = DEPENDS_STACK.replace("DEPS", "[self]")
+    result = run(tmp_path, {"tap.py": DEPENDS_TAP, "lib/tap_stack.py": outer})
+    balancer = resources(result)["alb-{suffix}"]
+    assert {"vpc-{suffix}", "igw-{suffix}"} <= {d.target for d in balancer.depends_on}
+    orphan = outer.replace(
+        'network = Network(f"network-{suffix}", suffix, ResourceOptions(parent=self))',
+        'network = Network(f"network-{suffix}", suffix)',
+    )
+    result = run(tmp_path / "orphan", {"tap.py": DEPENDS_TAP, "lib/tap_stack.py": orphan})
+    assert "igw-{suffix}" not in {d.target for d in resources(result)["alb-{suffix}"].depends_on}

@@ -12,7 +12,7 @@ Only a call whose sole fault is missing arguments is fixed (so the finding goes 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 import libcst as cst
 
@@ -163,7 +163,7 @@ def _getter(name: str, annotation: str | None) -> str:
 
 
 def _with_arguments(
-    text: str, parsed: PythonSource, call: cst.Call, values: list[tuple[str, cst.BaseExpression]]
+    text: str, parsed: PythonSource, call: cst.Call, values: Sequence[tuple[str, cst.BaseExpression]]
 ) -> cst.Call:
     added = [py.new_keyword(name, value) for name, value in values]
     single_line = parsed.positions[call].start.line == parsed.positions[call].end.line
@@ -213,9 +213,8 @@ def _pulumi(
 def _cdk(parsed: PythonSource, text: str, call: cst.Call, check: CallCheck) -> str | None:
     functions = py.enclosing_functions(parsed, call)
     line = parsed.positions[call].start.line
-    if functions and "self" in py.bound_names(functions[0], line, parsed):
-        owner = "self"
-    else:
+    owner: str | None = "self"
+    if not functions or "self" not in py.bound_names(functions[0], line, parsed):
         owner = _app_variable(parsed.module)
         if owner is None:
             return None

@@ -225,7 +225,9 @@ def _cdk_edits(
         return []
     iam = _iam_module(parsed.module)
     call = bindings.call_at(parsed, principal.location.line)
-    functions = py.enclosing_functions(parsed, call) if call is not None and iam is not None else []
+    if iam is None or call is None:
+        return []
+    functions = py.enclosing_functions(parsed, call)
     if not functions or principal.in_loop or not isinstance(functions[0].body, cst.IndentedBlock):
         return []
     function = functions[0]
@@ -269,11 +271,11 @@ def _iam_module(module: cst.Module) -> str | None:
             elif isinstance(item, cst.Import):
                 for alias in item.names:
                     name = py.dotted_name(alias.name)
-                    bound = alias.asname.name if alias.asname is not None else None
-                    if name == "aws_cdk.aws_iam" and isinstance(bound, cst.Name):
-                        return bound.value
+                    as_name = alias.asname.name if alias.asname is not None else None
+                    if name == "aws_cdk.aws_iam" and isinstance(as_name, cst.Name):
+                        return as_name.value
                     if name == "aws_cdk":
-                        return f"{bound.value if isinstance(bound, cst.Name) else 'aws_cdk'}.aws_iam"
+                        return f"{as_name.value if isinstance(as_name, cst.Name) else 'aws_cdk'}.aws_iam"
     return None
 
 

@@ -81,11 +81,13 @@ def _template_edit(source: Source, role: Resource, name: str) -> Edit | None:
             return None
         (line, column), (end_line, end_column) = where
         raw = cfn.line_text(source, line)[column - 1 : end_column - 1] if line == end_line else None
-        edit = Edit(source.path, line, column, end_line, end_column, cfn.scalar(name, source, like=raw))
+        edit: Edit | None = Edit(
+            source.path, line, column, end_line, end_column, cfn.scalar(name, source, like=raw)
+        )
     else:
         edit = cfn.insert_key(source, properties, "RoleName", cfn.scalar(name, source))
-        if edit is None:
-            return None
+    if edit is None:
+        return None
     return cfn.checked_edit(
         source,
         edit,

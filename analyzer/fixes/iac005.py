@@ -85,7 +85,8 @@ def _python(
     if not functions:
         return None
     taken = {node.value for node in parsed.of_type(cst.Name)}
-    references, binding_edits = [], []
+    references: list[str] = []
+    binding_edits: list[Edit] = []
     for prerequisite in prerequisites:
         bound = bindings.reference(parsed, source, prerequisite, functions[0], dependent.location.line, taken)
         if bound is None:
@@ -132,8 +133,7 @@ def _pulumi_depends_on(parsed: PythonSource, call: cst.Call, references: list[st
         return None
     existing = py.keyword(options, "depends_on")
     if existing is None:
-        value = py.listing(references)
-        updated = py.with_keywords(options, [py.new_keyword("depends_on", value)])
+        updated = py.with_keywords(options, [py.new_keyword("depends_on", py.listing(references))])
         return py.replace(parsed, options, updated)
     if not isinstance(existing.value, cst.List):
         return None

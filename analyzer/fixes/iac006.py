@@ -82,8 +82,8 @@ def _with_apply_method(entry: cst.Call | cst.Dict) -> cst.CSTNode | None:
             return entry.deep_replace(existing, existing.with_changes(value=value))
         return py.with_keywords(entry, [py.new_keyword("apply_method", value)])
     for element in entry.elements:
-        if isinstance(element, cst.StarredDictElement):
-            return None
+        if not isinstance(element, cst.DictElement):
+            return None  # a **mapping: its keys are unknown
         if py.literal_text(element.key) == "apply_method":
             if py.literal_text(element.value) == APPLY_METHOD:
                 return None

@@ -75,7 +75,7 @@ class Source:
     def python(self) -> PythonSource | None:
         if self._python is None:
             self._python = _parse_python(self.text) or False
-        return self._python or None
+        return self._python if isinstance(self._python, PythonSource) else None
 
     def template(self) -> Any:
         """cfn-lint's decoded template (nodes carry ``start_mark``/``end_mark``), or None."""

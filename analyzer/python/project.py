@@ -202,6 +202,16 @@ class PythonProject:
                 table.dynamic = _writes_globals(module.module)
         return table
 
+    def _patched_by_package(self, dotted: str) -> bool:
+        """Importing ``a.b.c`` runs ``a/__init__.py`` and ``a/b/__init__.py`` first; a dynamic one
+        may set names on its submodules (``setattr(tap_stack, ...)``, ``tap_stack.X = ...``)."""
+        parts = dotted.split(".")
+        for end in range(1, len(parts)):
+            package = self.module_file(".".join(parts[:end]))
+            if package is not None and package.endswith("__init__.py") and self.symbols(package).dynamic:
+                return True
+        return False
+
     def _star_uncertain(self, relative: str, _depth: int = 0) -> bool:
         """A star import brings in names the analysis cannot list: from a local module that cannot
         be read, or one that is itself dynamic (external modules resolve every name to External)."""
@@ -270,6 +280,9 @@ class PythonProject:
                 targets = [small.target]
             value = getattr(small, "value", None)
             for target in targets:
+                if isinstance(target, cst.Attribute):
+                    # ``tap_stack.TapStackArgs = ...``: a name set on a module (perhaps another one)
+                    table.dynamic = True
                 for name in _target_names(target):
                     table.bindings[name] = Binding("assign", value, guarded=guarded)
                     if name == "__getattr__":
@@ -334,6 +347,7 @@ class PythonProject:
             self.symbols(base.path).dynamic
             or name in self.symbols(base.path).bindings
             or self._star_uncertain(base.path)
+            or self._patched_by_package(dotted)
         ):
             return None  # defined in a way the analysis cannot follow: not a certain ImportError
         return Missing(f"{dotted}.{name}")

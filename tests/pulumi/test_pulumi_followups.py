@@ -463,3 +463,17 @@ def test_nested_components_are_children_through_their_options(tmp_path: Path) ->
     )
     result = run(tmp_path / "orphan", {"tap.py": DEPENDS_TAP, "lib/tap_stack.py": orphan})
     assert "igw-{suffix}" not in {d.target for d in resources(result)["alb-{suffix}"].depends_on}
+
+
+@pytest.mark.parametrize(
+    "package_init",
+    [
+        "from . import tap_stack\ntap_stack.TapStackArgs = tap_stack.TapStack\n",
+        "from . import tap_stack\nsetattr(tap_stack, 'TapStackArgs', tap_stack.TapStack)\n",
+    ],
+)
+def test_a_package_that_patches_its_submodule_makes_missing_names_uncertain(
+    tmp_path: Path, package_init: str
+) -> None:
+    files = {"tap.py": DYNAMIC_TAP, "lib/__init__.py": package_init, "lib/tap_stack.py": DYNAMIC_STACK}
+    assert rule_findings(run(tmp_path, files), "IAC001") == []

@@ -1183,6 +1183,12 @@ class Evaluator:
         first = args[0] if args else None
         if qualname in ("json.dumps", "json.dump") and first is not None:
             return JsonText(first)
+        if qualname in ("sys.path.append", "sys.path.insert"):
+            # sys.path.append(os.path.join(os.path.dirname(__file__), "lib")): later imports search it
+            path = args[-1] if args else None
+            if isinstance(path, Literal) and isinstance(path.value, str):
+                self.project.add_search_path(path.value, first=qualname.endswith("insert"))
+            return Literal(None, location=location)
         if qualname == "json.loads" and isinstance(first, JsonText):
             return first.document
         if qualname in PATH_FUNCTIONS or qualname in (

@@ -10,6 +10,7 @@ Nothing here executes or imports scanned code; an unresolvable import is recorde
 
 from __future__ import annotations
 
+import posixpath
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -149,6 +150,17 @@ class PythonProject:
             if stem + "/__init__.py" in self.files:
                 return stem + "/__init__.py"
         return None
+
+    def add_search_path(self, path: str, first: bool = False) -> None:
+        """A worktree directory the entry point adds to ``sys.path`` (relative to the root)."""
+        normal = posixpath.normpath(path.replace("\\", "/")) if path else "."
+        if normal.startswith(("/", "..")) or (normal != "." and normal not in self._dirs):
+            return
+        entry = _norm(normal)
+        if entry in self.search_paths:
+            return
+        paths = [entry, *self.search_paths] if first else [*self.search_paths, entry]
+        self.search_paths = tuple(paths)
 
     def is_package_dir(self, dotted: str) -> bool:
         """A directory (namespace package) of the worktree, with or without ``__init__.py``."""

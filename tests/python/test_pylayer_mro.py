@@ -157,3 +157,32 @@ def test_run_time_definitions_answer_unknown(tmp_path: Path) -> None:
 def test_method_setattr_on_self_is_not_a_module_definition(tmp_path: Path) -> None:
     source = "class A:\n    def set(self):\n        setattr(self, 'x', 1)\n"
     assert isinstance(_resolve(tmp_path, source), Missing)
+
+
+# -- sys.path additions ----------------------------------------------------------------------------
+
+
+def test_sys_path_append_of_a_worktree_directory_is_searched(tmp_path: Path) -> None:
+    tap = """
+    import os
+    import sys
+    sys.path.append(os.path.join(os.path.dirname(__file__), "lib"))
+    from tap_stack import Args
+    args = Args(environment_suffix="x", colour="red")
+    """
+    lib = """
+    class Args:
+        def __init__(self, environment_suffix):
+            self.environment_suffix = environment_suffix
+    """
+    evaluator, _ = evaluate(tmp_path, {"tap.py": tap, "lib/tap_stack.py": lib})
+    assert "lib" in evaluator.project.search_paths
+    (check,) = evaluator.calls.values()
+    assert check.callee == "Args" and check.unexpected == ("colour",)
+
+
+def test_sys_path_outside_the_worktree_is_ignored(tmp_path: Path) -> None:
+    tap = "import sys\nsys.path.insert(0, '/opt/shared')\nsys.path.append('../elsewhere')\nimport shared\n"
+    evaluator, _ = evaluate(tmp_path, {"tap.py": tap})
+    assert evaluator.project.search_paths == ("",)
+    assert evaluator.project.import_problems("tap.py") == []

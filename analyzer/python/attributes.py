@@ -99,6 +99,9 @@ class _SelfWrites(cst.CSTVisitor):
     def visit_Call(self, node: cst.Call) -> None:
         if isinstance(node.func, cst.Name) and node.func.value in ("setattr", "vars"):
             self.dynamic = True
+        elif isinstance(node.func, cst.Attribute) and node.func.attr.value == "__setattr__":
+            # object.__setattr__(self, ...) in a frozen dataclass, super().__setattr__(...)
+            self.dynamic = True
 
     def visit_Attribute(self, node: cst.Attribute) -> None:
         if node.attr.value == "__dict__":

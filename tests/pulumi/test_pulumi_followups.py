@@ -477,3 +477,21 @@ def test_a_package_that_patches_its_submodule_makes_missing_names_uncertain(
 ) -> None:
     files = {"tap.py": DYNAMIC_TAP, "lib/__init__.py": package_init, "lib/tap_stack.py": DYNAMIC_STACK}
     assert rule_findings(run(tmp_path, files), "IAC001") == []
+
+
+@pytest.mark.parametrize(
+    "args_class",
+    [
+        "from dataclasses import dataclass\n@dataclass(frozen=True)\nclass TapStackArgs:\n"
+        "    environment_suffix: str = 'dev'\n    def __post_init__(self):\n"
+        "        object.__setattr__(self, 'owner', 'tap')\n",
+        "class TapStackArgs:\n    def __init__(self, environment_suffix='dev', region='us-east-1'):\n"
+        "        self.environment_suffix = environment_suffix\n        super().__setattr__('owner', 'tap')\n",
+    ],
+    ids=["frozen-dataclass", "super-setattr"],
+)
+def test_attributes_set_through_dunder_setattr_are_not_reported(tmp_path: Path, args_class: str) -> None:
+    tap = GENERATED_TAP.replace('environment_suffix="dev", region="us-east-1"', 'environment_suffix="dev"')
+    tap = tap.replace('pulumi.export("region", args.region)\n', "")
+    files = {"tap.py": tap, "lib/tap_stack.py": args_class + GENERATED_STACK}
+    assert rule_findings(run(tmp_path, files), "IAC001") == []

@@ -724,6 +724,8 @@ class Evaluator:
         if isinstance(target, InstanceObj):
             if name in target.attrs:
                 return target.attrs[name]
+            if name == "__dict__":
+                target.data["no_attribute_checks"] = True  # written through its __dict__
             found = self._class_attribute(target.cls, name, target, location)
             if found is not None:
                 return found
@@ -881,6 +883,10 @@ class Evaluator:
 
     def call_value(self, callee: EValue, site: CallSite) -> EValue:
         """Call ``callee`` with the evaluated arguments of ``site``."""
+        if not isinstance(callee, (ClassObj, FunctionObj, LambdaObj)) and not (
+            isinstance(callee, ExternalObj) and callee.qualname in _NON_MUTATING
+        ):
+            _escape(site)
         if isinstance(callee, ClassObj):
             return self.instantiate(callee.ref, site)
         if isinstance(callee, FunctionObj):
@@ -900,6 +906,8 @@ class Evaluator:
 
     def call_method(self, target: EValue, name: str, site: CallSite) -> EValue:
         """``target.name(...)`` for values that are not worktree objects."""
+        if not isinstance(target, (Literal, Concat)):
+            _escape(site)
         if isinstance(target, Obj):
             found = target.method(self, name, site)
             if found is not None:
@@ -1491,6 +1499,36 @@ class Evaluator:
 _INPUT_ORIGINS = (
     Origin.SUFFIX | Origin.CONFIG | Origin.ENV_VAR | Origin.PARAMETER | Origin.STACK_NAME | Origin.UNIQUE
 )
+
+
+# Library calls that do not set attributes on the objects they are given.
+_NON_MUTATING = frozenset(
+    {
+        "builtins.isinstance",
+        "builtins.getattr",
+        "builtins.hasattr",
+        "builtins.print",
+        "builtins.len",
+        "builtins.str",
+        "builtins.repr",
+        "builtins.type",
+        "builtins.id",
+        "builtins.format",
+        "pulumi.export",
+        "pulumi.log.info",
+        "pulumi.log.debug",
+        "pulumi.log.warn",
+        "pulumi.log.error",
+    }
+)
+
+
+def _escape(site: CallSite) -> None:
+    """Worktree objects handed to code the evaluator does not follow (``setattr(args, k, v)``,
+    ``helpers.enrich(args)``) may gain attributes there: stop judging their attribute reads."""
+    for value in (*site.args, *site.kwargs.values()):
+        if isinstance(value, InstanceObj):
+            value.data["no_attribute_checks"] = True
 
 
 def _may_come_from_star(param: Param, site: CallSite) -> bool:

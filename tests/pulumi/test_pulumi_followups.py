@@ -495,3 +495,45 @@ def test_attributes_set_through_dunder_setattr_are_not_reported(tmp_path: Path, 
     tap = tap.replace('pulumi.export("region", args.region)\n', "")
     files = {"tap.py": tap, "lib/tap_stack.py": args_class + GENERATED_STACK}
     assert rule_findings(run(tmp_path, files), "IAC001") == []
+
+
+ESCAPE_STACK = """\
+import pulumi
+
+class TapStackArgs:
+    def __init__(self, environment_suffix="dev"):
+        self.environment_suffix = environment_suffix
+
+class TapStack(pulumi.ComponentResource):
+    def __init__(self, name, args, opts=None):
+        super().__init__("tap:stack:TapStack", name, None, opts)
+        self.owner = args.owner
+"""
+
+
+@pytest.mark.parametrize(
+    "between",
+    [
+        'for key, value in (pulumi.Config().get_object("extra") or {}).items():\n    setattr(args, key, value)\n',
+        'args.__dict__.update({"owner": "me"})\n',
+        'vars(args).update(owner="me")\n',
+        "import helpers\nhelpers.enrich(args)\n",
+    ],
+    ids=["setattr", "dunder-dict", "vars", "library-helper"],
+)
+def test_an_instance_handed_to_unfollowed_code_may_gain_attributes(tmp_path: Path, between: str) -> None:
+    tap = (
+        "import pulumi\nfrom lib.tap_stack import TapStack, TapStackArgs\n"
+        "args = TapStackArgs(environment_suffix='x')\n" + between + "TapStack('tap', args)\n"
+    )
+    assert rule_findings(run(tmp_path, {"tap.py": tap, "lib/tap_stack.py": ESCAPE_STACK}), "IAC001") == []
+
+
+def test_an_instance_only_inspected_is_still_judged(tmp_path: Path) -> None:
+    tap = (
+        "import pulumi\nfrom lib.tap_stack import TapStack, TapStackArgs\n"
+        "args = TapStackArgs(environment_suffix='x')\nassert isinstance(args, TapStackArgs)\n"
+        "pulumi.export('suffix', getattr(args, 'environment_suffix', None))\nTapStack('tap', args)\n"
+    )
+    found = rule_findings(run(tmp_path, {"tap.py": tap, "lib/tap_stack.py": ESCAPE_STACK}), "IAC001")
+    assert len(found) == 1 and "'owner'" in found[0]

@@ -165,6 +165,8 @@ def scan_command(
             apply=not diff,
             unsafe=unsafe_fixes,
             note=None if quiet else _note,
+            baseline=known_baseline,
+            changed=changed,
         )
         if fix_diff is not None:
             _write_stdout(fix_diff)

@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Set
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
@@ -136,8 +136,12 @@ def attach(result: ScanResult) -> ScanResult:
     return dataclasses.replace(result, findings=findings)
 
 
-def plan(result: ScanResult, *, unsafe: bool = False) -> Plan:
-    """The edits of one pass: each applicable fix whose edits overlap no fix taken before it."""
+def plan(result: ScanResult, *, unsafe: bool = False, only: Set[str] | None = None) -> Plan:
+    """The edits of one pass: each applicable fix whose edits overlap no fix taken before it.
+    ``only``: fix just the findings with these fingerprints (those a baseline or
+    ``--changed-since`` leaves reported)."""
+    if only is not None:
+        result = dataclasses.replace(result, findings=[f for f in result.findings if f.fingerprint in only])
     sources = Sources(result.root)
     taken: dict[str, list[tuple[int, int]]] = {}
     accepted: list[tuple[Finding, Fix]] = []
@@ -190,12 +194,16 @@ def write(change_plan: Plan) -> tuple[list[FileChange], list[FileChange]]:
 
 
 def fix_until_stable(
-    rescan: Callable[[], ScanResult], result: ScanResult, *, unsafe: bool = False
+    rescan: Callable[[], ScanResult],
+    result: ScanResult,
+    *,
+    unsafe: bool = False,
+    only: Set[str] | None = None,
 ) -> tuple[ScanResult, Outcome]:
     """``--fix``: plan, write, rescan, until a pass changes nothing; returns the last scan."""
     outcome = Outcome()
     for _ in range(MAX_PASSES):
-        current = plan(result, unsafe=unsafe)
+        current = plan(result, unsafe=unsafe, only=only)
         if not current.changes:
             break
         written, refused = write(current)

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from analyzer.fixes import fix_until_stable, plan
 
 if TYPE_CHECKING:
+    from analyzer.baseline import Baseline
     from analyzer.engine import ScanResult
 
 
@@ -18,19 +19,25 @@ def fix_or_diff(
     apply: bool,
     unsafe: bool,
     note: Callable[[str], None] | None = None,
+    baseline: Baseline | None = None,
+    changed: dict[str, set[int] | None] | None = None,
 ) -> tuple[ScanResult, str | None]:
     """With ``apply``: fix, rescan, and return the new result (and None). Otherwise: the unified
-    diff of the fixes of one pass, nothing written (the result is returned unchanged)."""
+    diff of the fixes of one pass, nothing written (the result is returned unchanged).
+
+    With a ``baseline`` or ``changed`` lines (``--changed-since``), only the findings they leave
+    reported are fixed: a pull request's ``--fix`` does not rewrite code it did not touch."""
     say = note or (lambda message: None)
+    only = _reported(result, baseline, changed)
     if not apply:
-        changes = plan(result, unsafe=unsafe)
+        changes = plan(result, unsafe=unsafe, only=only)
         count = len(changes.fixed)
         say(
             f"would fix {_plural(count, 'finding')} in {_plural(len(changes.changes), 'file')}"
             + _hidden(result, unsafe)
         )
         return result, changes.diff()
-    fixed, outcome = fix_until_stable(rescan, result, unsafe=unsafe)
+    fixed, outcome = fix_until_stable(rescan, result, unsafe=unsafe, only=only)
     message = (
         f"fixed {_plural(len(outcome.fixed), 'finding')} in {_plural(len(outcome.files), 'file')}; "
         f"{_plural(len(fixed.findings), 'finding')} remain"
@@ -41,6 +48,24 @@ def fix_or_diff(
         )
     say(message + _hidden(fixed, unsafe))
     return fixed, None
+
+
+def _reported(
+    result: ScanResult, baseline: Baseline | None, changed: dict[str, set[int] | None] | None
+) -> frozenset[str] | None:
+    """Fingerprints of the findings the report will show (they survive the later passes' line
+    shifts, unlike line numbers); None: all of them."""
+    if baseline is None and changed is None:
+        return None
+    if baseline is not None:
+        from analyzer.baseline import apply
+
+        result = apply(result, baseline)
+    if changed is not None:
+        from analyzer.changes import only_changed
+
+        result = only_changed(result, changed)
+    return frozenset(finding.fingerprint for finding in result.findings)
 
 
 def _hidden(result: ScanResult, unsafe: bool) -> str:

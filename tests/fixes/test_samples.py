@@ -98,3 +98,23 @@ def test_sources_changed_after_the_scan_never_get_a_wrong_edit(name: str, tmp_pa
     assert_sources_valid(root)
     # A misplaced edit would leave a new finding (or a parse error) behind.
     assert {f.fingerprint for f in scan_dir(root).findings} <= {f.fingerprint for f in result.findings}
+
+
+def test_baselined_findings_are_not_fixed(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    root = tmp_path / "repo"
+    shutil.copytree(SAMPLES / "cfn-unsuffixed-names", root)
+    template = root / "lib" / "TapStack.yml"
+    baseline = tmp_path / "baseline.json"
+    run([str(root), "--write-baseline", str(baseline), "-q"])
+    text = template.read_text(encoding="utf-8")
+    # A new unsuffixed name after the baseline: the only finding --fix may touch.
+    queue = "  NewQueue:\n    Type: AWS::SQS::Queue\n    Properties:\n      QueueName: {}\n"
+    template.write_text(
+        text.replace("Resources:\n", "Resources:\n" + queue.format("fresh-queue")), encoding="utf-8"
+    )
+    run([str(root), "--fix", "--baseline", str(baseline), "-q", "--fail-on", "never"])
+    expected = text.replace(
+        "Resources:\n", "Resources:\n" + queue.format("!Sub 'fresh-queue-${EnvironmentSuffix}'")
+    )
+    assert template.read_text(encoding="utf-8") == expected
+    capsys.readouterr()

@@ -218,7 +218,8 @@ class Evaluator:
         self.instantiated: set[int] = set()
         # > 0 while code runs that tolerates a missing attribute (hasattr tests, getattr with a
         # default, try/except AttributeError): reads there are not attribute problems.
-        self.attribute_guard = 0  # id() of ClassDef nodes constructed at least once
+        self.attribute_guard = 0
+        self.type_error_guard = 0  # > 0 inside try blocks that handle TypeError  # id() of ClassDef nodes constructed at least once
         self._mro: dict[int, list[ClassRef | External]] = {}
 
     # -- entry points ----------------------------------------------------------------------------
@@ -326,11 +327,17 @@ class Evaluator:
             return signal if signal is not None and signal.kind in ("return", "raise") else None
         if isinstance(statement, (cst.Try, cst.TryStar)):
             guarded = any(_catches_attribute_error(frame, handler) for handler in statement.handlers)
+            # try: Stack(new_style=...) except TypeError: Stack(...): a failing call is handled
+            handled = any(
+                _catches(frame, handler, ("TypeError", "Exception")) for handler in statement.handlers
+            )
             self.attribute_guard += guarded
+            self.type_error_guard += handled
             try:
                 signal = self.exec_block(_body(statement.body), frame)
             finally:
                 self.attribute_guard -= guarded
+                self.type_error_guard -= handled
             if signal is not None and signal.kind == "raise":
                 signal = None
             if signal is None and statement.orelse is not None:
@@ -1178,7 +1185,7 @@ class Evaluator:
             unexpected=result.unexpected,
             too_many_positional=result.too_many_positional,
             duplicates=result.duplicates,
-            certain=result.certain,
+            certain=result.certain and not self.type_error_guard,
             in_entry_point=site.module.path == self.entry_point,
             via=result.via,
         )
@@ -1550,11 +1557,15 @@ def _tests_attributes(frame: Frame, test: cst.BaseExpression) -> bool:
 
 
 def _catches_attribute_error(frame: Frame, handler: cst.CSTNode) -> bool:
+    return _catches(frame, handler, ("AttributeError", "Exception"))
+
+
+def _catches(frame: Frame, handler: cst.CSTNode, names: tuple[str, ...]) -> bool:
     kind = getattr(handler, "type", None)
     if kind is None:
         return True
     text = _code(frame, kind)
-    return any(name in text for name in ("AttributeError", "Exception"))
+    return any(name in text for name in names)
 
 
 def _body(block: cst.BaseSuite) -> Sequence[cst.CSTNode]:

@@ -537,3 +537,18 @@ def test_an_instance_only_inspected_is_still_judged(tmp_path: Path) -> None:
     )
     found = rule_findings(run(tmp_path, {"tap.py": tap, "lib/tap_stack.py": ESCAPE_STACK}), "IAC001")
     assert len(found) == 1 and "'owner'" in found[0]
+
+
+@pytest.mark.parametrize(
+    ("handler", "reported"), [("TypeError", False), ("Exception", False), ("KeyError", True)]
+)
+def test_a_call_inside_try_that_handles_type_error_is_uncertain(
+    tmp_path: Path, handler: str, reported: bool
+) -> None:
+    tap = (
+        "import pulumi\nfrom lib.tap_stack import TapStack, TapStackArgs\n"
+        "try:\n    args = TapStackArgs(environment_suffix='x', region='us-east-1')\n"
+        f"except {handler}:\n    args = TapStackArgs(environment_suffix='x')\n"
+    )
+    found = rule_findings(run(tmp_path, {"tap.py": tap, "lib/tap_stack.py": ESCAPE_STACK}), "IAC001")
+    assert any("'region'" in f for f in found) is reported, found

@@ -105,7 +105,25 @@ def _suffix_expression(
             return code
     # 2. a parameter or variable of the function named like the suffix
     named = sorted(name for name in bound if name in wanted)
-    return named[0] if len(named) == 1 else None
+    if named:
+        return named[0] if len(named) == 1 else None
+    # 3. an attribute the function set before this line: ``self.environment_suffix = ...``
+    attributes = sorted(
+        {
+            attribute
+            for kind in (cst.Assign, cst.AnnAssign)
+            for node in py.within(parsed, kind, function)
+            if py.start_line(parsed, node) < line
+            for target in (
+                [t.target for t in node.targets] if isinstance(node, cst.Assign) else [node.target]
+            )
+            if (attribute := py.dotted_name(target)) is not None
+            and attribute.count(".") == 1
+            and attribute.startswith("self.")
+            and attribute.split(".")[1] in wanted
+        }
+    )
+    return attributes[0] if len(attributes) == 1 and "self" in bound else None
 
 
 def _separator(parsed: PythonSource) -> str:

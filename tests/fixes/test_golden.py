@@ -371,3 +371,21 @@ def test_iac005_cdk_binds_unnamed_constructs(tmp_path: Path) -> None:
         '        default = ec2.CfnRoute(self, "Default", route_table_id=table.ref, destination_cidr_block="0.0.0.0/0", gateway_id=igw.ref)\n'
         "        default.node.add_dependency(gateway_attach)\n",
     )
+
+
+def test_iac002_uses_an_attribute_the_method_set(tmp_path: Path) -> None:
+    stack = dedent(
+        """
+        import pulumi
+        import pulumi_aws as aws
+
+
+        class TapStack(pulumi.ComponentResource):
+            def __init__(self, name, args, opts=None):
+                super().__init__("tap:stack:TapStack", name, None, opts)
+                self.environment_suffix = args.environment_suffix
+                self.bucket = aws.s3.Bucket("data", bucket="tap-data")
+        """
+    )
+    before, after = fix(tmp_path, Example.pulumi(stack), "lib/tap_stack.py")
+    assert after == before.replace('bucket="tap-data"', 'bucket=f"tap-data-{self.environment_suffix}"')

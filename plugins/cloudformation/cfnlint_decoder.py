@@ -11,9 +11,14 @@ So they are imported with light stand-ins for the packages ``cfnlint``, ``cfnlin
 of ``sys.modules`` again (the functions keep their own module globals), so a later ``import
 cfnlint`` (the linter itself, in a benchmark) gets the real package, complete and fresh.
 
-The decoding code is cfn-lint's own, unchanged: same YAML short forms, duplicate-key and alias
-checks, same marks. When the installed cfn-lint's decoder needs anything else, or cfn-lint is
-already imported, the ordinary import is used: slower to start, same results.
+The decoding code is cfn-lint's own: same YAML short forms, duplicate-key and alias checks, same
+marks. One method is replaced in this private copy: cfn-lint 1.58 finds duplicate keys by comparing
+each key of a mapping with every earlier one, quadratic in the mapping's size (16 of the 23 s that
+decoding a 10,000-resource template took). :func:`_construct_yaml_map` is the same method with a
+dictionary lookup instead: same matches, same messages, same order (tests/perf/test_startup.py
+compares the two decoders). When the installed cfn-lint's decoder differs from what this expects,
+needs anything else, or cfn-lint is already imported, the ordinary import is used: slower, same
+results.
 """
 
 from __future__ import annotations
@@ -92,6 +97,7 @@ def _light() -> Callable[[str], Any] | None:
         # ``cfnlint.decode`` re-exports a function named ``decode`` over its submodule's name.
         decoder = sys.modules["cfnlint.decode.decode"]
         found: Callable[[str], Any] | None = decoder.decode_str
+        _linear_duplicate_check(sys.modules["cfnlint.decode.cfn_yaml"])
         _errors = errors
     except Exception:  # a cfn-lint whose decoder needs more: fall back to the ordinary import
         found = None
@@ -100,3 +106,71 @@ def _light() -> Callable[[str], Any] | None:
             if name == "cfnlint" or name.startswith("cfnlint."):
                 del sys.modules[name]
     return found
+
+
+_MAP_TAG = "tag:yaml.org,2002:map"
+_ABSENT = object()
+
+
+def _linear_duplicate_check(cfn_yaml: types.ModuleType) -> None:
+    """Register :func:`_construct_yaml_map` in this private copy of ``cfnlint.decode.cfn_yaml``."""
+    for loader in (cfn_yaml.NodeConstructor, cfn_yaml.CfnFullLoader):
+        registered = loader.yaml_constructors.get(_MAP_TAG)
+        if registered is not cfn_yaml.NodeConstructor.construct_yaml_map:
+            raise RuntimeError("unexpected cfn-lint decoder layout")  # use the full import instead
+    construct = _construct_yaml_map(cfn_yaml)
+    for loader in (cfn_yaml.NodeConstructor, cfn_yaml.CfnFullLoader):
+        loader.add_constructor(_MAP_TAG, construct)
+
+
+def _construct_yaml_map(cfn_yaml: types.ModuleType) -> Callable[[Any, Any], Any]:
+    """cfn-lint 1.58's ``NodeConstructor.construct_yaml_map`` with a linear duplicate check."""
+    from yaml.constructor import SafeConstructor
+
+    build_match, parse_error, dict_node = cfn_yaml.build_match, cfn_yaml.CfnParseError, cfn_yaml.dict_node
+
+    def construct_yaml_map(self: Any, node: Any) -> Any:
+        mapping: dict[Any, Any] = {}
+        first: dict[Any, Any] = {}  # each key as first inserted (where a duplicate is reported)
+        self.flatten_mapping(node)
+        matches: list[Any] = []
+        for key_node, value_node in node.value:
+            key = self.construct_object(key_node, False)
+            value = self.construct_object(value_node, False)
+            if key is None:
+                message = f"Null key {key_node.value!r} not supported (line {key_node.start_mark.line + 1})"
+                where = key_node.start_mark
+                raise parse_error(
+                    self.filename,
+                    [build_match(self.filename, message, where.line, where.column, key_node.value)],
+                )
+            if not getattr(node, "using_merge", False):
+                try:
+                    key_dup = first.get(key, _ABSENT)
+                except TypeError:  # unhashable: reported below, as cfn-lint does
+                    key_dup = _ABSENT
+                if key_dup is not _ABSENT:
+
+                    def match(at: Any, key: Any = key) -> Any:
+                        message = f"Duplicate found {key!r} (line {at.start_mark.line + 1})"
+                        return build_match(
+                            self.filename, message, at.start_mark.line, at.start_mark.column, key
+                        )
+
+                    matches.extend([match(key_node)] if matches else [match(key_dup), match(key_node)])
+            try:
+                mapping[key] = value
+            except Exception as exc:
+                message = f'Unhashable type "{key}" (line {key.start_mark.line + 1})'
+                raise parse_error(
+                    self.filename,
+                    [build_match(self.filename, message, key.start_mark.line, key.start_mark.column, key)],
+                ) from exc
+            first.setdefault(key, key)
+        if matches:
+            raise parse_error(self.filename, matches)
+        (obj,) = SafeConstructor.construct_yaml_map(self, node)
+        using_merge = False if not hasattr(node, "using_merge") else node.using_merge
+        return dict_node(obj, node.start_mark, node.end_mark, using_merge)
+
+    return construct_yaml_map

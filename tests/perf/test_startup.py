@@ -46,6 +46,15 @@ SAMPLE_TEXTS = [
     '{"Resources":\t{"A": 1, "A": 2}}',
     "a: !GetAtt A.B\nb: !Sub 'x-${AWS::Region}'\nc: !If [X, !Ref Y, !Ref AWS::NoValue]\n",
     "a: &x [1, 2]\nb: *x\nc: *missing\n",
+    # Duplicate keys (the check this copy of the decoder does in linear time): three times, nested,
+    # numbers, merge keys, an unhashable key, a null key.
+    "Resources:\n  A: 1\n  B: 2\n  A: 3\n  A: 4\n  B: 5\n",
+    "Resources:\n  A:\n    Type: X\n    Type: Y\n  B: {P: 1, P: 2}\n",
+    "1: a\n1: b\n",
+    "base: &b {X: 1}\nm:\n  <<: *b\n  X: 2\n  X: 3\n",
+    "? [a, b]\n: 1\n",
+    "~: 1\n",
+    '{"Resources": {"Q": {"Type": "AWS::SQS::Queue"}, "Q": {"Type": "AWS::SNS::Topic"}}}',
 ]
 
 

@@ -125,6 +125,14 @@ def _pulumi_depends_on(parsed: PythonSource, call: cst.Call, references: list[st
         value = py.call(options_name, [py.new_keyword("depends_on", py.listing(references))])
         return py.replace(parsed, call, py.with_keywords(call, [py.new_keyword("opts", value)]))
     options = opts.value
+    if isinstance(options, (cst.Name, cst.Attribute)) and py.dotted_name(options) is not None:
+        # Options built elsewhere: ResourceOptions.merge keeps them and adds the ordering.
+        options_name = _options_name(parsed.module)
+        if options_name is None:
+            return None
+        ordering = py.call(options_name, [py.new_keyword("depends_on", py.listing(references))])
+        merged = py.call(f"{options_name}.merge", [cst.Arg(options), cst.Arg(ordering)])
+        return py.replace(parsed, options, merged)
     if not isinstance(options, cst.Call) or not (py.dotted_name(options.func) or "").endswith(
         "ResourceOptions"
     ):

@@ -389,3 +389,35 @@ def test_iac002_uses_an_attribute_the_method_set(tmp_path: Path) -> None:
     )
     before, after = fix(tmp_path, Example.pulumi(stack), "lib/tap_stack.py")
     assert after == before.replace('bucket="tap-data"', 'bucket=f"tap-data-{self.environment_suffix}"')
+
+
+def test_iac005_options_from_a_variable_are_merged(tmp_path: Path) -> None:
+    stack = dedent(
+        """
+        import json
+
+        import pulumi
+        import pulumi_aws as aws
+
+
+        class TapStack(pulumi.ComponentResource):
+            def __init__(self, name, args, opts=None):
+                super().__init__("tap:stack:TapStack", name, None, opts)
+                suffix = args.environment_suffix
+                child = pulumi.ResourceOptions(parent=self)
+                assume = json.dumps({"Statement": [{"Effect": "Allow", "Principal": {"Service": "dms.amazonaws.com"}, "Action": "sts:AssumeRole"}]})
+                role = aws.iam.Role("dms-vpc-role", name="dms-vpc-role", assume_role_policy=assume, opts=child)
+                aws.dms.ReplicationSubnetGroup(
+                    f"dms-subnets-{suffix}",
+                    replication_subnet_group_id=f"dms-subnets-{suffix}",
+                    replication_subnet_group_description="dms",
+                    subnet_ids=["subnet-1"],
+                    opts=child,
+                )
+        """
+    )
+    before, after = fix(tmp_path, Example.pulumi(stack), "lib/tap_stack.py")
+    assert after == before.replace(
+        "            opts=child,\n        )",
+        "            opts=pulumi.ResourceOptions.merge(child, pulumi.ResourceOptions(depends_on=[role])),\n        )",
+    )

@@ -1,7 +1,8 @@
 """IAC005: order the dependent resource after its prerequisites (safe).
 
 * Pulumi: ``depends_on=[...]`` in the call's ``opts=ResourceOptions(...)`` (merged into an existing
-  ``depends_on`` list; ``opts`` added when absent). Each prerequisite is named by the variable or
+  ``depends_on`` list; ``opts`` added when absent; options held in a variable are combined with
+  ``ResourceOptions.merge(var, ResourceOptions(depends_on=[...]))``). Each prerequisite is named by the variable or
   ``self`` attribute its constructor call is assigned to, and only when that name is usable where
   the dependent is created (same function, assigned before; or ``self.x`` in the same class).
 * CDK: ``<dependent>.node.add_dependency(<prerequisite>)`` after the dependent's statement.

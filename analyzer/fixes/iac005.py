@@ -2,9 +2,10 @@
 
 * Pulumi: ``depends_on=[...]`` in the call's ``opts=ResourceOptions(...)`` (merged into an existing
   ``depends_on`` list; ``opts`` added when absent; options held in a variable are combined with
-  ``ResourceOptions.merge(var, ResourceOptions(depends_on=[...]))``). Each prerequisite is named by the variable or
-  ``self`` attribute its constructor call is assigned to, and only when that name is usable where
-  the dependent is created (same function, assigned before; or ``self.x`` in the same class).
+  ``ResourceOptions.merge(var, ResourceOptions(depends_on=[...]))``). Each prerequisite is named
+  by the variable or ``self`` attribute its constructor call is assigned to (a call written as a
+  bare statement gets a fresh variable), and only when that name is usable where the dependent is
+  created (same function, assigned before; or ``self.x`` in the same class).
 * CDK: ``<dependent>.node.add_dependency(<prerequisite>)`` after the dependent's statement.
 * CloudFormation: ``DependsOn`` (a string becomes a list; a list gains the new ids; a resource
   without one gets it before its ``Type``).

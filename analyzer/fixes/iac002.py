@@ -128,6 +128,12 @@ def _suffix_expression(
 
 def _separator(parsed: PythonSource) -> str:
     """The separator the file puts before its suffix fields (``-`` if it has none)."""
+    if "iac002.separator" not in parsed.memo:
+        parsed.memo["iac002.separator"] = _file_separator(parsed)
+    return str(parsed.memo["iac002.separator"])
+
+
+def _file_separator(parsed: PythonSource) -> str:
     seen: collections.Counter[str] = collections.Counter()
     for string, index, code in py.formatted_fields(parsed):
         if "suffix" not in code.split(".")[-1].lower() or index == 0:

@@ -28,6 +28,7 @@ class PythonSource:
     _by_line: dict[int, list[Any]] | None = None
     _by_type: dict[type, list[Any]] | None = None
     _index: LineIndex | None = None
+    memo: dict[str, Any] = field(default_factory=dict)  # per-file answers fix modules reuse
 
     def starting_on(self, line: int) -> list[Any]:
         if self._by_line is None:

@@ -53,9 +53,13 @@ def minimal_edit(path: str, old: str, new: str) -> Edit | None:
     start = _common_prefix(old, new)
     tail = _common_prefix(old[start:][::-1], new[start:][::-1])
     old_end, new_end = len(old) - tail, len(new) - tail
-    index = LineIndex(old)
-    (start_line, start_column), (end_line, end_column) = index.position(start), index.position(old_end)
+    (start_line, start_column), (end_line, end_column) = _position(old, start), _position(old, old_end)
     return Edit(path, start_line, start_column, end_line, end_column, new[start:new_end])
+
+
+def _position(text: str, offset: int) -> tuple[int, int]:
+    """(line, column) of an offset without indexing the whole text (one C-speed scan)."""
+    return text.count("\n", 0, offset) + 1, offset - (text.rfind("\n", 0, offset) + 1) + 1
 
 
 def _common_prefix(a: str, b: str) -> int:

@@ -39,6 +39,7 @@ import os
 import stat
 import sys
 import tempfile
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -60,6 +61,9 @@ ENV_NO_CACHE = "IACSCAN_NO_CACHE"
 # The libraries whose behaviour changes what a worktree's model or findings are.
 _DEPENDENCIES = ("cfn-lint", "libcst", "PyYAML", "networkx")
 _HASH_CHUNK = 1 << 20
+MAX_BYTES = 512 * 1024 * 1024  # the cache's size limit (pruned to half when exceeded)
+_PRUNE_CHANCE = 8  # of 256: about one store in 32 checks the size
+_STALE_TEMPORARY_SECONDS = 3600
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,6 +176,8 @@ class ScanCache:
             and all(isinstance(item, Project) for item in projects)
         ):
             return None
+        with contextlib.suppress(OSError):  # "recently used", for pruning
+            os.utime(self._path(key))
         return CachedOutcome(findings, projects)
 
     def store(self, key: str, outcome: CachedOutcome) -> bool:
@@ -204,7 +210,37 @@ class ScanCache:
             with contextlib.suppress(OSError):
                 os.unlink(temporary)
             return False
+        if os.urandom(1)[0] < _PRUNE_CHANCE:
+            self.prune()
         return True
+
+    def prune(self, max_bytes: int = MAX_BYTES) -> None:
+        """Keep the cache under ``max_bytes``: drop the least recently used entries down to half of
+        it, and temporary files an interrupted writer left. Run now and then by :meth:`store` (every
+        edit in ``--watch`` writes a new entry)."""
+        entries: list[tuple[float, int, str]] = []
+        now = time.time()
+        for directory, _, filenames in os.walk(self.entries):
+            for name in filenames:
+                path = os.path.join(directory, name)
+                try:
+                    status = os.lstat(path)
+                    if name.startswith(".tmp-"):
+                        if now - status.st_mtime > _STALE_TEMPORARY_SECONDS:
+                            os.unlink(path)
+                        continue
+                except OSError:
+                    continue
+                entries.append((status.st_mtime, status.st_size, path))
+        total = sum(size for _, size, _ in entries)
+        if total <= max_bytes:
+            return
+        for _, size, path in sorted(entries):
+            with contextlib.suppress(OSError):
+                os.unlink(path)
+                total -= size
+            if total <= max_bytes // 2:
+                break
 
 
 # -- safety --------------------------------------------------------------------------------------

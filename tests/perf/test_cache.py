@@ -223,3 +223,23 @@ def test_a_cache_inside_the_worktree_does_not_invalidate_itself(samples: list[Pa
     cache = ScanCache.open(root / ".iacscan-cache")
     scan([root], Config(), cache=cache)
     assert "parse" not in scan([root], Config(), cache=cache).timings
+
+
+def test_pruning_drops_the_least_recently_used_entries(samples: list[Path], tmp_path: Path) -> None:
+    cache = ScanCache.open(tmp_path / "cache")
+    result = scan(samples[:1], Config())
+    outcome = CachedOutcome(tuple(result.findings), tuple(item.project for item in result.projects))
+    keys = [f"{index:02x}" * 20 for index in range(6)]
+    for age, key in enumerate(keys):
+        assert cache.store(key, outcome)
+        os.utime(cache._path(key), (1_000_000 + age, 1_000_000 + age))
+    assert cache.load(keys[0]) is not None  # a hit makes the oldest entry the most recent
+    leftover = cache.entries / "ab" / ".tmp-interrupted.json"
+    leftover.parent.mkdir(parents=True, exist_ok=True)
+    leftover.write_text("half")
+    os.utime(leftover, (1_000_000, 1_000_000))
+    size = cache._path(keys[0]).stat().st_size
+    cache.prune(max_bytes=4 * size)  # over the limit: down to half of it, oldest first
+    kept = [key for key in keys if cache._path(key).exists()]
+    assert kept == [keys[0], keys[5]]
+    assert not leftover.exists()

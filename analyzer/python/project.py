@@ -211,7 +211,11 @@ class PythonProject:
         if module is not None:
             self._collect(relative, module.module.body, table, guarded=False)
             if not table.dynamic and relative in self._maybe_dynamic:
-                table.dynamic = _writes_globals(module.module)
+                visitor = _writes_globals(module.module)
+                table.dynamic = visitor.found
+                for name in visitor.global_names:
+                    # ``global Name`` in a function: the function may define it when called
+                    table.bindings.setdefault(name, Binding("other", guarded=True))
         return table
 
     def _patched_by_package(self, dotted: str) -> bool:
@@ -255,6 +259,9 @@ class PythonProject:
             elif isinstance(statement, (cst.If, cst.Try, cst.TryStar, cst.With, cst.For, cst.While)):
                 for block in _blocks(statement):
                     self._collect(relative, block, table, guarded=True)
+            elif isinstance(statement, cst.Match):
+                for case in statement.cases:
+                    self._collect(relative, case.body.body, table, guarded=True)
 
     def _collect_small(
         self, relative: str, small: cst.BaseSmallStatement, table: ModuleSymbols, guarded: bool
@@ -446,7 +453,7 @@ class PythonProject:
 
 
 # Byte strings whose presence makes a module worth checking for names defined at run time.
-_DYNAMIC_MARKERS = (b"globals", b"exec", b"setattr", b"sys.modules", b"vars(", b"__dict__")
+_DYNAMIC_MARKERS = (b"global", b"exec", b"setattr", b"sys.modules", b"vars(", b"__dict__")
 
 
 class _GlobalWrites(cst.CSTVisitor):
@@ -456,6 +463,10 @@ class _GlobalWrites(cst.CSTVisitor):
     def __init__(self) -> None:
         self.found = False
         self.depth = 0  # inside def/class bodies
+        self.global_names: list[str] = []
+
+    def visit_Global(self, node: cst.Global) -> None:
+        self.global_names += [item.name.value for item in node.names]
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         self.depth += 1
@@ -483,13 +494,13 @@ class _GlobalWrites(cst.CSTVisitor):
             self.found = True
 
 
-def _writes_globals(module: cst.Module) -> bool:
+def _writes_globals(module: cst.Module) -> _GlobalWrites:
     visitor = _GlobalWrites()
     try:
         module.visit(visitor)
     except RecursionError:
-        return True
-    return visitor.found
+        visitor.found = True
+    return visitor
 
 
 def _top_level_imports(

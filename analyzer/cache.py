@@ -4,8 +4,9 @@ Key: the worktree's absolute root, the content hash of every file discovery foun
 plugins parse), the size and modification time of every other file in the tree (plugins also look
 at Lambda code directories and scripts outside the discovered set), the configuration, the rules and
 plugins that run, iacscan's version and a stamp of its own source and data files (so an edited
-checkout never reads stale results), the versions of the libraries whose behaviour shapes the model
-(cfn-lint, libcst, PyYAML, networkx) and the Python version. A change to any of them is a miss.
+checkout never reads stale results), the installed distributions (the modification time of each
+site-packages directory: installing, upgrading or removing cfn-lint, libcst, a third-party rule
+package or anything else changes it) and the Python version. A change to any of them is a miss.
 
 Where: ``--cache-dir``, else ``$XDG_CACHE_HOME/iacscan``, else ``~/.cache/iacscan``. ``--no-cache``
 or ``IACSCAN_NO_CACHE=1`` turns it off.
@@ -58,8 +59,6 @@ if TYPE_CHECKING:
 
 CACHE_FORMAT = 1
 ENV_NO_CACHE = "IACSCAN_NO_CACHE"
-# The libraries whose behaviour changes what a worktree's model or findings are.
-_DEPENDENCIES = ("cfn-lint", "libcst", "PyYAML", "networkx")
 _HASH_CHUNK = 1 << 20
 MAX_BYTES = 512 * 1024 * 1024  # the cache's size limit (pruned to half when exceeded)
 _PRUNE_CHANCE = 8  # of 256: about one store in 32 checks the size
@@ -314,16 +313,25 @@ def _tree_listing(root: Path, cache_directory: Path) -> list[tuple[str, int, int
 @cache
 def _environment_stamp() -> str:
     """Everything about this installation that changes results: computed once per process."""
-    from importlib.metadata import PackageNotFoundError, version
-
     parts: list[str] = [str(CACHE_FORMAT), __version__, sys.version.split()[0]]
-    for name in _DEPENDENCIES:
-        try:
-            parts.append(f"{name}={version(name)}")
-        except PackageNotFoundError:
-            parts.append(f"{name}=-")
+    parts.append(_installed_stamp())
     parts.append(_source_stamp())
     return "|".join(parts)
+
+
+def _installed_stamp() -> str:
+    """The modification time of every package directory on ``sys.path``: installing, upgrading or
+    removing any distribution (cfn-lint, libcst, a third-party rule package, ...) changes it. One
+    ``stat`` per directory, where asking ``importlib.metadata`` for versions and entry points reads
+    every installed distribution's metadata (tens of milliseconds of a cached run)."""
+    parts: list[str] = []
+    for entry in sys.path:
+        if entry.rstrip("/\\").endswith(("site-packages", "dist-packages")):
+            try:
+                parts.append(f"{entry}:{os.stat(entry).st_mtime_ns}")
+            except OSError:
+                continue
+    return ";".join(parts)
 
 
 def _source_stamp() -> str:
@@ -346,25 +354,12 @@ def _components(rules: Sequence[type[Rule]] | None, plugins: Sequence[Plugin] | 
     """Which rules and plugins run: the registry's (with third-party entry points) or given ones."""
     parts: list[str] = []
     if rules is None or plugins is None:
-        parts.append(_registered_entry_points())
+        parts.append("registry")  # entry points: part of the installed stamp
     if rules is not None:
         parts.extend(_code_identity(rule) for rule in rules)
     if plugins is not None:
         parts.extend(_code_identity(type(plugin)) for plugin in plugins)
     return ";".join(parts)
-
-
-@cache
-def _registered_entry_points() -> str:
-    from importlib.metadata import entry_points
-
-    found: list[str] = []
-    for group in ("iacscan.rules", "iacscan.plugins"):
-        for entry in entry_points(group=group):
-            distribution = getattr(entry, "dist", None)
-            release = f"{distribution.name}={distribution.version}" if distribution is not None else "-"
-            found.append(f"{group}:{entry.name}={entry.value}@{release}")
-    return ",".join(sorted(found))
 
 
 def _code_identity(kind: type[Any]) -> str:

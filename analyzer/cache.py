@@ -100,7 +100,10 @@ class ScanCache:
         """The cache at ``directory`` (default: the user cache dir), created and checked.
 
         Raises :class:`CacheUnavailable` when the directory is not safe to read from."""
-        target = (directory or default_directory()).absolute()
+        try:
+            target = (directory or default_directory()).absolute()
+        except RuntimeError as error:  # no home directory to put the default cache in
+            raise CacheUnavailable(f"no cache directory: {error}") from None
         try:
             _private_directory(target)
         except OSError as error:

@@ -58,7 +58,7 @@ MEDIAN = {
     "cdk": "cdk-props-kwargs",
 }
 SECTIONS = ("phases", "cold", "inprocess", "throughput", "scaling", "warm", "watch")
-BIG_LIMITS = "[tool.iacscan.limits]\nmax-file-bytes = 100000000\nmax-resources = 1000000\n"
+BIG_LIMITS = "[limits]\nmax-file-bytes = 100000000\nmax-resources = 1000000\n"
 
 
 # -- processes ---------------------------------------------------------------------------------

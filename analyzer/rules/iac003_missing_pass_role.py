@@ -36,7 +36,6 @@ from analyzer.model import (
     items_of,
     render,
 )
-from analyzer.python.lambda_code import argument_values, environment_value
 from analyzer.rules.base import Example, Rule, RuleContext
 
 # Step Functions task resources: optimized integrations ("arn:aws:states:::ecs:runTask.sync") and
@@ -219,6 +218,9 @@ def _evidence(
 
 def _code_evidence(project: Project, graph: ResourceGraph) -> Iterator[_Evidence]:
     """(b) SDK calls in code that runs as the principal, with a role parameter actually set."""
+    # Imported here: the Python layer (libcst) is loaded only for projects whose functions have code.
+    from analyzer.python.lambda_code import environment_value
+
     for resource in project.resources:
         code = resource.code
         if code is None or not code.sdk_calls:
@@ -239,6 +241,8 @@ def _code_evidence(project: Project, graph: ResourceGraph) -> Iterator[_Evidence
 
 def _set_members(arguments: Any, members: tuple[RoleMember, ...]) -> Iterator[tuple[RoleMember, Value]]:
     """Each role member set in the call's arguments, with its value. Unknown structure: nothing."""
+    from analyzer.python.lambda_code import argument_values
+
     for member in members:
         for value in argument_values(arguments, member.path):
             yield member, value

@@ -11,7 +11,6 @@ from analyzer.findings import Finding, Related, Severity
 from analyzer.graph import EdgeKind, ResourceGraph
 from analyzer.iam import action_matches
 from analyzer.model import Literal, Location, Project, Ref, Resource, Value
-from analyzer.python.lambda_code import argument_values, environment_value
 from analyzer.rules.base import Example, Rule, RuleContext
 
 _FUNCTION_TYPES = ("AWS::Lambda::Function", "AWS::Serverless::Function")
@@ -108,6 +107,9 @@ class MissingInvokePermission(Rule):
 
 
 def _runtime_targets(project: Project) -> Iterator[_RuntimeTarget]:
+    # Imported here: the Python layer (libcst) is loaded only for projects whose functions have code.
+    from analyzer.python.lambda_code import argument_values, environment_value
+
     for caller in project.resources:
         code = caller.code
         if code is None:

@@ -218,13 +218,13 @@ def _evidence(
 
 def _code_evidence(project: Project, graph: ResourceGraph) -> Iterator[_Evidence]:
     """(b) SDK calls in code that runs as the principal, with a role parameter actually set."""
-    # Imported here: the Python layer (libcst) is loaded only for projects whose functions have code.
-    from analyzer.python.lambda_code import environment_value
-
     for resource in project.resources:
         code = resource.code
         if code is None or not code.sdk_calls:
             continue
+        # Imported here: the Python layer (libcst) is loaded only when a function has SDK calls.
+        from analyzer.python.lambda_code import environment_value
+
         roles = graph.roles_assumed_by(resource.id)
         for call in code.sdk_calls:
             operation = passing_operation(call.service, call.operation)

@@ -107,13 +107,13 @@ class MissingInvokePermission(Rule):
 
 
 def _runtime_targets(project: Project) -> Iterator[_RuntimeTarget]:
-    # Imported here: the Python layer (libcst) is loaded only for projects whose functions have code.
-    from analyzer.python.lambda_code import argument_values, environment_value
-
     for caller in project.resources:
         code = caller.code
-        if code is None:
+        if code is None or not code.sdk_calls:
             continue
+        # Imported here: the Python layer (libcst) is loaded only when a function has SDK calls.
+        from analyzer.python.lambda_code import argument_values, environment_value
+
         for call in code.sdk_calls:
             for client, operation, path in _TARGET_CALLS:
                 if (call.service, call.operation) != (client, operation):

@@ -76,3 +76,13 @@ def test_the_light_decoder_decodes_as_cfn_lint_does(text: str) -> None:
     ]
     assert outputs[0] == outputs[1]
     assert outputs[0].strip()
+
+
+def test_a_template_without_code_needs_no_python_layer() -> None:
+    worktree = REPO / "sample_repos" / "cfn-not-destroyable"
+    if not worktree.is_dir():
+        pytest.skip("no sample_repos/ in this checkout")
+    code = f"from analyzer.cli import run\nrun([{str(worktree)!r}, '-q', '--no-cache', '--fail-on', 'never'])"
+    imported = _imported_after(code)
+    assert "libcst" not in imported and "sympy" not in imported
+    assert "networkx" in imported  # the rules did run (they query the graph)

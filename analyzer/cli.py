@@ -129,6 +129,9 @@ def scan_command(
     watch: Annotated[
         bool, typer.Option("--watch", help="Report again whenever a file changes (needs iacscan[watch]).")
     ] = False,
+    timings: Annotated[
+        bool, typer.Option("--timings", help="JSON: include the scan's duration (off: reports are reproducible).")
+    ] = False,
 ) -> None:
     """Scan worktrees and report deployment blockers."""
     arguments = dict(locals())  # --watch re-runs this command with the same arguments
@@ -193,7 +196,7 @@ def scan_command(
         and "NO_COLOR" not in os.environ
         and sys.stdout.isatty()
     )
-    options = ReportOptions(base=_report_base(result), color=color, quiet=quiet)
+    options = ReportOptions(base=_report_base(result), color=color, quiet=quiet, timings=timings)
     report = render(output_format, result, options)
     if output is not None:
         _write_file(output, report)

@@ -48,7 +48,7 @@ def document(result: ScanResult, options: ReportOptions) -> dict[str, Any]:
             "named_resources": named,
             "named_resources_with_suffix": with_suffix,
             "execution_successful": result.execution_successful,
-            "duration_seconds": round(result.duration, 3),
+            **({"duration_seconds": round(result.duration, 3)} if options.timings else {}),
         },
         "projects": [
             {

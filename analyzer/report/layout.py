@@ -47,6 +47,9 @@ class ReportOptions:
     color: bool = False
     quiet: bool = False
     width: int = 110
+    # Wall-clock figures make two runs on the same input differ, so machine-readable reports
+    # (JSON, SARIF) carry them only when asked (``--timings``).
+    timings: bool = False
 
 
 def base_of(result: ScanResult, options: ReportOptions) -> Path:

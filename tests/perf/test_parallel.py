@@ -36,11 +36,11 @@ def test_jobs_2_prints_what_jobs_1_prints_byte_for_byte(capsys: Capture, output_
     assert serial and pooled == serial
 
 
-def test_json_reports_differ_only_in_the_time_taken(capsys: Capture) -> None:
+def test_json_reports_are_identical(capsys: Capture) -> None:
     serial = json.loads(_report(capsys, "--jobs", "1", "--format", "json"))
     pooled = json.loads(_report(capsys, "--jobs", "2", "--format", "json"))
     for document in (serial, pooled):
-        assert document["summary"].pop("duration_seconds") >= 0
+        assert "duration_seconds" not in document["summary"]  # reports are reproducible by default
     assert pooled == serial
 
 

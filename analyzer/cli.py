@@ -109,7 +109,9 @@ def scan_command(
             help="Only report findings on lines changed since this git revision (e.g. origin/main)."
         ),
     ] = None,
-    fix: Annotated[bool, typer.Option("--fix", help="Apply safe fixes, rescan, report what remains.")] = False,
+    fix: Annotated[
+        bool, typer.Option("--fix", help="Apply safe fixes, rescan, report what remains.")
+    ] = False,
     unsafe_fixes: Annotated[
         bool, typer.Option("--unsafe-fixes", help="With --fix or --diff: apply unsafe fixes too.")
     ] = False,
@@ -130,7 +132,8 @@ def scan_command(
         bool, typer.Option("--watch", help="Report again whenever a file changes (needs iacscan[watch]).")
     ] = False,
     timings: Annotated[
-        bool, typer.Option("--timings", help="JSON: include the scan's duration (off: reports are reproducible).")
+        bool,
+        typer.Option("--timings", help="JSON: include the scan's duration (off: reports are reproducible)."),
     ] = False,
 ) -> None:
     """Scan worktrees and report deployment blockers."""
@@ -210,9 +213,19 @@ def scan_command(
 @app.command("rules")
 def rules_command(
     output_format: Annotated[str, typer.Option("--format", "-f", help="text or json.")] = "text",
+    data_sources: Annotated[
+        bool,
+        typer.Option(
+            "--data-sources", help="List the AWS data the rules use, its versions and how to refresh it."
+        ),
+    ] = False,
 ) -> None:
     """List every rule: id, name, default severity, summary."""
     from analyzer.registry import all_rules
+
+    if data_sources:
+        _print_data_sources(output_format)
+        return
 
     rules = all_rules()
     if output_format == "json":
@@ -234,6 +247,24 @@ def rules_command(
     typer.echo(f"{'ID':<8}{'NAME':<{name_width + 2}}{'SEVERITY':<10}SUMMARY")
     for rule in rules:
         typer.echo(f"{rule.id:<8}{rule.name:<{name_width + 2}}{rule.severity.label:<10}{rule.summary}")
+
+
+def _print_data_sources(output_format: str) -> None:
+    from dataclasses import asdict
+
+    from analyzer.datasources import all_sources
+
+    sources = all_sources()
+    if output_format == "json":
+        typer.echo(json.dumps([asdict(source) for source in sources], indent=2))
+        return
+    if output_format != "text":
+        raise ConfigError(f"unknown --format {output_format!r} for rules (use text or json)")
+    for source in sources:
+        typer.echo(
+            f"{source.name}\n  version: {source.version}\n  path:    {source.path}\n"
+            f"  used by: {source.used_by}\n  refresh: {source.refresh}\n"
+        )
 
 
 @app.command("explain")

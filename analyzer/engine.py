@@ -30,6 +30,7 @@ from analyzer.suppress import apply_suppressions
 if TYPE_CHECKING:
     from analyzer.cache import ScanCache
     from analyzer.graph import ResourceGraph
+    from analyzer.review import ReviewChecklist
 
 INTERNAL_ERROR = "IAC900"
 PARSE_ERROR = "IAC901"
@@ -107,6 +108,12 @@ class ScanResult:
 
         figures = [suffix_coverage(item.project) for item in self.projects]
         return sum(f.with_suffix for f in figures), sum(f.named for f in figures)
+
+    def review(self) -> ReviewChecklist:
+        """The reviewers' checklist (suffix coverage, destroyable, singletons, metadata): analyzer/review.py."""
+        from analyzer.review import review
+
+        return review(self)
 
     def notifications(self) -> list[Finding]:
         """Findings about the analysis itself (internal errors, unparsable or skipped files)."""

@@ -79,7 +79,7 @@ def test_clean_worktree_exits_0(capsys: Capture, tmp_path: Path) -> None:
     )
     code, out, _ = scan(capsys, str(clean))
     assert code == 0
-    assert out.startswith("No findings")
+    assert out.splitlines()[-1].startswith("No findings")
 
 
 def test_scan_subcommand_is_implied(capsys: Capture, worktree: Path) -> None:

@@ -76,7 +76,25 @@ def test_text_summary_counts_suppressed_and_baselined(tmp_path: Path) -> None:
         Finding("IAC990", Severity.ERROR, "b", Location("a.py", 2), suppressed_by="baseline"),
     ]
     text = render("text", make_result(tmp_path, [], hidden), ReportOptions())
-    assert text.startswith("No findings [1 suppressed, 1 in the baseline]; ")
+    assert text.splitlines()[-1].startswith("No findings [1 suppressed, 1 in the baseline]; ")
+
+
+def test_text_json_and_sarif_carry_the_review_checklist(result: ScanResult) -> None:
+    text = render("text", result, ReportOptions())
+    lines = text.splitlines()
+    start = lines.index("Review checklist:")
+    titles = [line.split("] ", 1)[1].split(":", 1)[0] for line in lines[start + 1 : start + 5]]
+    assert titles == ["Environment suffix", "Destroyable", "Account singletons", "Metadata"]
+    assert lines[-1] == lines[start + 5]  # the verdict stays the last line
+    expected = result.review().as_dict()
+    assert json.loads(render("json", result, ReportOptions()))["review"] == expected
+    sarif = json.loads(render("sarif", result, ReportOptions()))
+    assert sarif["runs"][0]["properties"]["review"] == expected
+    quiet = render("text", result, ReportOptions(quiet=True))
+    assert "Review checklist:" not in quiet
+    markdown = render("markdown", result, ReportOptions())
+    assert "| Review | Status | Detail |" in markdown
+    assert all(f"| {item.title} | {item.status} |" in markdown for item in result.review().items())
 
 
 def load_report_schema() -> dict[str, Any]:

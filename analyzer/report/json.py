@@ -59,6 +59,7 @@ def document(result: ScanResult, options: ReportOptions) -> dict[str, Any]:
             }
             for item in result.projects
         ],
+        "review": result.review().as_dict(),
         "findings": [finding_data(finding, prefix) for finding in result.findings],
         "suppressed": [
             {**finding_data(finding, prefix), "suppressed_by": finding.suppressed_by or ""}

@@ -35,6 +35,11 @@ def render(result: ScanResult, options: ReportOptions) -> str:
         f"| In the baseline | {hidden['baseline']} |",
         "",
     ]
+    if result.projects:
+        lines += ["| Review | Status | Detail |", "| --- | --- | --- |"]
+        for item in result.review().items():
+            lines.append(f"| {item.title} | {item.status} | {_cell(item.detail)} |")
+        lines.append("")
     if total:
         lines += ["| Rule | Count |", "| --- | --- |"]
         for rule_id, count in result.rule_counts().items():

@@ -83,6 +83,7 @@ def document(result: ScanResult, options: ReportOptions) -> dict[str, Any]:
             "namedResourcesWithEnvironmentSuffix": with_suffix,
             "suppressed": hidden["suppression"],
             "baselined": hidden["baseline"],
+            "review": result.review().as_dict(),
         },
     }
     return {"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [run]}

@@ -54,8 +54,25 @@ def render(result: ScanResult, options: ReportOptions) -> str:
                 console.print()
         if result.findings:
             console.print(_rule_table(result))
-    console.print(_summary(result))
+    if not options.quiet and result.projects:
+        console.print(_checklist(result))
+    console.print(_summary(result))  # last, so that CI logs end with the verdict
     return buffer.getvalue()
+
+
+_CHECK_STYLE = {"pass": "green", "fail": "red", "warn": "yellow", "n/a": "dim"}
+
+
+def _checklist(result: ScanResult) -> Text:
+    from rich.text import Text
+
+    text = Text("Review checklist:", style="bold")
+    for item in result.review().items():
+        text.append("\n  ")
+        text.append(f"[{item.status}]", style=_CHECK_STYLE.get(item.status, ""))
+        text.append(f" {item.title}: ")
+        text.append(printable(item.detail))
+    return text
 
 
 def _header(path: str) -> Text:

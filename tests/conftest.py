@@ -19,6 +19,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from analyzer.engine import ProjectResult, ScanResult
 from analyzer.findings import Finding, Severity
@@ -32,6 +33,25 @@ REPO = Path(__file__).resolve().parents[1]
 # cached by an earlier run); the cache's own tests pass --cache-dir or a ScanCache explicitly.
 os.environ.setdefault("IACSCAN_NO_CACHE", "1")
 SHARED = REPO.parent / "shared"
+
+# Fuzzing budgets. Each property test states the number of examples CI can afford (the "ci" budget,
+# about 1,700 examples over the suite); `python -m pytest --hypothesis-profile=deep` multiplies every
+# one of them by DEEP_FACTOR for a long run before a release or after a parser change.
+DEEP_FACTOR = 25
+settings.register_profile("deep", deadline=None, print_blob=True)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if config.getoption("hypothesis_profile", default=None) != "deep":
+        return
+    for item in items:
+        test = getattr(item, "obj", None)
+        # Explicit @settings(max_examples=...) win over a profile, so the deep run scales them here.
+        chosen = getattr(test, "_hypothesis_internal_use_settings", None)
+        if chosen is not None:
+            test._hypothesis_internal_use_settings = settings(  # type: ignore[union-attr]
+                chosen, max_examples=chosen.max_examples * DEEP_FACTOR
+            )
 
 
 class FakePlugin:

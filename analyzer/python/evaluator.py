@@ -206,6 +206,9 @@ class Evaluator:
         self.exhausted = False
         self.call_depth = 0
         self.loop_depth = 0  # loops being evaluated, across inlined calls (resources made in a loop)
+        # Conditions of the `if` branches being evaluated whose test is unknown (a config flag, an
+        # argument): a resource made there exists only in some deployments.
+        self.conditions: list[str] = []
         self.expr_depth = 0
         self.modules: dict[str, ModuleObj] = {}
         self.calls: dict[tuple[str, int, int], CallCheck] = {}
@@ -487,7 +490,12 @@ class Evaluator:
         # Unknown condition: run both paths from the same state and merge what they set.
         before_locals = dict(frame.locals)
         before_attrs = dict(frame.self_obj.attrs) if isinstance(frame.self_obj, InstanceObj) else None
-        first = self.exec_block(_body(node.body), frame)
+        test = _code(frame, node.test)
+        self.conditions.append(test)
+        try:
+            first = self.exec_block(_body(node.body), frame)
+        finally:
+            self.conditions.pop()
         after_first = dict(frame.locals)
         attrs_first = dict(frame.self_obj.attrs) if isinstance(frame.self_obj, InstanceObj) else None
         frame.locals.clear()
@@ -495,7 +503,11 @@ class Evaluator:
         if isinstance(frame.self_obj, InstanceObj) and before_attrs is not None:
             frame.self_obj.attrs.clear()
             frame.self_obj.attrs.update(before_attrs)
-        second = self.exec_block(else_body, frame)
+        self.conditions.append(f"not ({test})")
+        try:
+            second = self.exec_block(else_body, frame)
+        finally:
+            self.conditions.pop()
         first_stops = first is not None and first.kind in ("raise", "return")
         second_stops = second is not None and second.kind in ("raise", "return")
         if first_stops and not second_stops:

@@ -680,6 +680,10 @@ class PulumiHooks(Hooks):
         name, name_property = self._physical_name(info, kwargs, properties)
         depends_on, resource_options, parent = self._options(options, site)
         resource_options["logical_name"] = logical  # the rendered id loses its provenance
+        if ev.conditions:  # made in an `if` whose test the analysis cannot decide
+            resource_options["Condition"] = Unknown(
+                "created only when " + " and ".join(ev.conditions), location=site.location
+            )
         component = parent or _component(site)
         _register_child(options, site, resource_id)
         resource = Resource(

@@ -19,6 +19,7 @@ stack = TapStack(
         source_db_username=config.require("source_db_username"),
         source_db_password=config.require_secret("source_db_password"),
         aurora_password=config.require_secret("aurora_password"),
+        create_dms_roles=config.get_bool("createDmsRoles") or False,
     ),
 )
 

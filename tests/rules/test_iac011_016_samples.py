@@ -48,14 +48,10 @@ EXPECTED: dict[str, list[str]] = {
     "cfn-not-destroyable-fixed": [],
     "cfn-unsuffixed-names": [],
     "cfn-unsuffixed-names-fixed": [],
-    "pulumi-aurora-dms": [
-        "metadata.json:1 IAC016 note unused:Secrets Manager",
-    ],
-    # The fixed twin names the DMS role exactly (IAC004) and so creates an account singleton.
-    "pulumi-aurora-dms-fixed": [
-        "lib/tap_stack.py:137 IAC013 error DMS service role",
-        "metadata.json:1 IAC016 note unused:Secrets Manager",
-    ],
+    "pulumi-aurora-dms": [],
+    # The fixed twin names the DMS role exactly (IAC004) and creates it only when config says the
+    # account lacks it, so it is no unconditional account singleton (IAC013).
+    "pulumi-aurora-dms-fixed": [],
     "pulumi-singletons": [
         "lib/tap_stack.py:22 IAC013 error GuardDuty detector",
         "lib/tap_stack.py:29 IAC012 warning filled by AWS::Config::DeliveryChannel 'config-delivery-{suffix}' "

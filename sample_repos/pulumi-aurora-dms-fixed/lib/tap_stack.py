@@ -25,6 +25,7 @@ class TapStackArgs:
         source_db_name: str = "appdb",
         aurora_username: str = "dbadmin",
         tags: Optional[dict] = None,
+        create_dms_roles: bool = False,
     ):
         self.environment_suffix = environment_suffix
         self.vpc_id = vpc_id
@@ -38,6 +39,8 @@ class TapStackArgs:
         self.aurora_username = aurora_username
         self.aurora_password = aurora_password
         self.tags = tags or {}
+        # dms-vpc-role is one per account: only the first environment deployed to an account creates it.
+        self.create_dms_roles = create_dms_roles
 
 
 class TapStack(pulumi.ComponentResource):
@@ -131,21 +134,25 @@ class TapStack(pulumi.ComponentResource):
             }
         )
 
-        # DMS looks this role up by its exact name; it is an account-wide singleton.
-        self.dms_vpc_role = aws.iam.Role(
-            "dms-vpc-role",
-            name="dms-vpc-role",
-            assume_role_policy=dms_assume_role_policy,
-            tags=self.tags,
-            opts=ResourceOptions(parent=self),
-        )
+        # DMS looks this role up by its exact name; it is an account-wide singleton, so it is created
+        # only where the account does not have it yet (config createDmsRoles).
+        dms_role_prerequisites = []
+        if args.create_dms_roles:
+            self.dms_vpc_role = aws.iam.Role(
+                "dms-vpc-role",
+                name="dms-vpc-role",
+                assume_role_policy=dms_assume_role_policy,
+                tags=self.tags,
+                opts=ResourceOptions(parent=self),
+            )
 
-        self.dms_vpc_role_attachment = aws.iam.RolePolicyAttachment(
-            f"dms-vpc-role-policy-{self.environment_suffix}",
-            role=self.dms_vpc_role.name,
-            policy_arn="arn:aws:iam::aws:policy/service-role/AmazonDMSVPCManagementRole",
-            opts=ResourceOptions(parent=self),
-        )
+            self.dms_vpc_role_attachment = aws.iam.RolePolicyAttachment(
+                f"dms-vpc-role-policy-{self.environment_suffix}",
+                role=self.dms_vpc_role.name,
+                policy_arn="arn:aws:iam::aws:policy/service-role/AmazonDMSVPCManagementRole",
+                opts=ResourceOptions(parent=self),
+            )
+            dms_role_prerequisites = [self.dms_vpc_role, self.dms_vpc_role_attachment]
 
         self.dms_subnet_group = aws.dms.ReplicationSubnetGroup(
             f"dms-subnet-group-{self.environment_suffix}",
@@ -153,7 +160,7 @@ class TapStack(pulumi.ComponentResource):
             replication_subnet_group_description=f"DMS subnet group for {self.environment_suffix}",
             subnet_ids=args.dms_subnet_ids,
             tags=self.tags,
-            opts=ResourceOptions(parent=self, depends_on=[self.dms_vpc_role, self.dms_vpc_role_attachment]),
+            opts=ResourceOptions(parent=self, depends_on=dms_role_prerequisites),
         )
 
         self.dms_instance = aws.dms.ReplicationInstance(
@@ -166,7 +173,7 @@ class TapStack(pulumi.ComponentResource):
             vpc_security_group_ids=[self.db_security_group.id],
             publicly_accessible=False,
             tags=self.tags,
-            opts=ResourceOptions(parent=self, depends_on=[self.dms_vpc_role_attachment]),
+            opts=ResourceOptions(parent=self, depends_on=dms_role_prerequisites),
         )
 
         self.source_endpoint = aws.dms.Endpoint(

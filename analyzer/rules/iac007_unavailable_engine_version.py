@@ -280,6 +280,12 @@ class UnavailableEngineVersion(Rule):
                 engine = instance.get("Engine")
                 if prop == "Engine" and isinstance(engine, str) and engine != engine.lower():
                     continue  # RDS compares engine names without case; the data lists lowercase ones
+                if (
+                    fragment.retired
+                    and prop == "EngineVersion"
+                    and _names_current_line(resource.type, engine, instance.get(prop))
+                ):
+                    continue  # a bare major ("14") that RDS resolves to a current minor version
                 yield self._fragment_finding(resource, fragment, prop, instance)
 
     def _fragment_finding(
@@ -512,6 +518,27 @@ def _suggest(resource_type: str, engine: Any, wanted: Any) -> str:
     if not current:
         return "use a version the engine currently offers"
     return f"use a current {engine} version, e.g. " + ", ".join(_newest(current, 3))
+
+
+@cache
+def _current_versions(resource_type: str, engine: str) -> tuple[str, ...]:
+    """Versions of ``engine`` that cfn-lint's data lists as valid and not deprecated."""
+    allowed = _fragment_enum(resource_type, "engine_version.json", engine)
+    retired = set(_fragment_enum(resource_type, "engine_version_deprecated.json", engine))
+    return tuple(v for v in allowed if v not in retired and re.fullmatch(r"[\d.]+", v))
+
+
+def _names_current_line(resource_type: str, engine: Any, value: Any) -> bool:
+    """True when ``value`` is a version prefix (``14``, ``8.0``) with a current version under it.
+
+    RDS accepts a major version alone and creates the engine's default minor version of that line;
+    cfn-lint's deprecated lists nevertheless carry every bare major (``14``, ``16``, ``17``), so
+    only a line without any current version is known to be unavailable."""
+    if not isinstance(engine, str) or not isinstance(value, str):
+        return False
+    if not re.fullmatch(r"\d+(\.\d+)?", value):
+        return False
+    return any(v.startswith(value + ".") for v in _current_versions(resource_type, engine))
 
 
 def _fragment_enum(resource_type: str, filename: str, engine: str) -> list[str]:

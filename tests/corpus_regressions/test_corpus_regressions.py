@@ -218,3 +218,41 @@ def test_fixed_log_group_name_in_template_is_reported(tmp_path: Path) -> None:
     )
     names = by_rule(findings(root), "IAC002")
     assert any(f.location.line == 15 and "/network/traffic" in f.message for f in names)
+
+
+# RDS takes a major version alone ("14") and creates that line's default minor version. cfn-lint's
+# deprecated lists carry every bare major, so a CDK `PostgresEngineVersion.VER_14` (EngineVersion
+# "14") was reported as unavailable although version 14 is current; a retired minor stays reported.
+DB_TEMPLATE = """\
+Parameters:
+  EnvironmentSuffix:
+    Type: String
+Resources:
+  CatalogDb:
+    Type: AWS::RDS::DBInstance
+    Properties:
+      DBInstanceIdentifier: !Sub "catalog-${EnvironmentSuffix}"
+      Engine: postgres
+      EngineVersion: "%s"
+      DBInstanceClass: db.t3.medium
+      AllocatedStorage: "20"
+      MasterUsername: catalog
+      ManageMasterUserPassword: true
+"""
+
+
+def test_bare_current_major_version_is_not_reported(tmp_path: Path) -> None:
+    root = write(
+        tmp_path, {"lib/TapStack.yml": DB_TEMPLATE % "14", "metadata.json": METADATA % ("cfn", "yaml")}
+    )
+    assert by_rule(findings(root), "IAC007") == []
+
+
+def test_retired_minor_and_retired_major_are_still_reported(tmp_path: Path) -> None:
+    for version in ("14.6", "10"):
+        root = write(
+            tmp_path / version,
+            {"lib/TapStack.yml": DB_TEMPLATE % version, "metadata.json": METADATA % ("cfn", "yaml")},
+        )
+        reported = by_rule(findings(root), "IAC007")
+        assert len(reported) == 1 and f"postgres {version} is deprecated" in reported[0].message

@@ -46,7 +46,7 @@ from analyzer.findings import Finding, Related, Severity
 from analyzer.graph import EdgeKind, ResourceGraph
 from analyzer.model import Literal, Project, Ref, Resource, Value, get_path, items_of, iter_refs, render
 from analyzer.rules.base import Example, Rule, RuleContext
-from analyzer.rules.iac004_dms_role_name import dms_role_uses, wrong_name
+from analyzer.rules.iac004_dms_role_name import dms_role_uses
 
 _DATA = Path(__file__).resolve().parent.parent / "data" / "orderings.json"
 
@@ -419,13 +419,7 @@ def _role_grant(scope: _Scope, dependent: Resource, relation: Mapping[str, Any])
 
 def _dms_role(scope: _Scope, dependent: Resource, relation: Mapping[str, Any]) -> list[Requirement]:
     all_uses = scope.cached("dms", lambda: dms_role_uses(scope.project))
-    # Only a role that is (or may be) named exactly as DMS looks it up is a prerequisite: ordering
-    # after a misnamed one (IAC004 reports the name) cannot help, as DMS never reads that role.
-    uses = [
-        u
-        for u in all_uses
-        if u.spec.name == relation["role_name"] and wrong_name(u.role.name, u.spec.name) is None
-    ]
+    uses = [u for u in all_uses if u.spec.name == relation["role_name"]]
     if not uses:
         return []
     requirements: list[Requirement] = [[use.role for use in uses]]

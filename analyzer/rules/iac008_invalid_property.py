@@ -158,6 +158,7 @@ class InvalidProperty(Rule):
     ]
 
     def check(self, ctx: RuleContext) -> Iterable[Finding]:
+        yield from self._unknown_keywords(ctx.project)
         region = ctx.options.get("region")
         region = region if isinstance(region, str) else awsdata.DEFAULT_REGION
         for resource in ctx.project.resources:
@@ -168,6 +169,32 @@ class InvalidProperty(Rule):
                 yield from self._unknown_type(resource)
                 continue
             yield from self._check_resource(resource, schema)
+
+    def _unknown_keywords(self, project: Project) -> Iterator[Finding]:
+        """Keywords a Pulumi or CDK class does not accept (facts the plugins record from tables
+        generated from the SDKs): Python raises TypeError before anything is deployed."""
+        facts = project.facts.get("unknown_keywords")
+        if not isinstance(facts, list):
+            return
+        command = "cdk synth" if project.platform == "cdk" else "pulumi up"
+        seen: set[tuple[Location, str]] = set()
+        for fact in facts:
+            if not isinstance(fact, dict) or not isinstance(fact.get("location"), Location):
+                continue
+            keyword, cls = str(fact.get("keyword")), str(fact.get("class"))
+            if (fact["location"], keyword) in seen:
+                continue  # one call evaluated more than once (a loop, a helper called twice)
+            seen.add((fact["location"], keyword))
+            known = [str(k) for k in fact.get("known") or []]
+            close = f" (did you mean '{known[0]}'?)" if known else ""
+            yield self.finding(
+                f"`{cls}` has no keyword argument '{keyword}'{close}; "
+                f"Python raises TypeError when `{command}` runs this line",
+                fact["location"],
+                f"use one of the keywords `{cls}` accepts" + (f", e.g. {', '.join(known)}" if known else ""),
+                resource=fact.get("resource") if isinstance(fact.get("resource"), str) else None,
+                key=f"kwarg:{cls}:{keyword}",
+            )
 
     def _unknown_type(self, resource: Resource) -> Iterator[Finding]:
         """An ``AWS::`` type no region offers (a typo, an invented type). SAM types exist only

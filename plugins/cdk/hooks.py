@@ -17,6 +17,7 @@ from analyzer.python.values import EValue, ExternalObj, InstanceObj, JsonText, O
 from plugins.cdk import tables
 from plugins.cdk.builder import Builder, json_document
 from plugins.cdk.integrations import INTEGRATION_CLASSES, INTEGRATION_MODULES
+from plugins.cdk.keywords import unknown_keywords
 from plugins.cdk.objects import (
     AppObj,
     ChainObj,
@@ -70,6 +71,7 @@ class CdkHooks(Hooks):
     def __init__(self, root: Path, context: dict[str, Any], has_cdk_json: bool) -> None:
         self.builder = Builder(root, context, has_cdk_json)
         self.evaluator: Evaluator | None = None
+        self.unknown_keywords: list[dict[str, Any]] = []  # keywords the aws-cdk-lib class lacks
 
     def context_values(self) -> dict[str, Value]:
         return dict(self.builder.context_reads)
@@ -117,6 +119,7 @@ class CdkHooks(Hooks):
         if not qualname.startswith(("aws_cdk", "constructs")):
             return None
         unwrap_site(site)
+        self.unknown_keywords += unknown_keywords(qualname, site)
         if qualname.endswith(".__init__"):
             return self._super_init(qualname.removesuffix(".__init__"), site)
         if qualname == "aws_cdk.App":

@@ -122,5 +122,6 @@ class CdkPlugin:
             facts={
                 "stacks": hooks.builder.stack_facts(),
                 **({"cdk_out": synth_facts} if synth_facts else {}),
+                **({"unknown_keywords": hooks.unknown_keywords} if hooks.unknown_keywords else {}),
             },
         )

@@ -91,6 +91,7 @@ class PulumiPlugin:
                     else {}
                 ),
                 **({"lambda_code_errors": hooks.code_errors} if hooks.code_errors else {}),
+                **({"unknown_keywords": hooks.unknown_keywords} if hooks.unknown_keywords else {}),
             },
         )
 

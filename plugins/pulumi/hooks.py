@@ -42,6 +42,7 @@ from analyzer.python.values import (
     to_value,
     with_origin,
 )
+from plugins.pulumi.kwargs import unknown_keywords
 from plugins.pulumi.settings import PulumiSettings
 from plugins.pulumi.types import PACKAGES, PREFIX_KWARGS, TypeInfo, pascal, type_info
 
@@ -508,6 +509,7 @@ class PulumiHooks(Hooks):
         self.parameters: dict[str, Value] = {}
         self.problems: list[ParseProblem] = []
         self.code_errors: list[str] = []
+        self.unknown_keywords: list[dict[str, Any]] = []  # keywords the pulumi-aws class lacks
 
     # config ------------------------------------------------------------------------------------
 
@@ -539,6 +541,7 @@ class PulumiHooks(Hooks):
             module = parts[1] if len(parts) >= 3 else ""
             if last[:1].isupper():
                 if last.endswith("Args"):
+                    self.unknown_keywords += unknown_keywords(qualname, site, None)
                     return ArgsValue(dict(site.kwargs), site.location)
                 if last in ("Provider", "ProviderArgs"):
                     return Unknown("provider", Origin.EXTERNAL, site.location, last)
@@ -702,6 +705,8 @@ class PulumiHooks(Hooks):
             in_loop=ev.loop_depth > 0,
         )
         self.resources.append(resource)
+        if package == "pulumi_aws":
+            self.unknown_keywords += unknown_keywords(".".join(filter(None, (package, module, cls))), site, resource_id)
         name_origin = (
             (Origin.UNIQUE if name is None else name.origin & _NAME_ORIGINS)
             if info.name_kwarg

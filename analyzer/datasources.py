@@ -75,10 +75,17 @@ _SHIPPED = (
         "edit by hand",
     ),
     DataSource(
+        "pulumi-aws keyword arguments per resource and *Args class (union of the newest 6.x and 7.x)",
+        "pulumi-aws 6.83.4, 7.51.1 (see versions in the file)",
+        "plugins/pulumi/data/kwargs.json.gz",
+        "Pulumi plugin; IAC008 invalid-property (unknown keyword arguments)",
+        "python tools/gen_pulumi_kwargs.py (downloads the pulumi-aws wheels with pip, reads them with ast)",
+    ),
+    DataSource(
         "aws-cdk-lib jsii assembly: construct classes, props, CloudFormation types, grants, companions",
         "aws-cdk-lib 2.275.0 (see version in the file)",
         "plugins/cdk/data/cdk_tables.json.gz",
-        "CDK plugin; IAC001 (library signatures)",
+        "CDK plugin; IAC001 (library signatures), IAC008 (unknown keyword arguments)",
         "python tools/gen_cdk_tables.py (downloads the aws-cdk-lib wheel with pip)",
     ),
 )

@@ -40,14 +40,25 @@ class InvalidProperty(Rule):
     Engine versions are left to IAC007 and physical-name patterns and lengths to IAC009.
 
     Only resources read from a template (CloudFormation, `source_type` equal to the CloudFormation
-    type) are checked: the Pulumi and CDK plugins translate keyword arguments into CloudFormation
-    property names with tables that are not proven complete, and a gap in a table must not look
-    like an invalid property.
+    type) are checked against the provider schemas: the Pulumi and CDK plugins translate keyword
+    arguments into CloudFormation property names with tables that are not proven complete, and a
+    gap in a table must not look like an invalid property.
+
+    For Pulumi and CDK, a keyword argument the provider class does not accept is reported
+    (`aws.s3.Bucket(versioning_enabled=True)`, `s3.Bucket(self, "B", versioning_enabled=True)`,
+    `aws.rds.ClusterParameterGroupParameterArgs(apply_mode=...)`): the keywords of every pulumi-aws
+    resource and `*Args` class come from the SDK's source (the union of the newest 6.x and 7.x
+    releases, so an older pinned SDK is not blamed), those of aws-cdk-lib classes from its jsii
+    assembly (props flattened with the structs they extend, e.g. `removal_policy`). Only keywords
+    written at the call are judged, never a call with `**kwargs` of unknown keys, a class missing
+    from the tables, or `opts`/`resource_name`/`scope`/`id`.
 
     ## Why is this bad
     CloudFormation rejects the resource before creating it (`Properties validation failed for
     resource Bucket with message: #: extraneous key [BucketNameX] is not permitted`,
-    `#/MemorySize: expected type: Number, found: String`) and rolls the stack back.
+    `#/MemorySize: expected type: Number, found: String`) and rolls the stack back. An unknown
+    keyword in Pulumi or CDK code stops `pulumi up` or `cdk synth` with `TypeError: ... got an
+    unexpected keyword argument` before anything is deployed.
 
     ## Example
     ```yaml
@@ -77,7 +88,7 @@ class InvalidProperty(Rule):
     name = "invalid-property"
     severity = Severity.ERROR
     summary = "a resource property or value that the CloudFormation resource schema rejects"
-    tags = ("cloudformation", "deploy-failure", "aws-data")
+    tags = ("cloudformation", "pulumi", "cdk", "deploy-failure", "aws-data")
 
     VALID = [
         Example.cfn_yaml(
@@ -118,6 +129,53 @@ class InvalidProperty(Rule):
             """,
             title="Pulumi resources are not checked against provider schemas",
         ),
+        Example.pulumi(
+            """
+            import pulumi
+            import pulumi_aws as aws
+
+
+            class TapStack(pulumi.ComponentResource):
+                def __init__(self, name, args, opts=None, **extra):
+                    super().__init__("tap:stack:TapStack", name, None, opts)
+                    aws.s3.Bucket(
+                        f"bucket-{args.environment_suffix}",
+                        force_destroy=True,
+                        opts=pulumi.ResourceOptions(parent=self),
+                    )
+                    aws.rds.ClusterParameterGroup(
+                        f"params-{args.environment_suffix}",
+                        family="aurora-postgresql15",
+                        parameters=[
+                            aws.rds.ClusterParameterGroupParameterArgs(
+                                name="log_min_duration_statement", value="500", apply_method="immediate"
+                            )
+                        ],
+                    )
+                    aws.sqs.Queue(f"queue-{args.environment_suffix}", **extra)
+            """,
+            title="keywords the pulumi-aws classes accept; **kwargs of unknown keys",
+        ),
+        Example.cdk(
+            """
+            from aws_cdk import RemovalPolicy, Stack, aws_s3 as s3
+            from constructs import Construct
+
+
+            class TapStack(Stack):
+                def __init__(self, scope: Construct, construct_id: str, **kwargs) -> None:
+                    super().__init__(scope, construct_id, **kwargs)
+                    s3.Bucket(
+                        self,
+                        "Data",
+                        versioned=True,
+                        removal_policy=RemovalPolicy.DESTROY,
+                        auto_delete_objects=True,
+                    )
+                    s3.CfnBucket(scope=self, id="Raw", object_lock_enabled=False)
+            """,
+            title="CDK props, inherited props and scope/id as keywords",
+        ),
     ]
     INVALID = [
         Example.cfn_yaml(
@@ -154,6 +212,53 @@ class InvalidProperty(Rule):
             }
             """,
             title="a value outside the schema's enum",
+        ),
+        Example.pulumi(
+            """
+            import pulumi
+            import pulumi_aws as aws
+
+
+            class TapStack(pulumi.ComponentResource):
+                def __init__(self, name, args, opts=None):
+                    super().__init__("tap:stack:TapStack", name, None, opts)
+                    aws.s3.Bucket(
+                        f"bucket-{args.environment_suffix}",
+                        versioning_enabled=True,  # expect: IAC008
+                    )
+                    aws.rds.ClusterParameterGroup(
+                        f"params-{args.environment_suffix}",
+                        family="aurora-postgresql15",
+                        parameters=[
+                            aws.rds.ClusterParameterGroupParameterArgs(
+                                name="log_min_duration_statement",
+                                value="500",
+                                apply_mode="immediate",  # expect: IAC008
+                            )
+                        ],
+                    )
+            """,
+            title="keywords pulumi-aws classes do not have",
+        ),
+        Example.cdk(
+            """
+            from aws_cdk import Stack, aws_lambda as lambda_
+            from constructs import Construct
+
+
+            class TapStack(Stack):
+                def __init__(self, scope: Construct, construct_id: str, **kwargs) -> None:
+                    super().__init__(scope, construct_id, **kwargs)
+                    lambda_.Function(
+                        self,
+                        "Worker",
+                        runtime=lambda_.Runtime.PYTHON_3_12,
+                        handler="index.handler",
+                        code=lambda_.Code.from_inline("def handler(event, context):\\n    return 1\\n"),
+                        memory=256,  # expect: IAC008
+                    )
+            """,
+            title="a CDK prop that does not exist (memory_size)",
         ),
     ]
 

@@ -99,6 +99,11 @@ HAND_TYPES: dict[str, str] = {
 # L2 props whose CloudFormation property is not the PascalCase of the keyword (the L2 renames it).
 # Source: each construct's `new Cfn...({...})` call in aws-cdk-lib 2.275.
 HAND_RENAMES: dict[str, dict[str, str]] = {
+    # aws-elasticloadbalancingv2 base-load-balancer.ts / base-target-group.ts: name: props.*Name
+    "aws_elasticloadbalancingv2.ApplicationLoadBalancer": {"load_balancer_name": "Name"},
+    "aws_elasticloadbalancingv2.NetworkLoadBalancer": {"load_balancer_name": "Name"},
+    "aws_elasticloadbalancingv2.ApplicationTargetGroup": {"target_group_name": "Name"},
+    "aws_elasticloadbalancingv2.NetworkTargetGroup": {"target_group_name": "Name"},
     "aws_iam.Role": {
         "assumed_by": "AssumeRolePolicyDocument",
         "managed_policies": "ManagedPolicyArns",
@@ -150,6 +155,10 @@ HAND_RENAMES: dict[str, dict[str, str]] = {
 
 # Physical-name keywords the docs heuristic misses. Source: the L2's `physicalName: props.x`.
 HAND_NAME_PROPS: dict[str, str] = {
+    "aws_elasticloadbalancingv2.ApplicationLoadBalancer": "load_balancer_name",
+    "aws_elasticloadbalancingv2.NetworkLoadBalancer": "load_balancer_name",
+    "aws_elasticloadbalancingv2.ApplicationTargetGroup": "target_group_name",
+    "aws_elasticloadbalancingv2.NetworkTargetGroup": "target_group_name",
     "aws_rds.DatabaseInstance": "instance_identifier",
     "aws_rds.DatabaseCluster": "cluster_identifier",
     "aws_ecs.FargateTaskDefinition": "family",
@@ -593,7 +602,9 @@ def build_classes(
         if cfn_type and cfn_resource in ancestors:
             level = 1
             entry["src"] = "cfn"
-        elif resource_base in ancestors:
+        elif resource_base in ancestors or short in HAND_TYPES:
+            # Hand-typed classes count as L2 even when their base is a plain Construct
+            # (elbv2.TargetGroupBase extends Construct, not Resource).
             level = 2
             cfn_type, how = l2_type(fqn)
             entry["src"] = how or None

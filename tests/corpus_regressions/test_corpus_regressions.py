@@ -258,3 +258,53 @@ def test_retired_minor_and_retired_major_are_still_reported(tmp_path: Path) -> N
         )
         reported = by_rule(findings(root), "IAC007")
         assert len(reported) == 1 and f"postgres {version} is deprecated" in reported[0].message
+
+
+# A CDK Fargate app (corpus w11) whose target group was missing from the model: the generated table
+# typed `elbv2.ApplicationTargetGroup` only for `Resource` subclasses, and its base is a plain
+# Construct. Modelled now, its physical name is checked like any other.
+TG_STACK = """\
+import aws_cdk as cdk
+from aws_cdk import aws_ec2 as ec2
+from aws_cdk import aws_elasticloadbalancingv2 as elbv2
+
+
+class TapStack(cdk.Stack):
+    def __init__(self, scope, construct_id, **kwargs):
+        super().__init__(scope, construct_id, **kwargs)
+        sfx = self.node.try_get_context("environmentSuffix") or "dev"
+        net = ec2.Vpc(self, "Net", max_azs=2)
+        elbv2.ApplicationTargetGroup(
+            self, "Web", vpc=net, port=80, target_group_name=%s
+        )
+"""
+
+TG_APP = """\
+import aws_cdk as cdk
+from lib.tap_stack import TapStack
+
+app = cdk.App()
+TapStack(app, "TapStack" + (app.node.try_get_context("environmentSuffix") or "dev"))
+app.synth()
+"""
+
+
+def target_group_worktree(root: Path, name: str) -> Path:
+    return write(
+        root,
+        {
+            "tap.py": TG_APP,
+            "cdk.json": '{"app": "python3 tap.py"}',
+            "metadata.json": METADATA % ("cdk", "py"),
+            "lib/__init__.py": "",
+            "lib/tap_stack.py": TG_STACK % name,
+        },
+    )
+
+
+def test_cdk_target_group_name_is_checked(tmp_path: Path) -> None:
+    long_name = 'f"storefront-checkout-web-target-group-{sfx}"'
+    found = findings(target_group_worktree(tmp_path / "long", long_name))
+    too_long = by_rule(found, "IAC009")
+    assert len(too_long) == 1 and "AWS allows 32" in too_long[0].message
+    assert findings(target_group_worktree(tmp_path / "short", 'f"web-{sfx}"')) == []

@@ -25,9 +25,13 @@ def unknown_keywords(qualname: str, site: CallSite) -> list[dict[str, Any]]:
     if site.star_kwargs or not short[:1].isupper() or not qualname.startswith("aws_cdk."):
         return []
     found = tables.keyword_parameters(qualname)
-    if found is None:
-        return []
-    args, _, keywords, _ = found
+    if found is not None:
+        args, _, keywords, _ = found
+    else:  # an L1 property struct (``CfnBucket.VersioningConfigurationProperty``): every field listed
+        fields = tables.struct(qualname)
+        if fields is None:
+            return []
+        args, keywords = [], list(fields)
     known = set(args) | set(keywords)
     plain = {_plain(name) for name in known}
     facts = []

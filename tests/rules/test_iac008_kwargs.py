@@ -222,3 +222,20 @@ def test_generator_reads_the_keyword_overload_and_internal_init(tmp_path: Path) 
         "s3.Bucket": ["acl", "legacy", "opts", "tags"],
         "s3.BucketArgs": ["acl", "tags"],
     }
+
+
+def test_cdk_l1_property_struct_fields_are_checked(tmp_path: Path) -> None:
+    found = cdk(
+        """
+        s3.CfnBucket(
+            self,
+            "Raw",
+            versioning_configuration=s3.CfnBucket.VersioningConfigurationProperty(statuss="Enabled"),
+        )
+        s3.CfnBucket(self, "Ok", versioning_configuration=s3.CfnBucket.VersioningConfigurationProperty(status="Enabled"))
+        """,
+        tmp_path,
+    )
+    assert [(f.message.split("`")[1], f.message.split("'")[1]) for f in found] == [
+        ("aws_cdk.aws_s3.CfnBucket.VersioningConfigurationProperty", "statuss")
+    ]

@@ -297,7 +297,7 @@ class InvalidProperty(Rule):
                 f"Python raises TypeError when `{command}` runs this line",
                 fact["location"],
                 f"use one of the keywords `{cls}` accepts" + (f", e.g. {', '.join(known)}" if known else ""),
-                resource=fact.get("resource") if isinstance(fact.get("resource"), str) else None,
+                resource=_fact_resource(project, fact),
                 key=f"kwarg:{cls}:{keyword}",
             )
 
@@ -345,6 +345,19 @@ class InvalidProperty(Rule):
                     key=key,
                 )
                 emitted += 1
+
+
+def _fact_resource(project: Project, fact: dict[str, Any]) -> str | None:
+    """The resource a keyword fact belongs to: the plugin's id, else the one resource made by the
+    call (the primary one when companions share the call's location: ``Fn`` over ``Fn/ServiceRole``)."""
+    if isinstance(fact.get("resource"), str):
+        return fact["resource"]
+    call = fact.get("call")
+    if not isinstance(call, Location):
+        return None
+    made = [r.id for r in project.resources if r.location == call]
+    primary = [rid for rid in made if all(other == rid or other.startswith(rid + "/") for other in made)]
+    return primary[0] if len(primary) == 1 else None
 
 
 def _maybe_newer(error: Any) -> bool:

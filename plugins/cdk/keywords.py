@@ -41,7 +41,8 @@ def unknown_keywords(qualname: str, site: CallSite) -> list[dict[str, Any]]:
             continue  # only keywords written out at the call (not from a ** dict)
         facts.append(
             {
-                "resource": None,
+                "resource": None,  # the construct path is made later: IAC008 finds it by "call"
+                "call": site.location,
                 "class": qualname,
                 "keyword": key,
                 "location": location,

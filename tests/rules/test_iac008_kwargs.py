@@ -156,6 +156,7 @@ def test_cdk_unknown_prop_is_reported_with_cdk_synth(tmp_path: Path) -> None:
     )
     assert "`cdk synth`" in found[0].message
     assert found[0].location.line == 16  # the keyword's own line
+    assert found[0].resource == "TapStack{environment_suffix}/Worker"  # not Worker/ServiceRole
 
 
 def test_cdk_inherited_props_and_scope_id_keywords_are_accepted(tmp_path: Path) -> None:

@@ -111,3 +111,23 @@ def test_every_builtin_plugin_that_exists_loads() -> None:
         module = spec.partition(":")[0]
         if importlib.util.find_spec(module) is not None:
             assert name in loaded, f"plugin {name!r} ({spec}) exists but does not load"
+
+
+# The issues set a floor of examples for the mission's rules, across platforms (issues 11 and 13).
+MINIMUM_EXAMPLES = {"IAC001": 10, "IAC002": 10, "IAC003": 8, "IAC004": 8, "IAC005": 8, "IAC006": 8}
+
+
+def _platform(example: Example) -> str:
+    if "Pulumi.yaml" in example.files:
+        return "pulumi"
+    if "cdk.json" in example.files:
+        return "cdk"
+    return "cloudformation"
+
+
+@pytest.mark.parametrize("rule_id", sorted(MINIMUM_EXAMPLES))
+def test_mission_rules_have_enough_examples_on_several_platforms(rule_id: str) -> None:
+    rule = next(rule for rule in all_rules() if rule.id == rule_id)
+    floor = MINIMUM_EXAMPLES[rule_id]
+    assert len(rule.VALID) >= floor and len(rule.INVALID) >= floor
+    assert len({_platform(example) for example in (*rule.VALID, *rule.INVALID)}) >= 2

@@ -14,6 +14,7 @@ The fake rule IAC990 flags every resource whose name does not end in ``-suffix``
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
@@ -33,6 +34,20 @@ REPO = Path(__file__).resolve().parents[1]
 # cached by an earlier run); the cache's own tests pass --cache-dir or a ScanCache explicitly.
 os.environ.setdefault("IACSCAN_NO_CACHE", "1")
 SHARED = REPO.parent / "shared"
+
+
+def check_snapshot(snapshot: Path, data: object) -> None:
+    """Compare JSON-able ``data`` with a committed snapshot; ``IACSCAN_UPDATE_SNAPSHOTS=1`` rewrites it.
+
+    A missing snapshot is a failure (not silently written), so a test can never pass vacuously."""
+    text = json.dumps(data, indent=1, sort_keys=True, default=str) + "\n"
+    if os.environ.get("IACSCAN_UPDATE_SNAPSHOTS") == "1":
+        snapshot.write_text(text, encoding="utf-8")
+    assert snapshot.is_file(), (
+        f"no snapshot {snapshot.name}; run with IACSCAN_UPDATE_SNAPSHOTS=1 and review it"
+    )
+    assert json.loads(snapshot.read_text(encoding="utf-8")) == json.loads(text)
+
 
 # Fuzzing budgets. Each property test states the number of examples CI can afford (the "ci" budget,
 # about 1,700 examples over the suite); `python -m pytest --hypothesis-profile=deep` multiplies every

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import pytest
@@ -14,6 +13,7 @@ from analyzer.model import Concat, Literal, Origin, Project, Ref, Unknown, get_p
 from analyzer.plugin import Limits
 from analyzer.report.model_view import project_data
 from plugins.cdk import CdkPlugin, tables
+from tests.conftest import check_snapshot
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLES = ROOT / "sample_repos"
@@ -206,12 +206,7 @@ def test_l1_constructs_map_every_keyword(tmp_path: Path) -> None:
 )
 def test_model_snapshot(sample: str) -> None:
     project = parse(SAMPLES / sample)
-    data = project_data(project, ResourceGraph(project))
-    text = json.dumps(data, indent=1, sort_keys=True, default=str) + "\n"
-    snapshot = SNAPSHOTS / f"{sample}.json"
-    if os.environ.get("IACSCAN_UPDATE_SNAPSHOTS") == "1":
-        snapshot.write_text(text, encoding="utf-8")
-    assert text == snapshot.read_text(encoding="utf-8")
+    check_snapshot(SNAPSHOTS / f"{sample}.json", project_data(project, ResourceGraph(project)))
 
 
 # -- cdk.out --------------------------------------------------------------------------------------

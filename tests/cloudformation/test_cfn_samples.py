@@ -8,7 +8,6 @@ Python layer finds in inline code is asserted separately, so the two layers can 
 from __future__ import annotations
 
 import json
-import os
 import re
 from pathlib import Path
 
@@ -22,6 +21,7 @@ from analyzer.plugin import Limits
 from analyzer.registry import rule_by_id
 from analyzer.report.model_view import origin_names, project_data, value_data
 from plugins.cloudformation import CloudFormationPlugin
+from tests.conftest import check_snapshot
 
 SAMPLES = Path(__file__).resolve().parents[2] / "sample_repos"
 SNAPSHOTS = Path(__file__).resolve().parent / "snapshots"
@@ -68,12 +68,7 @@ def test_samples_exist() -> None:
 
 @pytest.mark.parametrize("name", NAMES)
 def test_model_snapshot(name: str) -> None:
-    data = model(name)
-    snapshot = SNAPSHOTS / f"{name}.json"
-    text = json.dumps(data, indent=1, sort_keys=True) + "\n"
-    if os.environ.get("IACSCAN_UPDATE_SNAPSHOTS") == "1" or not snapshot.exists():
-        snapshot.write_text(text, encoding="utf-8")
-    assert json.loads(snapshot.read_text(encoding="utf-8")) == data
+    check_snapshot(SNAPSHOTS / f"{name}.json", model(name))
 
 
 def test_appointment_scheduler_model() -> None:

@@ -8,7 +8,6 @@ what the Lambda-code layer finds is left out so the two layers can change apart.
 from __future__ import annotations
 
 import json
-import os
 import re
 from pathlib import Path
 
@@ -22,6 +21,7 @@ from analyzer.plugin import Limits
 from analyzer.registry import rule_by_id
 from analyzer.report.model_view import project_data
 from plugins.pulumi import PulumiPlugin
+from tests.conftest import check_snapshot
 
 SAMPLES = Path(__file__).resolve().parents[2] / "sample_repos"
 SNAPSHOTS = Path(__file__).resolve().parent / "snapshots"
@@ -54,12 +54,7 @@ def test_samples_exist() -> None:
 
 @pytest.mark.parametrize("name", NAMES)
 def test_model_snapshot(name: str) -> None:
-    data = model(name)
-    snapshot = SNAPSHOTS / f"{name}.json"
-    text = json.dumps(data, indent=1, sort_keys=True) + "\n"
-    if os.environ.get("IACSCAN_UPDATE_SNAPSHOTS") == "1" or not snapshot.exists():
-        snapshot.write_text(text, encoding="utf-8")
-    assert json.loads(snapshot.read_text(encoding="utf-8")) == data
+    check_snapshot(SNAPSHOTS / f"{name}.json", model(name))
 
 
 def test_aurora_dms_model() -> None:

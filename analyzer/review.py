@@ -43,6 +43,7 @@ class ProjectReview:
     singletons: tuple[Singleton, ...]
     metadata: MetadataCheck
     accepted: tuple[str, ...] = ()  # resources whose IAC012 finding is suppressed
+    unknown: int = 0  # named resources whose name the analysis cannot judge (IAC002 stays silent)
 
     @property
     def destroyable(self) -> bool:
@@ -91,10 +92,18 @@ class ReviewChecklist:
             return ChecklistItem(
                 "Environment suffix", NOT_APPLICABLE, "no resource has a fixed physical name"
             )
-        status = PASS if self.with_suffix == self.named else FAIL
+        unknown = sum(project.unknown for project in self.projects)
         detail = (
             f"{self.with_suffix}/{self.named} named resources differ per deployment ({self.suffix_percent}%)"
         )
+        if self.with_suffix == self.named:
+            status = PASS
+        elif self.with_suffix + unknown == self.named:
+            # IAC002 stays silent on names it cannot judge, and so does the checklist's verdict.
+            status = WARN
+            detail += f"; {unknown} cannot be judged statically (a value from outside, or a choice made at deploy time)"
+        else:
+            status = FAIL
         return ChecklistItem("Environment suffix", status, detail)
 
     def _destroy_item(self) -> ChecklistItem:
@@ -247,6 +256,7 @@ def review(result: ScanResult) -> ReviewChecklist:
                 ),
                 metadata=metadata_check(project),
                 accepted=accepted,
+                unknown=coverage.unknown,
             )
         )
     with_suffix, named = result.suffix_coverage()

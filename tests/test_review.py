@@ -124,3 +124,31 @@ def test_suppressed_blockers_are_listed_as_accepted(tmp_path: Path) -> None:
         pytest.skip("suppression comments are not applied to YAML templates in this build")
     assert checklist.projects[0].accepted == ("Bucket",)
     assert not checklist.destroyable  # accepted, still a fact
+
+
+def test_names_the_analysis_cannot_judge_make_the_suffix_item_a_warning(tmp_path: Path) -> None:
+    # One name per deployment, one chosen at deploy time between a fixed and a suffixed value: IAC002
+    # stays silent on the second, so the checklist must not call the project failed either.
+    template = """\
+Parameters:
+  EnvironmentSuffix:
+    Type: String
+Conditions:
+  IsProd: !Equals [!Ref EnvironmentSuffix, prod]
+Resources:
+  Jobs:
+    Type: AWS::SQS::Queue
+    Properties:
+      QueueName: !If [IsProd, jobs-prod, !Sub "jobs-${EnvironmentSuffix}"]
+  Results:
+    Type: AWS::SQS::Queue
+    Properties:
+      QueueName: !Sub "results-${EnvironmentSuffix}"
+"""
+    (tmp_path / "lib").mkdir()
+    (tmp_path / "lib" / "TapStack.yml").write_text(template, encoding="utf-8")
+    result = scan([tmp_path], Config())
+    assert not [f for f in result.findings if f.rule_id == "IAC002"]
+    (item,) = [i for i in review(result).items() if i.title == "Environment suffix"]
+    assert item.status == "warn"
+    assert "1 cannot be judged" in item.detail

@@ -28,9 +28,6 @@ def _load(spec: str) -> type:
 @cache
 def all_rules() -> tuple[type[Rule], ...]:
     found: dict[str, type[Rule]] = {}
-    for entry in entry_points(group="iacscan.rules"):
-        rule = entry.load()
-        found[rule.id] = rule
     import analyzer.rules as package
 
     for info in pkgutil.iter_modules(package.__path__):
@@ -40,6 +37,15 @@ def all_rules() -> tuple[type[Rule], ...]:
                 own_rule = isinstance(value, type) and issubclass(value, Rule) and value is not Rule
                 if own_rule and getattr(value, "id", None) and value.__module__ == module.__name__:
                     found.setdefault(value.id, value)
+    # Third-party rules come second: one cannot replace a built-in rule by taking its id, and a
+    # broken one is skipped rather than taking the whole tool down.
+    for entry in entry_points(group="iacscan.rules"):
+        try:
+            rule = entry.load()
+        except Exception:
+            continue
+        if isinstance(rule, type) and issubclass(rule, Rule) and getattr(rule, "id", None):
+            found.setdefault(rule.id, rule)
     return tuple(found[rule_id] for rule_id in sorted(found))
 
 
@@ -53,15 +59,17 @@ def rule_by_id(rule_id: str) -> type[Rule] | None:
 
 @cache
 def all_plugins() -> tuple[Plugin, ...]:
-    specs = dict(_BUILTIN_PLUGINS)
-    for entry in entry_points(group="iacscan.plugins"):
-        specs[entry.name] = entry.value
+    specs = {entry.name: entry.value for entry in entry_points(group="iacscan.plugins")}
+    specs.update(_BUILTIN_PLUGINS)  # a third-party plugin cannot take a built-in platform's name
     plugins: list[Plugin] = []
     for name in sorted(specs, key=_plugin_order):
+        if name in _BUILTIN_PLUGINS:
+            plugins.append(_load(specs[name])())  # a broken built-in is our bug: fail loudly
+            continue
         try:
             plugins.append(_load(specs[name])())
-        except (ImportError, AttributeError):
-            continue  # a plugin that is not there yet (or broken third-party code) is skipped
+        except Exception:
+            continue  # broken third-party code is skipped
     return tuple(plugins)
 
 

@@ -75,8 +75,8 @@ _SHIPPED = (
         "edit by hand",
     ),
     DataSource(
-        "pulumi-aws keyword arguments per resource and *Args class (union of the newest 6.x and 7.x)",
-        "pulumi-aws 6.83.4, 7.51.1 (see versions in the file)",
+        "pulumi-aws keyword arguments per resource and *Args class (union of the newest 5.x, 6.x, 7.x)",
+        "pulumi-aws 5.43.0, 6.83.4, 7.51.1 (see versions in the file)",
         "plugins/pulumi/data/kwargs.json.gz",
         "Pulumi plugin; IAC008 invalid-property (unknown keyword arguments)",
         "python tools/gen_pulumi_kwargs.py (downloads the pulumi-aws wheels with pip, reads them with ast)",

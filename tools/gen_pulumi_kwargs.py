@@ -24,13 +24,16 @@ import gzip
 import json
 import subprocess
 import sys
+import tarfile
 import tempfile
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
 
 OUT = Path(__file__).resolve().parent.parent / "plugins" / "pulumi" / "data" / "kwargs.json.gz"
-# Newest release of each major version that repositories of this layout pin.
-MAJORS = ("pulumi-aws>=6,<7", "pulumi-aws>=7,<8")
+# Newest release of each major version that repositories of this layout pin (5.x ships only an
+# sdist, read the same way).
+MAJORS = ("pulumi-aws>=5,<6", "pulumi-aws>=6,<7", "pulumi-aws>=7,<8")
 _SKIP = frozenset({"__self__", "self", "resource_name", "__props__", "__opts__"})
 
 
@@ -39,10 +42,30 @@ def _download(spec: str, into: Path) -> Path:
         [sys.executable, "-m", "pip", "download", spec, "--no-deps", "-q", "-d", str(into)],
         check=True,
     )
-    wheels = sorted(into.glob("pulumi_aws-*.whl"))
+    wheels = _archives(into)
     if not wheels:
         raise SystemExit(f"no wheel downloaded for {spec}")
     return wheels[-1]
+
+
+def _archives(folder: Path) -> list[Path]:
+    return sorted([*folder.glob("pulumi_aws-*.whl"), *folder.glob("pulumi_aws-*.tar.gz")])
+
+
+def _sources(archive_path: Path) -> Iterator[tuple[str, bytes]]:
+    """(path below the archive's ``pulumi_aws/`` parent, source) of every Python file."""
+    if archive_path.name.endswith(".whl"):
+        with zipfile.ZipFile(archive_path) as archive:
+            for member in archive.namelist():
+                if member.startswith("pulumi_aws/") and member.endswith(".py"):
+                    yield member, archive.read(member)
+        return
+    with tarfile.open(archive_path) as archive:  # an sdist: pulumi_aws-<v>/pulumi_aws/...
+        for info in archive.getmembers():
+            member = info.name.split("/", 1)[-1]
+            handle = archive.extractfile(info) if info.isfile() else None
+            if handle is not None and member.startswith("pulumi_aws/") and member.endswith(".py"):
+                yield member, handle.read()
 
 
 def _is_overload(node: ast.FunctionDef) -> bool:
@@ -75,22 +98,20 @@ def _class_keywords(cls: ast.ClassDef) -> list[str] | None:
 
 
 def read_wheel(wheel: Path) -> tuple[str, dict[str, list[str]]]:
-    version = wheel.name.split("-")[1]
+    """(version, class path -> keywords) of a pulumi-aws wheel or sdist."""
+    version = wheel.name.removesuffix(".tar.gz").split("-")[1]
     table: dict[str, list[str]] = {}
-    with zipfile.ZipFile(wheel) as archive:
-        for member in archive.namelist():
-            if not member.startswith("pulumi_aws/") or not member.endswith(".py"):
-                continue
-            parts = member.split("/")[1:-1]  # the package path below pulumi_aws
-            try:
-                tree = ast.parse(archive.read(member))
-            except SyntaxError:
-                continue
-            for node in tree.body:
-                if isinstance(node, ast.ClassDef):
-                    keywords = _class_keywords(node)
-                    if keywords is not None:
-                        table[".".join([*parts, node.name])] = keywords
+    for member, source in _sources(wheel):
+        parts = member.split("/")[1:-1]  # the package path below pulumi_aws
+        try:
+            tree = ast.parse(source)
+        except SyntaxError:
+            continue
+        for node in tree.body:
+            if isinstance(node, ast.ClassDef):
+                keywords = _class_keywords(node)
+                if keywords is not None:
+                    table[".".join([*parts, node.name])] = keywords
     return version, table
 
 
@@ -104,7 +125,7 @@ def main() -> None:
         for index, spec in enumerate(MAJORS):
             into = (options.wheel_dir or Path(tmp)) / f"major{index}"
             into.mkdir(parents=True, exist_ok=True)
-            wheel = next(iter(sorted(into.glob("pulumi_aws-*.whl"))), None) or _download(spec, into)
+            wheel = next(iter(_archives(into)), None) or _download(spec, into)
             version, table = read_wheel(wheel)
             versions.append(version)
             for name, keywords in table.items():

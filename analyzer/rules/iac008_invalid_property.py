@@ -47,8 +47,8 @@ class InvalidProperty(Rule):
     For Pulumi and CDK, a keyword argument the provider class does not accept is reported
     (`aws.s3.Bucket(versioning_enabled=True)`, `s3.Bucket(self, "B", versioning_enabled=True)`,
     `aws.rds.ClusterParameterGroupParameterArgs(apply_mode=...)`): the keywords of every pulumi-aws
-    resource and `*Args` class come from the SDK's source (the union of the newest 6.x and 7.x
-    releases, so an older pinned SDK is not blamed), those of aws-cdk-lib classes from its jsii
+    resource and `*Args` class come from the SDK's source (the union of the newest 5.x, 6.x and
+    7.x releases, so an older pinned SDK is not blamed), those of aws-cdk-lib classes from its jsii
     assembly (props flattened with the structs they extend, e.g. `removal_policy`). Only keywords
     written at the call are judged, never a call with `**kwargs` of unknown keys, a class missing
     from the tables, or `opts`/`resource_name`/`scope`/`id`.

@@ -240,3 +240,16 @@ def test_cdk_l1_property_struct_fields_are_checked(tmp_path: Path) -> None:
     assert [(f.message.split("`")[1], f.message.split("'")[1]) for f in found] == [
         ("aws_cdk.aws_s3.CfnBucket.VersioningConfigurationProperty", "statuss")
     ]
+
+
+def test_generator_reads_an_sdist_too(tmp_path: Path) -> None:
+    import io
+    import tarfile
+
+    sdist = tmp_path / "pulumi_aws-5.0.1.tar.gz"
+    source = b"class QueueArgs:\n    def __init__(__self__, *, name=None, fifo_queue=None): ...\n"
+    with tarfile.open(sdist, "w:gz") as archive:
+        info = tarfile.TarInfo("pulumi_aws-5.0.1/pulumi_aws/sqs/_inputs.py")
+        info.size = len(source)
+        archive.addfile(info, io.BytesIO(source))
+    assert gen_pulumi_kwargs.read_wheel(sdist) == ("5.0.1", {"sqs.QueueArgs": ["fifo_queue", "name"]})

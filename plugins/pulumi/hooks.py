@@ -706,7 +706,9 @@ class PulumiHooks(Hooks):
         )
         self.resources.append(resource)
         if package == "pulumi_aws":
-            self.unknown_keywords += unknown_keywords(".".join(filter(None, (package, module, cls))), site, resource_id)
+            self.unknown_keywords += unknown_keywords(
+                ".".join(filter(None, (package, module, cls))), site, resource_id
+            )
         name_origin = (
             (Origin.UNIQUE if name is None else name.origin & _NAME_ORIGINS)
             if info.name_kwarg

@@ -74,7 +74,7 @@ def encode(value: Any) -> Any:
         items = sorted((encode(item) for item in value), key=repr)  # stable bytes for equal sets
         return ["f" if isinstance(value, frozenset) else "s", *items]
     if dataclasses.is_dataclass(value) and _classes().get(kind.__name__) is kind:
-        return ["c", kind.__name__, *(encode(getattr(value, name)) for name in _init_fields(kind))]
+        return ["c", kind.__name__, *(encode(getattr(value, name)) for name in _init_fields(kind))]  # type: ignore[arg-type]  # classes are hashable; typeshed's lru_cache wants Hashable
     raise Unencodable(f"cannot cache a {kind.__qualname__}")
 
 

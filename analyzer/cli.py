@@ -20,7 +20,7 @@ import sys
 import traceback
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 
@@ -419,7 +419,7 @@ def _config(
 ) -> Config:
     anchor = _common_parent([path.resolve() for path in paths])
     config = load(anchor, explicit)
-    changes: dict[str, object] = {}
+    changes: dict[str, Any] = {}
     if select is not None:
         changes["select"] = _rule_patterns(select, "--select")
     if ignore is not None:
@@ -534,7 +534,7 @@ def run(argv: Sequence[str] | None = None) -> int:
     try:
         code = app(args=_with_default_command(args), prog_name="iacscan", standalone_mode=False)
     except _usage_errors() as error:
-        return _fail(_one_line(error.format_message()) + " (iacscan --help shows the usage)")
+        return _fail(_one_line(error.format_message()) + " (iacscan --help shows the usage)")  # type: ignore[attr-defined]  # click's UsageError
     except ConfigError as error:
         return _fail(_one_line(str(error)))
     except (KeyboardInterrupt, typer.Abort):

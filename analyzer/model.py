@@ -205,7 +205,7 @@ def get_path(value: Value | None, *keys: str | int) -> Value | None:
         if (isinstance(key, int) and isinstance(inner, tuple) and -len(inner) <= key < len(inner)) or (
             isinstance(key, str) and isinstance(inner, dict) and key in inner
         ):
-            current = inner[key]
+            current = inner[key]  # type: ignore[index]  # int keys index tuples, str keys dicts (checked above)
         else:
             return None
     return current

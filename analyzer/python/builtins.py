@@ -201,7 +201,7 @@ def literal_method(ev: Evaluator, target: EValue, name: str, site: CallSite) -> 
                     parts.append(Literal(text))
                 parts.append(text_part(item))
             return concat(parts, location)
-        simple = {
+        simple: dict[str, Callable[[str], str]] = {
             "lower": str.lower,
             "upper": str.upper,
             "strip": str.strip,

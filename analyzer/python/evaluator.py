@@ -722,7 +722,7 @@ class Evaluator:
                     and all(isinstance(s, cst.FormattedStringText) for s in spec)
                 ):
                     try:
-                        value = Literal(format(value.value, "".join(s.value for s in spec)), value.origin)
+                        value = Literal(format(value.value, "".join(s.value for s in spec)), value.origin)  # type: ignore[attr-defined]  # all FormattedStringText (checked above)
                     except (ValueError, TypeError):
                         value = Unknown("format spec", value.origin)
                 if isinstance(value, Unknown):
@@ -850,7 +850,7 @@ class Evaluator:
                         targets = [small.target]
                     if any(isinstance(t, cst.Name) and t.value == name for t in targets):
                         class_frame = Frame(item.module, namespace, {}, is_module=True)
-                        return self.eval(small.value, class_frame)  # type: ignore[union-attr]
+                        return self.eval(small.value, class_frame)  # type: ignore[attr-defined]  # an Assign or AnnAssign with a value (checked above)
         return None
 
     # -- calls ----------------------------------------------------------------------------------
@@ -1422,7 +1422,7 @@ class Evaluator:
                 if isinstance(value, Literal) and isinstance(value.value, dict):
                     items.update(value.value)
                 continue  # unknown ** entries: the known keys stay
-            key = self.eval(element.key, frame)
+            key = self.eval(element.key, frame)  # type: ignore[attr-defined]  # libcst: the other BaseDictElement is DictElement
             value = self.eval(element.value, frame)
             if isinstance(key, Literal) and isinstance(key.value, (str, int, float, bool)):
                 items[str(key.value) if not isinstance(key.value, str) else key.value] = value

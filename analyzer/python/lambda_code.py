@@ -905,10 +905,12 @@ class _ModuleFacts:
                         "**mapping", location=location, hint=self.source.code(element)
                     )
                 continue
-            key = string_value(element.key)
+            key = string_value(element.key)  # type: ignore[attr-defined]  # libcst: the other BaseDictElement is DictElement
             if key is None:
                 mapping[KWARGS_KEY] = Unknown(
-                    "computed key", location=location, hint=self.source.code(element.key)
+                    "computed key",
+                    location=location,
+                    hint=self.source.code(element.key),  # type: ignore[attr-defined]  # a DictElement
                 )
                 continue
             mapping[key] = self._value(element.value, scope, depth + 1)

@@ -233,7 +233,9 @@ def mro(project: PythonProject, cls: ClassRef, _depth: int = 0) -> list[ClassRef
     bases = base_classes(project, cls) or []
     if not bases:
         return order
-    lines = [mro(project, base, _depth + 1) if isinstance(base, ClassRef) else [base] for base in bases]
+    lines: list[list[ClassRef | External]] = [
+        mro(project, base, _depth + 1) if isinstance(base, ClassRef) else [base] for base in bases
+    ]
     merged = _c3_merge([*lines, list(bases)])
     if merged is None:
         for line in lines:

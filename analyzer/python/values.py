@@ -262,7 +262,7 @@ def name_origin(name: str, extra_suffix_names: frozenset[str] = frozenset()) -> 
     return Origin.NONE
 
 
-def text_part(value: EValue) -> EValue:
+def text_part(value: EValue) -> Value:
     """A value as it appears inside an f-string."""
     if isinstance(value, Obj):
         return Unknown("object rendered as text", hint=value.hint())

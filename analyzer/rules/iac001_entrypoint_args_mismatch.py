@@ -125,8 +125,8 @@ class EntrypointArgsMismatch(Rule):
                 yield finding
         for problem in project.import_problems:
             yield self._import_finding(project, problem)
-        for problem in project.attribute_problems:
-            yield self._attribute_finding(project, problem)
+        for attribute_problem in project.attribute_problems:
+            yield self._attribute_finding(project, attribute_problem)
 
     # -- calls ------------------------------------------------------------------------------------
 
@@ -141,7 +141,7 @@ class EntrypointArgsMismatch(Rule):
             f"`{call.callee}(...)` {'; '.join(faults)}: Python raises TypeError when {words.command} "
             f"runs this line, before any resource is created"
         )
-        related = ()
+        related: tuple[Related, ...] = ()
         if call.definition is not None:
             related = (Related(call.definition, f"`{call.callee}` and its signature are defined here"),)
         names = sorted({*call.missing, *call.unexpected, *call.duplicates})
@@ -190,7 +190,7 @@ class EntrypointArgsMismatch(Rule):
             f"add '{problem.attribute}' to {problem.owner_class} and pass it from the entry point, or "
             f"read an attribute it has{_did_you_mean(problem.attribute, problem.available)}"
         )
-        related = ()
+        related: tuple[Related, ...] = ()
         if problem.definition is not None:
             related = (Related(problem.definition, f"`{problem.owner_class}` is defined here"),)
         return self.finding(

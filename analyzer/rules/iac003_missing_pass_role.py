@@ -180,7 +180,7 @@ class MissingPassRole(Rule):
             candidates = [role for role in trusting.get(first.service or "", ()) if role != principal.id]
             if candidates:
                 hint += (
-                    " (the roles here that " + first.service + " can assume: " + ", ".join(candidates) + ")"
+                    " (the roles here that " + first.service + " can assume: " + ", ".join(candidates) + ")"  # type: ignore[operator]  # candidates only for a known service
                 )
         return self.finding(
             message,
@@ -438,9 +438,11 @@ def _pipeline_evidence(project: Project, graph: ResourceGraph) -> Iterator[_Evid
                     continue
                 passed: list[tuple[Value, str, str]] = []
                 if provider.value == "CloudFormation":
-                    role = get_path(configuration, "RoleArn")
-                    if role is not None:
-                        passed.append((role, "cloudformation:CreateStack", "cloudformation.amazonaws.com"))
+                    role_arn = get_path(configuration, "RoleArn")
+                    if role_arn is not None:
+                        passed.append(
+                            (role_arn, "cloudformation:CreateStack", "cloudformation.amazonaws.com")
+                        )
                 elif provider.value in _PIPELINE_ECS_PROVIDERS:
                     for value in _service_task_roles(project, get_path(configuration, "ServiceName")):
                         passed.append((value, "ecs:RegisterTaskDefinition", _ECS_TASKS))

@@ -169,8 +169,8 @@ def wrong_name(name: Value | None, expected: str) -> str | None:
         return f"is named '{render(name)}', which changes with every deployment"
     if isinstance(name, Unknown):
         return None  # from outside the code: it may well be the right name
-    literal_text = [p.value for p in name.parts if isinstance(p, Literal) and isinstance(p.value, str)]
-    first, last = name.parts[0], name.parts[-1]
+    literal_text = [p.value for p in name.parts if isinstance(p, Literal) and isinstance(p.value, str)]  # type: ignore[union-attr]  # a Ref has no parts (would raise AttributeError)
+    first, last = name.parts[0], name.parts[-1]  # type: ignore[union-attr]  # see above
     if (
         sum(len(text) for text in literal_text) > len(expected)
         or (isinstance(first, Literal) and not expected.startswith(str(first.value)))

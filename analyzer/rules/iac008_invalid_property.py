@@ -420,7 +420,8 @@ def _describe(error: Any, resource: Resource) -> Iterator[tuple[str, list[Any], 
         patterns = error.schema.get("patternProperties", {}) if isinstance(error.schema, dict) else {}
         for extra in error.instance:
             if extra in known or any(
-                awsdata.compile_pattern(p) and awsdata.compile_pattern(p).search(extra) for p in patterns
+                awsdata.compile_pattern(p) and awsdata.compile_pattern(p).search(extra)  # type: ignore[union-attr]  # non-None: checked by the first call
+                for p in patterns
             ):
                 continue
             inside = f" in {where}" if where else ""

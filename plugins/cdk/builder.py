@@ -423,8 +423,8 @@ class Builder:
                 record.properties["EngineVersion"] = engine.version
                 record.property_locations["EngineVersion"] = site.arg_locations.get("engine", site.location)
         if record.type == "AWS::Events::Rule" and level2:
-            for target in _items(kwargs.get("targets")):
-                self._add_target(obj, record, target, site)
+            for each_target in _items(kwargs.get("targets")):
+                self._add_target(obj, record, each_target, site)
         target = kwargs.get("target")
         if record.type == "AWS::Scheduler::Schedule" and isinstance(target, TargetObj):
             self._schedule_target(obj, record, target, site)
@@ -506,7 +506,7 @@ class Builder:
         elif isinstance(body, (Literal, Concat, JsonText, Unknown)):
             record.properties["DefinitionString"] = to_value(body)
 
-    def _mutable_role(self, role: EValue) -> bool:
+    def _mutable_role(self, role: EValue | None) -> bool:
         return isinstance(role, ConstructObj) and role.resource_id in self.records
 
     # -- methods on constructs -------------------------------------------------------------------
@@ -909,7 +909,11 @@ class Builder:
         }
         if isinstance(launch, Unknown) and launch.hint and "Fargate" in launch.hint:
             parameters["LaunchType"] = Literal("FARGATE")
-        state = {"Type": Literal("Task"), "Resource": Literal(resource), "Parameters": Literal(parameters)}
+        state: dict[str, EValue] = {
+            "Type": Literal("Task"),
+            "Resource": Literal(resource),
+            "Parameters": Literal(parameters),
+        }
         # aws-stepfunctions-tasks/lib/ecs/run-task.ts makePolicyStatements: RunTask on the task
         # definition, Stop/DescribeTasks, PassRole on the task and execution roles, and the
         # EventBridge managed rule for .sync.

@@ -8,7 +8,7 @@ import posixpath
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from analyzer.model import Literal, Location, Origin, Unknown, Value, concat
 from analyzer.python.evaluator import CallSite, Evaluator, Hooks
@@ -198,13 +198,16 @@ class CdkHooks(Hooks):
         if qualname == "aws_cdk.aws_iam.AnyPrincipal":  # aws-iam/lib/principals.ts: {"AWS": "*"}
             return PrincipalObj("AWS", [Literal("*")])
         if qualname.startswith("aws_cdk.aws_iam.") and short in _PRINCIPALS:
-            return PrincipalObj(_PRINCIPALS[short], [site.arg(0, "service")] if site.args else [])
+            return PrincipalObj(
+                _PRINCIPALS[short], [cast("EValue", site.arg(0, "service"))] if site.args else []
+            )
         if qualname == "aws_cdk.aws_iam.ManagedPolicy.from_managed_policy_arn":
             return site.arg(2, "managed_policy_arn")
         if qualname == "aws_cdk.aws_iam.ManagedPolicy.from_aws_managed_policy_name":
             name = site.arg(0, "managed_policy_name")
             return concat(
-                [Literal("arn:aws:iam::aws:policy/"), name or Unknown("policy name")], site.location
+                [Literal("arn:aws:iam::aws:policy/"), name or Unknown("policy name")],  # type: ignore[list-item]  # as before: an object passes through
+                site.location,
             )
         if qualname in ("aws_cdk.aws_lambda.Code.from_asset", "aws_cdk.aws_lambda.Code.asset"):
             return CodeObj(asset=site.arg(0, "path"), location=site.location)

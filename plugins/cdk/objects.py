@@ -283,7 +283,7 @@ def _flatten(values: list[EValue]) -> list[EValue]:
     return flat
 
 
-def arn_of(value: EValue) -> Value:
+def arn_of(value: EValue | None) -> Value:
     """A policy resource: a construct passed directly means its ARN."""
     from analyzer.python.values import to_value
 

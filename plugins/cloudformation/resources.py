@@ -247,7 +247,9 @@ def _function_code(
     code_uri = properties.get("CodeUri") or properties.get("InlineCode")
     if isinstance(raw_code, dict) and "ZipFile" in raw_code:
         zip_value = (
-            properties["Code"].value.get("ZipFile") if isinstance(properties.get("Code"), Literal) else None
+            properties["Code"].value.get("ZipFile")  # type: ignore[union-attr]  # a Literal (checked)
+            if isinstance(properties.get("Code"), Literal)
+            else None
         )
         if zip_value is not None:
             inline_source = render(zip_value)

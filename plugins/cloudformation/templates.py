@@ -280,6 +280,7 @@ def differences(first: Decoded, second: Decoded, limit: int = 20) -> tuple[str, 
             found.append(f"resource {logical} type {a.get('Type')} vs {b.get('Type')}")
         props_a = a.get("Properties") if isinstance(a.get("Properties"), dict) else {}
         props_b = b.get("Properties") if isinstance(b.get("Properties"), dict) else {}
+        assert isinstance(props_a, dict) and isinstance(props_b, dict)  # for mypy: dicts by construction
         for prop in sorted(set(props_a) | set(props_b)):
             if props_a.get(prop) != props_b.get(prop):
                 found.append(f"resource {logical} property {prop} differs")

@@ -735,8 +735,8 @@ class PulumiHooks(Hooks):
         if info.name_kwarg:
             for prefix in PREFIX_KWARGS:
                 if prefix in kwargs and not (
-                    isinstance(kwargs[prefix], Literal) and kwargs[prefix].value is None
-                ):  # type: ignore[union-attr]
+                    isinstance(kwargs[prefix], Literal) and kwargs[prefix].value is None  # type: ignore[union-attr]
+                ):
                     # Pulumi appends a unique suffix to a prefix: unique by construction.
                     return with_origin(convert(kwargs[prefix]), Origin.UNIQUE), info.property_name(prefix)  # type: ignore[return-value]
         return None, None
@@ -928,7 +928,7 @@ def _string(value: EValue | None) -> str | None:
     return value.value if isinstance(value, Literal) and isinstance(value.value, str) else None
 
 
-def _text(value: EValue) -> EValue:
+def _text(value: EValue) -> Value:
     """An ``Output.concat`` part as text: objects by their model value (a resource is a Ref)."""
     if isinstance(value, Obj):
         converted = value.to_value()

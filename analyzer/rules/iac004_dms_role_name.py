@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from analyzer.findings import Finding, Related, Severity
-from analyzer.model import Concat, Literal, Location, Project, Ref, Resource, Unknown, Value, items_of, render
+from analyzer.model import Concat, Literal, Location, Project, Ref, Resource, Value, items_of, render
 from analyzer.rules.base import Example, Rule, RuleContext
 
 if TYPE_CHECKING:  # the report's suffix figures import this module; networkx is not needed there
@@ -167,10 +167,10 @@ def wrong_name(name: Value | None, expected: str) -> str | None:
         return f"is named '{render(name)}'" if isinstance(name.value, str) else None
     if name.origin.per_deployment:
         return f"is named '{render(name)}', which changes with every deployment"
-    if isinstance(name, Unknown):
-        return None  # from outside the code: it may well be the right name
-    literal_text = [p.value for p in name.parts if isinstance(p, Literal) and isinstance(p.value, str)]  # type: ignore[union-attr]  # a Ref has no parts (would raise AttributeError)
-    first, last = name.parts[0], name.parts[-1]  # type: ignore[union-attr]  # see above
+    if not isinstance(name, Concat):
+        return None  # an Unknown or a Ref: from outside or computed, it may well be the right name
+    literal_text = [p.value for p in name.parts if isinstance(p, Literal) and isinstance(p.value, str)]
+    first, last = name.parts[0], name.parts[-1]
     if (
         sum(len(text) for text in literal_text) > len(expected)
         or (isinstance(first, Literal) and not expected.startswith(str(first.value)))

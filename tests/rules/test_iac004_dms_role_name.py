@@ -168,3 +168,12 @@ def test_redshift_role_passed_by_arn_needs_no_fixed_name() -> None:
         "Target", "AWS::DMS::Endpoint", Location(PATH, 40), properties={"EngineName": Literal("redshift")}
     )
     assert [f.key for f in run(access, by_name)] == ["dms-access-for-endpoint"]
+
+
+def test_a_role_name_computed_from_another_resource_is_not_judged() -> None:
+    # A Ref (e.g. a name taken from another resource) reached .parts and raised AttributeError.
+    from analyzer.model import Ref
+    from analyzer.rules.iac004_dms_role_name import wrong_name
+
+    assert wrong_name(Ref("NameSource", "Name"), "dms-vpc-role") is None
+    assert wrong_name(Unknown("from config"), "dms-vpc-role") is None

@@ -307,6 +307,16 @@ class Evaluator:
                 return signal
         return None
 
+    def _exec_loop_body(self, body: cst.BaseSuite, frame: Frame) -> _Signal | None:
+        """One pass over a loop body; resources made there are marked as made in a loop."""
+        frame.in_loop += 1
+        self.loop_depth += 1
+        try:
+            return self.exec_block(_body(body), frame)
+        finally:
+            frame.in_loop -= 1
+            self.loop_depth -= 1
+
     def exec_statement(self, statement: cst.CSTNode, frame: Frame) -> _Signal | None:
         self._step()
         if isinstance(statement, cst.SimpleStatementLine):
@@ -320,13 +330,7 @@ class Evaluator:
         if isinstance(statement, cst.For):
             return self._exec_for(statement, frame)
         if isinstance(statement, cst.While):
-            frame.in_loop += 1
-            self.loop_depth += 1
-            try:
-                signal = self.exec_block(_body(statement.body), frame)
-            finally:
-                frame.in_loop -= 1
-                self.loop_depth -= 1
+            signal = self._exec_loop_body(statement.body, frame)
             return signal if signal is not None and signal.kind in ("return", "raise") else None
         if isinstance(statement, (cst.Try, cst.TryStar)):
             guarded = any(_catches_attribute_error(frame, handler) for handler in statement.handlers)
@@ -534,13 +538,7 @@ class Evaluator:
         if items is not None and len(items) <= MAX_LOOP_ITEMS:
             for item in items:
                 self.assign(node.target, item, frame)
-                frame.in_loop += 1
-                self.loop_depth += 1
-                try:
-                    signal = self.exec_block(_body(node.body), frame)
-                finally:
-                    frame.in_loop -= 1
-                    self.loop_depth -= 1
+                signal = self._exec_loop_body(node.body, frame)
                 if signal is not None:
                     if signal.kind == "break":
                         return None
@@ -552,13 +550,7 @@ class Evaluator:
                 Unknown("loop variable", origin_of(iterable), hint=_code(frame, node.target)),
                 frame,
             )
-            frame.in_loop += 1
-            self.loop_depth += 1
-            try:
-                signal = self.exec_block(_body(node.body), frame)
-            finally:
-                frame.in_loop -= 1
-                self.loop_depth -= 1
+            signal = self._exec_loop_body(node.body, frame)
             if signal is not None and signal.kind == "return":
                 return signal
         if node.orelse is not None:

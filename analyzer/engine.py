@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-import fnmatch
 import gc
 import time
 import traceback
@@ -361,12 +360,3 @@ def _common_root(paths: list[Path]) -> Path:
         while not path.is_relative_to(common):
             common = common.parent
     return common
-
-
-def path_ignored(config: Config, finding: Finding) -> bool:
-    for pattern, ids in config.per_path_ignores.items():
-        if fnmatch.fnmatch(finding.location.path, pattern) and any(
-            finding.rule_id.startswith(i) for i in ids
-        ):
-            return True
-    return False

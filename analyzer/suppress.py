@@ -11,6 +11,7 @@ A suppression without a reason is itself reported (IAC903, note); with
 
 from __future__ import annotations
 
+import fnmatch
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
@@ -136,9 +137,12 @@ def _comment_for(finding: Finding, comments: Iterable[Suppression]) -> Suppressi
 
 
 def _path_ignore(config: Config, finding: Finding) -> str | None:
-    from analyzer.engine import path_ignored
-
-    return "per-path-ignores in the configuration" if path_ignored(config, finding) else None
+    for pattern, ids in config.per_path_ignores.items():
+        if fnmatch.fnmatch(finding.location.path, pattern) and any(
+            finding.rule_id.startswith(i) for i in ids
+        ):
+            return "per-path-ignores in the configuration"
+    return None
 
 
 def _files_with_comments(projects: Iterable[ProjectResult], root: Path) -> set[str]:

@@ -253,7 +253,6 @@ def _scan_worktree(
 ) -> Iterable[Finding]:
     worktree = dataclasses.replace(discovered.worktree, suffix_names=config.suffix_names)
     yield from (_configured(_problem_finding(problem), config) for problem in discovered.problems)
-    claimed = False
     for plugin in plugins:
         try:
             with _Timer(timings, "detect"):
@@ -263,7 +262,6 @@ def _scan_worktree(
             continue
         if not wanted:
             continue
-        claimed = True
         try:
             with _Timer(timings, "parse"):
                 project = plugin.parse(worktree)
@@ -297,8 +295,6 @@ def _scan_worktree(
                     )
                     continue
             yield from (_configured(finding, config) for finding in produced)
-    if not claimed and not discovered.problems:
-        return
 
 
 def _configured(finding: Finding, config: Config) -> Finding:

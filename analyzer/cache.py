@@ -48,6 +48,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from analyzer import __version__
+from analyzer.facts import ProjectFacts
 from analyzer.findings import Finding
 from analyzer.model import Project
 
@@ -57,7 +58,7 @@ if TYPE_CHECKING:
     from analyzer.plugin import Plugin
     from analyzer.rules.base import Rule
 
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2  # 2: the review checklist's facts per project
 ENV_NO_CACHE = "IACSCAN_NO_CACHE"
 _HASH_CHUNK = 1 << 20
 MAX_BYTES = 512 * 1024 * 1024  # the cache's size limit (pruned to half when exceeded)
@@ -71,6 +72,7 @@ class CachedOutcome:
 
     findings: tuple[Finding, ...]
     projects: tuple[Project, ...]
+    facts: tuple[ProjectFacts | None, ...]  # one per project: the review checklist's facts
 
 
 class CacheUnavailable(Exception):
@@ -169,6 +171,7 @@ class ScanCache:
                 return None
             findings = decode(document["findings"])
             projects = decode(document["projects"])
+            facts = decode(document["facts"])
         except (ValueError, TypeError, KeyError, RecursionError, UnicodeDecodeError, MemoryError):
             return None
         if not (
@@ -176,11 +179,14 @@ class ScanCache:
             and isinstance(projects, tuple)
             and all(isinstance(item, Finding) for item in findings)
             and all(isinstance(item, Project) for item in projects)
+            and isinstance(facts, tuple)
+            and len(facts) == len(projects)
+            and all(item is None or isinstance(item, ProjectFacts) for item in facts)
         ):
             return None
         with contextlib.suppress(OSError):  # "recently used", for pruning
             os.utime(self._path(key))
-        return CachedOutcome(findings, projects)
+        return CachedOutcome(findings, projects, facts)
 
     def store(self, key: str, outcome: CachedOutcome) -> bool:
         """Write the entry atomically; False when it cannot be encoded or written (not an error)."""
@@ -193,6 +199,7 @@ class ScanCache:
                 "version": __version__,
                 "findings": encode(outcome.findings),
                 "projects": encode(outcome.projects),
+                "facts": encode(outcome.facts),
             }
             text = json.dumps(document, separators=(",", ":"))
         except (Unencodable, ValueError, RecursionError):

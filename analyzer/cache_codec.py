@@ -1,9 +1,9 @@
 """JSON encoding of our own model objects, for the scan cache.
 
 Why not pickle: a cache directory can be shared or restored from elsewhere (a CI cache), and
-unpickling a planted file runs arbitrary code. This codec rebuilds only the classes listed in
-:data:`_CLASSES` (frozen dataclasses and enums of the neutral model and findings) from JSON, so a
-hostile entry can at worst carry wrong data, never code.
+unpickling a planted file runs arbitrary code. This codec rebuilds only the classes :func:`_classes`
+lists (frozen dataclasses and enums of the neutral model, the findings and the review facts) from
+JSON, so a hostile entry can at worst carry wrong data, never code.
 
 Every JSON array is tagged by its first element, so nothing is ambiguous: ``["t", ...]`` a tuple,
 ``["l", ...]`` a list, ``["d", k, v, k, v, ...]`` a mapping (keys of any encodable kind),
@@ -19,7 +19,7 @@ from collections.abc import Mapping
 from functools import cache
 from typing import Any
 
-from analyzer import findings, model
+from analyzer import facts, findings, model
 
 
 class Unencodable(TypeError):
@@ -29,7 +29,7 @@ class Unencodable(TypeError):
 @cache
 def _classes() -> dict[str, type]:
     table: dict[str, type] = {}
-    for module in (model, findings):
+    for module in (model, findings, facts):
         for value in vars(module).values():
             if not isinstance(value, type) or value.__module__ != module.__name__:
                 continue

@@ -28,6 +28,7 @@ from analyzer.suppress import apply_suppressions
 
 if TYPE_CHECKING:
     from analyzer.cache import ScanCache
+    from analyzer.facts import ProjectFacts
     from analyzer.graph import ResourceGraph
     from analyzer.review import ReviewChecklist
 
@@ -39,11 +40,13 @@ BASELINE = "baseline"  # Finding.suppressed_by of a finding hidden by --baseline
 
 @dataclass(frozen=True, slots=True)
 class ProjectResult:
-    """One worktree as one platform saw it. The graph is built on first use when the project comes
-    from the cache or a worker process (``ProjectResult(project)``)."""
+    """One worktree as one platform saw it, with the review checklist's facts. The graph is built
+    on first use when the project comes from the cache or a worker process
+    (``ProjectResult(project)``); so are the facts when the result was made without them."""
 
     project: Project
     built_graph: ResourceGraph | None = field(default=None, repr=False, compare=False)
+    known_facts: ProjectFacts | None = field(default=None, repr=False, compare=False)
 
     @property
     def graph(self) -> ResourceGraph:
@@ -53,6 +56,15 @@ class ProjectResult:
             object.__setattr__(self, "built_graph", ResourceGraph(self.project))
         assert self.built_graph is not None
         return self.built_graph
+
+    @property
+    def facts(self) -> ProjectFacts:
+        if self.known_facts is None:
+            from analyzer.review import project_facts
+
+            object.__setattr__(self, "known_facts", project_facts(self.project, self.graph))
+        assert self.known_facts is not None
+        return self.known_facts
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,9 +115,7 @@ class ScanResult:
 
         Counted by IAC002's classification, so names AWS requires verbatim and names scoped inside
         a resource of the same deployment do not count against the figure."""
-        from analyzer.rules.iac002_missing_environment_suffix import suffix_coverage
-
-        figures = [suffix_coverage(item.project) for item in self.projects]
+        figures = [item.facts.coverage for item in self.projects]
         return sum(f.with_suffix for f in figures), sum(f.named for f in figures)
 
     def review(self) -> ReviewChecklist:
@@ -221,14 +231,18 @@ def _analyse_worktree(
             key = cache.key(root, discovered, config, rules=rules, plugins=plugins, debug=debug)
             hit = cache.load(key) if key is not None else None
         if hit is not None:
-            return WorktreeOutcome(hit.findings, tuple(ProjectResult(p) for p in hit.projects), timings)
+            restored = tuple(
+                ProjectResult(project, known_facts=facts)
+                for project, facts in zip(hit.projects, hit.facts, strict=True)
+            )
+            return WorktreeOutcome(hit.findings, restored, timings)
     active_rules = [
         rule()
         for rule in (rules if rules is not None else all_rules())
         if config.rule_enabled(rule.id, rule.name)
     ]
     active_plugins = list(plugins if plugins is not None else all_plugins())
-    projects: list[ProjectResult] = []
+    projects: list[ProjectResult] = []  # filled as the plugins run
     produced = tuple(
         _scan_worktree(root, discovered, config, active_rules, active_plugins, projects, timings, debug)
     )
@@ -237,7 +251,14 @@ def _analyse_worktree(
         from analyzer.cache import CachedOutcome
 
         with _Timer(timings, "cache"):
-            cache.store(key, CachedOutcome(produced, tuple(item.project for item in projects)))
+            cache.store(
+                key,
+                CachedOutcome(
+                    produced,
+                    tuple(item.project for item in projects),
+                    tuple(item.known_facts for item in projects),
+                ),
+            )
     return WorktreeOutcome(produced, tuple(projects), timings)
 
 
@@ -277,7 +298,6 @@ def _scan_worktree(
             from analyzer.graph import ResourceGraph
 
             graph = ResourceGraph(project)
-        projects.append(ProjectResult(project, graph))
         yield from (_configured(_problem_finding(problem), config) for problem in project.problems)
         context_base = RuleContext(project, graph)
         for rule in rules:
@@ -295,6 +315,16 @@ def _scan_worktree(
                     )
                     continue
             yield from (_configured(finding, config) for finding in produced)
+        with _Timer(timings, "review"):
+            from analyzer.review import project_facts
+
+            try:
+                facts = project_facts(project, graph)
+            except Exception as error:
+                # Computed again (and reported) when a report asks for the checklist.
+                yield _internal_error("the review checklist failed on this project", error, root, debug)
+                facts = None
+        projects.append(ProjectResult(project, graph, facts))
 
 
 def _configured(finding: Finding, config: Config) -> Finding:

@@ -49,7 +49,7 @@ def _analyse(root: Path) -> WorktreeOutcome:
     assert _worker_state is not None
     config, rules, plugins, debug, cache = _worker_state
     outcome = analyse_worktree(root, config, rules=rules, plugins=plugins, debug=debug, cache=cache)
-    light = tuple(ProjectResult(item.project) for item in outcome.projects)
+    light = tuple(ProjectResult(item.project, known_facts=item.known_facts) for item in outcome.projects)
     return WorktreeOutcome(outcome.findings, light, outcome.timings)
 
 

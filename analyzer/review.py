@@ -18,14 +18,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from analyzer.facts import Blocker, MetadataCheck, ProjectFacts, Singleton
 from analyzer.model import Location
-from analyzer.rules.iac002_missing_environment_suffix import suffix_coverage
-from analyzer.rules.iac012_not_destroyable import Blocker, teardown_blockers
-from analyzer.rules.iac013_account_singleton import Singleton, account_singletons
-from analyzer.rules.iac016_project_metadata import MetadataCheck, metadata_check
 
 if TYPE_CHECKING:
     from analyzer.engine import ScanResult
+    from analyzer.graph import ResourceGraph
+    from analyzer.model import Project
 
 PASS, FAIL, WARN, NOT_APPLICABLE = "pass", "fail", "warn", "n/a"
 
@@ -225,6 +224,22 @@ def _project_dict(project: ProjectReview) -> dict[str, Any]:
     }
 
 
+def project_facts(project: Project, graph: ResourceGraph) -> ProjectFacts:
+    """The checklist facts of one project, from the functions the rules use (the engine calls this
+    right after the rules, so that a cached result carries them)."""
+    from analyzer.rules.iac002_missing_environment_suffix import suffix_coverage
+    from analyzer.rules.iac012_not_destroyable import teardown_blockers
+    from analyzer.rules.iac013_account_singleton import account_singletons
+    from analyzer.rules.iac016_project_metadata import metadata_check
+
+    return ProjectFacts(
+        coverage=suffix_coverage(project),
+        teardown=tuple(teardown_blockers(project, graph)),
+        singletons=tuple(account_singletons(project)),
+        metadata=metadata_check(project),
+    )
+
+
 def review(result: ScanResult) -> ReviewChecklist:
     """The checklist of a finished scan. Locations are relative to ``result.root``, like findings."""
     suppressed = {
@@ -234,29 +249,26 @@ def review(result: ScanResult) -> ReviewChecklist:
     }
     projects: list[ProjectReview] = []
     for item in result.projects:
-        project = item.project
-        prefix = _prefix(Path(project.root), result.root)
-        coverage = suffix_coverage(project)
-        found = [_rebased(b, prefix) for b in teardown_blockers(project, item.graph)]
-        blockers = tuple(b for b in found if b.blocks)
+        facts = item.facts
+        prefix = _prefix(Path(item.project.root), result.root)
+        found = [_rebased(b, prefix) for b in facts.teardown]
         accepted = tuple(
             dict.fromkeys(b.resource for b in found if (b.location.path, b.resource) in suppressed)
         )
         projects.append(
             ProjectReview(
                 worktree=prefix.rstrip("/") or ".",
-                platform=project.platform,
-                with_suffix=coverage.with_suffix,
-                named=coverage.named,
-                blockers=blockers,
+                platform=item.project.platform,
+                with_suffix=facts.coverage.with_suffix,
+                named=facts.coverage.named,
+                blockers=tuple(b for b in found if b.blocks),
                 leftovers=tuple(b for b in found if not b.blocks),
                 singletons=tuple(
-                    dataclasses.replace(s, location=_moved(s.location, prefix))
-                    for s in account_singletons(project)
+                    dataclasses.replace(s, location=_moved(s.location, prefix)) for s in facts.singletons
                 ),
-                metadata=metadata_check(project),
+                metadata=facts.metadata,
                 accepted=accepted,
-                unknown=coverage.unknown,
+                unknown=facts.coverage.unknown,
             )
         )
     with_suffix, named = result.suffix_coverage()

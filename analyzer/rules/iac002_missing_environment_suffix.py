@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from analyzer.awsdata import provider_schema
+from analyzer.facts import SuffixCoverage
 from analyzer.findings import Finding, Severity
 from analyzer.model import Concat, Literal, Location, Origin, Project, Ref, Resource, Unknown, Value, render
 from analyzer.rules.base import Example, Rule, RuleContext
@@ -86,17 +87,6 @@ class Verdict(enum.Enum):
     UNKNOWN = "unknown"  # a part comes from outside: the analysis cannot know
     EXEMPT = "exempt"  # AWS requires this exact name
     SCOPED = "scoped"  # unique only within a parent resource of this deployment
-
-
-@dataclass(frozen=True, slots=True)
-class SuffixCoverage:
-    """The reviewers' figure: "resources with environment_suffix: 23 of 23"."""
-
-    named: int  # resources with an explicit physical name that must be unique (not exempt, not scoped)
-    with_suffix: int  # of those, names that differ per deployment
-    env_name_only: int
-    fixed: int
-    unknown: int
 
 
 def classify_name(resource: Resource, project: Project) -> Verdict | None:

@@ -14,24 +14,11 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
+from analyzer.facts import Blocker
 from analyzer.findings import Finding, Related, Severity
 from analyzer.graph import ResourceGraph
 from analyzer.model import Literal, Location, Project, Resource, Value, get_path, items_of
 from analyzer.rules.base import Example, Rule, RuleContext
-
-
-@dataclass(frozen=True, slots=True)
-class Blocker:
-    """One reason a resource is not cleanly destroyable."""
-
-    resource: str
-    resource_type: str
-    reason: str  # "DeletionPolicy: Retain", "deletion protection", ...
-    effect: str  # what happens at teardown
-    fix: str
-    location: Location
-    blocks: bool  # True: teardown fails or leaves the resource; False: a leftover for a while only
-
 
 # Lifecycle option values, in the neutral words plugins record (CFN DeletionPolicy/UpdateReplacePolicy,
 # CDK RemovalPolicy, Pulumi ResourceOptions). Source: CloudFormation User Guide "DeletionPolicy

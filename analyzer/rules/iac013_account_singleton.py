@@ -14,8 +14,9 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from analyzer.facts import Singleton
 from analyzer.findings import Finding, Severity
-from analyzer.model import Literal, Location, Project, Resource
+from analyzer.model import Literal, Project, Resource
 from analyzer.rules.base import Example, Rule, RuleContext
 from analyzer.rules.iac004_dms_role_name import DMS_ROLES, ROLE_TYPE
 
@@ -32,19 +33,6 @@ class SingletonSpec:
     lookup: str
     source: str
     unless: str | None = None  # a property that makes the resource not a singleton (CustomSuffix)
-
-
-@dataclass(frozen=True, slots=True)
-class Singleton:
-    """A singleton the project creates on every deployment."""
-
-    resource: str
-    resource_type: str
-    label: str
-    kind: str
-    error: str
-    lookup: str
-    location: Location
 
 
 @cache

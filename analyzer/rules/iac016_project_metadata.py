@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from typing import Any
 
+from analyzer.facts import MetadataCheck
 from analyzer.findings import Finding, Severity
 from analyzer.model import Location, Project
 from analyzer.rules.base import Example, Rule, RuleContext
@@ -144,32 +144,6 @@ def sdk_services(project: Project) -> set[str]:
 def normalize_service(name: str) -> str:
     text = re.sub(r"[^a-z0-9]", "", name.lower())
     return re.sub(r"^(?:amazon|aws)(?=.)", "", text)
-
-
-@dataclass(frozen=True, slots=True)
-class MetadataCheck:
-    """metadata.json against the project, as plain data."""
-
-    present: bool
-    platform: str | None  # as written in metadata.json
-    language: str | None
-    detected_platform: str
-    detected_language: str
-    platform_matches: bool | None  # None: metadata.json names no platform
-    language_matches: bool | None
-    missing_fields: tuple[str, ...]
-    services_without_resources: tuple[str, ...]  # named in aws_services, no resource of theirs
-    services_not_listed: tuple[str, ...]  # normalized names of services with resources, not named
-    unknown_services: tuple[str, ...]  # named but not in the table (not judged)
-
-    @property
-    def consistent(self) -> bool:
-        return (
-            self.present
-            and self.platform_matches is not False
-            and self.language_matches is not False
-            and not self.missing_fields
-        )
 
 
 def detected_language(project: Project) -> str:

@@ -13,7 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from analyzer.cache import CachedOutcome, CacheUnavailable, ScanCache
+from analyzer.cache import CACHE_FORMAT, CachedOutcome, CacheUnavailable, ScanCache
 from analyzer.cache_codec import Unencodable, decode, encode
 from analyzer.config import Config
 from analyzer.discover import list_files
@@ -126,7 +126,7 @@ def test_entries_are_json_not_pickle(samples: list[Path], tmp_path: Path) -> Non
     scan(samples[:1], Config(), cache=ScanCache.open(tmp_path / "cache"))
     (entry,) = _entries(tmp_path / "cache")
     document = json.loads(entry.read_text())
-    assert document["format"] == 1 and document["key"] == entry.stem
+    assert document["format"] == CACHE_FORMAT and document["key"] == entry.stem
 
 
 def test_the_directory_is_private(tmp_path: Path) -> None:
@@ -158,7 +158,11 @@ def test_a_symlinked_or_foreign_directory_is_refused(tmp_path: Path) -> None:
 def test_concurrent_writers_leave_a_whole_entry(samples: list[Path], tmp_path: Path) -> None:
     cache = ScanCache.open(tmp_path / "cache")
     result = scan(samples[:1], Config())
-    outcome = CachedOutcome(tuple(result.findings), tuple(item.project for item in result.projects))
+    outcome = CachedOutcome(
+        tuple(result.findings),
+        tuple(item.project for item in result.projects),
+        tuple(item.facts for item in result.projects),
+    )
     key = "ab" * 20
     errors: list[BaseException] = []
 
@@ -228,7 +232,11 @@ def test_a_cache_inside_the_worktree_does_not_invalidate_itself(samples: list[Pa
 def test_pruning_drops_the_least_recently_used_entries(samples: list[Path], tmp_path: Path) -> None:
     cache = ScanCache.open(tmp_path / "cache")
     result = scan(samples[:1], Config())
-    outcome = CachedOutcome(tuple(result.findings), tuple(item.project for item in result.projects))
+    outcome = CachedOutcome(
+        tuple(result.findings),
+        tuple(item.project for item in result.projects),
+        tuple(item.facts for item in result.projects),
+    )
     keys = [f"{index:02x}" * 20 for index in range(6)]
     for age, key in enumerate(keys):
         assert cache.store(key, outcome)

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -86,3 +88,28 @@ def test_a_template_without_code_needs_no_python_layer() -> None:
     imported = _imported_after(code)
     assert "libcst" not in imported and "sympy" not in imported
     assert "networkx" in imported  # the rules did run (they query the graph)
+
+
+@pytest.mark.parametrize("sample", ["pulumi-aurora-dms", "cfn-appointment-scheduler", "cdk-props-kwargs"])
+def test_a_cached_scan_loads_no_analysis_library(sample: str, tmp_path: Path) -> None:
+    # The cache stores the review checklist's facts with the findings, so a warm run lays out the
+    # text report, checklist included, without the parser, the graph, the rules' data or jsonschema.
+    worktree = REPO / "sample_repos" / sample
+    if not worktree.is_dir():
+        pytest.skip("no sample_repos/ in this checkout")
+    args = [str(worktree), "--cache-dir", str(tmp_path / "cache"), "--fail-on", "never"]
+
+    def scanned(report: Path) -> list[str]:
+        code = (
+            "import contextlib, io\nfrom analyzer.cli import run\nout = io.StringIO()\n"
+            f"with contextlib.redirect_stdout(out): run({args!r})\n"
+            f"open({str(report)!r}, 'w').write(out.getvalue())"
+        )
+        return _imported_after(code)
+
+    assert "networkx" in scanned(tmp_path / "cold")  # the first run analyses
+    assert scanned(tmp_path / "warm") == []
+    cold, warm = ((tmp_path / name).read_text() for name in ("cold", "warm"))
+    timing = re.compile(r" in \d+\.\d+ s$", re.MULTILINE)  # the duration on the summary line
+    assert timing.sub("", warm) == timing.sub("", cold)
+    assert "Environment suffix" in cold  # the checklist is part of what is compared

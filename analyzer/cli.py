@@ -9,8 +9,6 @@ error (one line on stderr; ``--debug`` adds the traceback), 130/143 interrupted 
 Heavy libraries (libcst, cfn-lint, networkx, rich, jsonschema) are imported only on the code paths
 that use them, so ``iacscan --version`` answers at once."""
 
-from __future__ import annotations
-
 import contextlib
 import json
 import os
@@ -337,7 +335,7 @@ def _default_jobs() -> int:
     return default_jobs()
 
 
-def _cache(disabled: bool, directory: Path | None, quiet: bool) -> ScanCache | None:
+def _cache(disabled: bool, directory: Path | None, quiet: bool) -> "ScanCache | None":
     """The result cache, unless --no-cache or IACSCAN_NO_CACHE (an explicit --cache-dir wins over
     the variable); an unsafe directory means no cache and a note, not a failure."""
     from analyzer.cache import CacheUnavailable, ScanCache, disabled_by_environment
@@ -451,7 +449,7 @@ def _rule_patterns(text: str, option: str) -> tuple[str, ...]:
     return tuple(patterns)
 
 
-def _severity(text: str, option: str) -> Severity:
+def _severity(text: str, option: str) -> "Severity":
     from analyzer.findings import Severity
 
     try:
@@ -468,7 +466,7 @@ def _common_parent(paths: Sequence[Path]) -> Path:
     return common
 
 
-def _report_base(result: ScanResult) -> Path | None:
+def _report_base(result: "ScanResult") -> Path | None:
     # Paths relative to the current directory when the scan is below it: what editors, GitHub
     # annotations and code scanning (run from the repository root) resolve.
     cwd = Path.cwd().resolve()

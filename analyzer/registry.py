@@ -8,16 +8,27 @@ from __future__ import annotations
 import importlib
 import pkgutil
 from functools import cache
-from importlib.metadata import entry_points
+from typing import TYPE_CHECKING
 
 from analyzer.plugin import Plugin
 from analyzer.rules.base import Rule
+
+if TYPE_CHECKING:
+    from importlib.metadata import EntryPoints
 
 _BUILTIN_PLUGINS = {
     "pulumi": "plugins.pulumi:PulumiPlugin",
     "cdk": "plugins.cdk:CdkPlugin",
     "cloudformation": "plugins.cloudformation:CloudFormationPlugin",
 }
+
+
+def entry_points(group: str) -> EntryPoints:
+    # importlib.metadata (and the email package it loads) is imported only when rules or plugins
+    # are listed: a cached scan needs neither.
+    from importlib.metadata import entry_points as installed
+
+    return installed(group=group)
 
 
 def _load(spec: str) -> type:

@@ -134,7 +134,7 @@ class ScanCache:
                 digest.update(str(part).encode("utf-8", "surrogatepass"))
                 digest.update(b"\x1f")
 
-        add(_environment_stamp(), _components(rules, plugins), repr(config), debug, root)
+        add(_environment_stamp(), _components(rules, plugins), _analysis_settings(config), debug, root)
         add("problems", repr(discovered.problems))
         try:
             own = self.directory.as_posix() + "/"
@@ -318,6 +318,23 @@ def _tree_listing(root: Path, cache_directory: Path) -> list[tuple[str, int, int
                 )
             )
     return listing
+
+
+def _analysis_settings(config: Config) -> str:
+    """The settings that change what is stored. What is applied to a stored outcome on every run
+    (per-path ignores, the threshold, the exit status, unused-suppression reports) is left out, so
+    `--fail-on never` in an editor and `--fail-on error` in CI share an entry."""
+    import dataclasses
+
+    analysed = dataclasses.replace(
+        config,
+        per_path_ignores={},
+        fail_on=None,
+        severity_threshold=None,
+        report_unused_suppressions=False,
+        source=None,
+    )
+    return repr(analysed)
 
 
 @cache

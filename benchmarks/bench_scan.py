@@ -21,8 +21,17 @@ on a shared machine CPU time is the steadier figure, both are printed):
   worktrees, analysed in one process; the exponent of a least-squares fit of log(time) on
   log(size) (1.0 is linear); the 10,000-resource template also end to end in a new process.
 * ``warm``: a new process with an empty cache, then again with the cache filled; in one process too.
+* ``imports``: where a cold process spends its import time (``python -X importtime``), by top-level
+  package, for the median worktree of each platform and for a cached re-run: the floor that
+  libraries set under any analysis.
 * ``watch``: ``iacscan --watch`` on a worktree; the time from saving a file to the re-analysis
   being reported.
+* ``--iacscan PATH``: the console script to time (default: the one beside this interpreter), e.g.
+  from a virtual environment where iacscan was installed with ``pip install .`` as users install it.
+* Bytecode: pip compiles an installed package's modules; a source checkout run with
+  ``PYTHONDONTWRITEBYTECODE`` set (some CI images and sandboxes) would compile ~100 modules in every
+  new process. The script compiles the checkout's modules first (``compileall``, into the ignored
+  ``__pycache__`` directories) so that cold figures are an installed tool's.
 * ``--compare``: adds checkov (``--checkov PATH`` or on PATH; it pins networkx<3, so it usually
   lives in its own virtual environment) to ``cold`` and ``inprocess``.
 """
@@ -57,15 +66,20 @@ MEDIAN = {
     "pulumi": "pulumi-aurora-dms",
     "cdk": "cdk-props-kwargs",
 }
-SECTIONS = ("phases", "cold", "inprocess", "throughput", "scaling", "warm", "watch")
+SECTIONS = ("phases", "cold", "inprocess", "throughput", "scaling", "warm", "watch", "imports")
 BIG_LIMITS = "[limits]\nmax-file-bytes = 100000000\nmax-resources = 1000000\n"
 
 
 # -- processes ---------------------------------------------------------------------------------
 
 
+IACSCAN_OVERRIDE: list[str] = []  # --iacscan
+
+
 def tool(name: str) -> list[str]:
     """The console script installed next to this interpreter (not a pyenv shim: no bash start-up)."""
+    if name == "iacscan" and IACSCAN_OVERRIDE:
+        return list(IACSCAN_OVERRIDE)
     beside = Path(sys.executable).parent / name
     if beside.exists():
         return [str(beside)]
@@ -388,6 +402,54 @@ def section_warm(options: argparse.Namespace, work: Path) -> None:
     )
 
 
+def section_imports(options: argparse.Namespace, work: Path) -> None:
+    print("\n## Import time of a cold process by top-level package (ms, -X importtime, self time)")
+    floor_code = "import libcst, networkx, jsonschema, rich.console, typer"
+    wall, cpu, _ = repeated([sys.executable, "-c", floor_code], options.repeats)
+    print(f"`python -c '{floor_code}'` alone: {wall:.3f} s wall, {cpu:.3f} s CPU (min)")
+    code = "import sys; from analyzer.cli import main; sys.argv[0] = 'iacscan'; main()"
+    cache = work / "cache-imports"
+    runs = [(f"{name} cold", [str(SAMPLES / name), "--no-cache"]) for name in MEDIAN.values()]
+    cached = str(SAMPLES / MEDIAN["pulumi"])
+    run([sys.executable, "-c", code, cached, "--cache-dir", str(cache)])  # fill the cache
+    runs.append((f"{MEDIAN['pulumi']} cached", [cached, "--cache-dir", str(cache)]))
+    columns: list[dict[str, float]] = []
+    for _label, arguments in runs:
+        completed = subprocess.run(
+            [sys.executable, "-X", "importtime", "-c", code, *arguments, "--fail-on", "never"],
+            capture_output=True,
+            text=True,
+            cwd=REPO,
+        )
+        columns.append(_import_self_times(completed.stderr))
+    packages = sorted(
+        {p for column in columns for p in column}, key=lambda p: -max(c.get(p, 0) for c in columns)
+    )
+    rows = [["total", *(sum(column.values()) for column in columns)]]
+    rows += [[package, *(column.get(package, 0.0) for column in columns)] for package in packages[:14]]
+    table(["package", *(label for label, _ in runs)], rows)
+
+
+def _import_self_times(stderr: str) -> dict[str, float]:
+    """Milliseconds of import self time per top-level package, from ``-X importtime`` output."""
+    totals: dict[str, float] = {}
+    for line in stderr.splitlines():
+        if not line.startswith("import time:") or "self [us]" in line:
+            continue
+        self_us, _cumulative, name = (part.strip() for part in line[len("import time:") :].split("|"))
+        package = name.split(".")[0]
+        totals[package] = totals.get(package, 0.0) + int(self_us) / 1000
+    return totals
+
+
+def _compile_checkout() -> None:
+    import compileall
+
+    for package in ("analyzer", "plugins"):
+        compileall.compile_dir(str(REPO / package), quiet=1)
+    print("(bytecode of analyzer/ and plugins/ compiled, as pip does on install)")
+
+
 def section_watch(options: argparse.Namespace, work: Path) -> None:
     print("\n## Watch mode: from saving one file to the re-analysis being reported")
     try:
@@ -470,9 +532,13 @@ def main() -> None:
     parser.add_argument("--python-lines", type=int, nargs="+", default=[500, 2000, 8000])
     parser.add_argument("--compare", action="store_true", help="also run checkov")
     parser.add_argument("--checkov", help="the checkov executable (default: on PATH)")
+    parser.add_argument("--iacscan", help="the iacscan executable (default: beside this interpreter)")
     options = parser.parse_args()
+    if options.iacscan:
+        IACSCAN_OVERRIDE.append(options.iacscan)
     chosen = [name.strip() for name in options.sections.split(",") if name.strip()]
     print(f"python {sys.version.split()[0]}, {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}")
+    _compile_checkout()
     with tempfile.TemporaryDirectory(prefix="bench-scan-") as directory:
         work = Path(directory)
         for name in chosen:

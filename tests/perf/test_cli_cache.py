@@ -59,3 +59,18 @@ def test_an_unusable_cache_directory_is_a_note_not_a_failure(capsys: Capture, tm
     assert (code, out) == _scan(capsys, "--no-cache")[:2]
     assert "scanning without the cache" in err
     assert os.path.isfile(blocker)
+
+
+def test_report_settings_share_an_entry_analysis_settings_do_not(capsys: Capture, tmp_path: Path) -> None:
+    cache = str(tmp_path / "cache")
+    code, out, _ = _scan(capsys, "--cache-dir", cache)
+    assert code == 1 and out
+    # Applied to the stored outcome on every run: the same entry, and the result they ask for.
+    assert _scan(capsys, "--cache-dir", cache, "--fail-on", "never")[:2] == (0, out)
+    assert _scan(capsys, "--cache-dir", cache, "--severity-threshold", "error")[1] == (
+        _scan(capsys, "--no-cache", "--severity-threshold", "error")[1]
+    )
+    assert len(list((tmp_path / "cache").rglob("*.json"))) == 1
+    # Which rules run changes what is stored: a new entry.
+    _scan(capsys, "--cache-dir", cache, "--select", "IAC002")
+    assert len(list((tmp_path / "cache").rglob("*.json"))) == 2

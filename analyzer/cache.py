@@ -366,7 +366,9 @@ def _source_stamp() -> str:
     digest = hashlib.blake2b(digest_size=20)
     for package in ("analyzer", "plugins"):
         spec = importlib.util.find_spec(package)
-        for location in sorted((spec.submodule_search_locations or []) if spec else []):
+        # A namespace package (plugins/) can list one directory twice, depending on sys.path.
+        locations = set(spec.submodule_search_locations or []) if spec else set()
+        for location in sorted({os.path.realpath(item) for item in locations if os.path.isdir(item)}):
             for directory, dirnames, filenames in os.walk(location):
                 dirnames[:] = sorted(name for name in dirnames if name != "__pycache__")
                 for name in sorted(filenames):

@@ -251,3 +251,26 @@ def test_pruning_drops_the_least_recently_used_entries(samples: list[Path], tmp_
     kept = [key for key in keys if cache._path(key).exists()]
     assert kept == [keys[0], keys[5]]
     assert not leftover.exists()
+
+
+def test_the_source_stamp_does_not_depend_on_how_sys_path_lists_the_packages(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # `python -c` puts the working directory on sys.path; run from the checkout, the namespace
+    # package plugins/ was then listed twice and every entry written by the console script missed.
+    import importlib.util
+
+    from analyzer import cache as cache_module
+
+    stamp = cache_module._source_stamp()
+    real_find_spec = importlib.util.find_spec
+
+    def doubled(name: str, *args: object) -> object:
+        spec = real_find_spec(name)
+        if spec is not None and spec.submodule_search_locations is not None:
+            first = next(iter(spec.submodule_search_locations))
+            spec.submodule_search_locations = [first, first + "/", "<a path hook, not a directory>"]
+        return spec
+
+    monkeypatch.setattr(importlib.util, "find_spec", doubled)
+    assert cache_module._source_stamp() == stamp

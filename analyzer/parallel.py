@@ -12,7 +12,6 @@ memory), the worktrees are analysed in this process instead: slower, never wrong
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -87,6 +86,7 @@ def _pooled(
     state: tuple[Any, ...],
 ) -> list[WorktreeOutcome] | None:
     """``function`` over ``roots`` in a pool, in order; None when the pool is not usable."""
+    import multiprocessing  # here: a scan of one worktree (or a cached one) needs no pool
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
 

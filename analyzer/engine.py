@@ -228,8 +228,13 @@ def _analyse_worktree(
     key = None
     if cache is not None:
         with _Timer(timings, "cache"):
-            key = cache.key(root, discovered, config, rules=rules, plugins=plugins, debug=debug)
-            hit = cache.load(key) if key is not None else None
+            try:
+                key = cache.key(root, discovered, config, rules=rules, plugins=plugins, debug=debug)
+                hit = cache.load(key) if key is not None else None
+            except Exception:
+                if debug:
+                    raise
+                key, hit = None, None  # the cache only saves time: a bug in it must not cost the scan
         if hit is not None:
             restored = tuple(
                 ProjectResult(project, known_facts=facts)
@@ -250,15 +255,15 @@ def _analyse_worktree(
     if cache is not None and key is not None and all(f.rule_id != INTERNAL_ERROR for f in produced):
         from analyzer.cache import CachedOutcome
 
+        outcome = CachedOutcome(
+            produced, tuple(item.project for item in projects), tuple(item.known_facts for item in projects)
+        )
         with _Timer(timings, "cache"):
-            cache.store(
-                key,
-                CachedOutcome(
-                    produced,
-                    tuple(item.project for item in projects),
-                    tuple(item.known_facts for item in projects),
-                ),
-            )
+            try:
+                cache.store(key, outcome)
+            except Exception:
+                if debug:
+                    raise
     return WorktreeOutcome(produced, tuple(projects), timings)
 
 

@@ -274,3 +274,19 @@ def test_the_source_stamp_does_not_depend_on_how_sys_path_lists_the_packages(
 
     monkeypatch.setattr(importlib.util, "find_spec", doubled)
     assert cache_module._source_stamp() == stamp
+
+
+@pytest.mark.parametrize("method", ["key", "load", "store"])
+def test_a_failing_cache_costs_time_not_the_scan(
+    samples: list[Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, method: str
+) -> None:
+    expected = scan(samples[1:2], Config())
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise TypeError("a bug in the cache")
+
+    monkeypatch.setattr(ScanCache, method, broken)
+    result = scan(samples[1:2], Config(), cache=ScanCache.open(tmp_path / "cache"))
+    assert result.findings == expected.findings and result.findings
+    with pytest.raises(TypeError):  # --debug shows our bug instead of working around it
+        scan(samples[1:2], Config(), cache=ScanCache.open(tmp_path / "cache"), debug=True)

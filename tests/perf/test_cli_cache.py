@@ -67,8 +67,9 @@ def test_report_settings_share_an_entry_analysis_settings_do_not(capsys: Capture
     assert code == 1 and out
     # Applied to the stored outcome on every run: the same entry, and the result they ask for.
     assert _scan(capsys, "--cache-dir", cache, "--fail-on", "never")[:2] == (0, out)
-    assert _scan(capsys, "--cache-dir", cache, "--severity-threshold", "error")[1] == (
-        _scan(capsys, "--no-cache", "--severity-threshold", "error")[1]
+    assert (
+        _scan(capsys, "--cache-dir", cache, "--severity-threshold", "error")[1]
+        == (_scan(capsys, "--no-cache", "--severity-threshold", "error")[1])
     )
     assert len(list((tmp_path / "cache").rglob("*.json"))) == 1
     # Which rules run changes what is stored: a new entry.

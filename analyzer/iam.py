@@ -641,6 +641,56 @@ def arn_resolver(project: Project) -> Resolver:
     return resolve
 
 
+# ARN formats of resources other rules compare with policy resources: (type, attribute) -> the
+# parts before and after the resource's physical name. Source: Service Authorization Reference,
+# "Resource types defined by" Amazon SQS (queue), Amazon Kinesis Data Streams (stream) and Amazon
+# DynamoDB (table, stream: ``table/<name>/stream/<label>``, the label known only after creation).
+_RESOURCE_ARNS: dict[tuple[str, str], tuple[str, str, str]] = {
+    ("AWS::SQS::Queue", "Arn"): ("sqs", "", ""),
+    ("AWS::Kinesis::Stream", "Arn"): ("kinesis", "stream/", ""),
+    ("AWS::DynamoDB::Table", "Arn"): ("dynamodb", "table/", ""),
+    ("AWS::DynamoDB::Table", "StreamArn"): ("dynamodb", "table/", "/stream/"),
+    ("AWS::DynamoDB::GlobalTable", "Arn"): ("dynamodb", "table/", ""),
+    ("AWS::DynamoDB::GlobalTable", "StreamArn"): ("dynamodb", "table/", "/stream/"),
+}
+
+
+def resource_arn(resource: Resource, attribute: str | None) -> Value | None:
+    """The ARN of a queue, stream or table of the project (``attribute`` "Arn", or "StreamArn" of a
+    table) as a value, with the region, account, generated name and stream label unknown; None for
+    other types. Like :func:`role_arn`, the partition is taken to be ``aws``."""
+    shape = _RESOURCE_ARNS.get((resource.type, attribute or ""))
+    if shape is None:
+        return None
+    service, prefix, tail = shape
+    name = resource.name or Unknown("generated name", Origin.UNIQUE, hint=f"{resource.id}.name")
+    parts: list[Value] = [
+        Literal(f"arn:aws:{service}:"),
+        Unknown("the region", Origin.REGION, hint="AWS::Region"),
+        Literal(":"),
+        Unknown("the account id", Origin.ACCOUNT, hint="AWS::AccountId"),
+        Literal(":" + prefix),
+        name,
+    ]
+    if tail:
+        parts += [Literal(tail), Unknown("stream label", hint=f"{resource.id}.StreamLabel")]
+    return Concat(tuple(parts))
+
+
+def resource_resolver(project: Project) -> Resolver:
+    """:func:`arn_resolver` that also expands the ARNs :func:`resource_arn` knows. Two different
+    resources it expands then never match each other, as two different roles never do."""
+    roles = arn_resolver(project)
+
+    def resolve(ref: Ref) -> Value | None:
+        target = project.resource(ref.resource)
+        if target is None:
+            return None
+        return resource_arn(target, ref.attribute) or roles(ref)
+
+    return resolve
+
+
 def trusted_services(role: Resource) -> set[str]:
     """Service principals the role's trust policy lets assume it (``lambda.amazonaws.com``)."""
     services: set[str] = set()

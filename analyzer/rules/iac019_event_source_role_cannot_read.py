@@ -23,7 +23,7 @@ from analyzer.model import (
     iter_refs,
     render,
 )
-from analyzer.rules.base import Rule, RuleContext
+from analyzer.rules.base import Example, Rule, RuleContext
 
 _MAPPING_TYPES = ("AWS::Lambda::EventSourceMapping",)
 _FUNCTION_TYPES = ("AWS::Lambda::Function",)
@@ -387,3 +387,308 @@ def _names_aws_principal(document: Value | None) -> bool:
         if set(principal.value) != {"Service"}:
             return True
     return False
+
+
+# -- examples -------------------------------------------------------------------------------------------
+
+_CFN = """
+Parameters:
+  EnvironmentSuffix:
+    Type: String
+    Default: dev
+Resources:
+  OrderStream:
+    Type: AWS::Kinesis::Stream
+    Properties:
+      Name: !Sub orders-${{EnvironmentSuffix}}
+      ShardCount: 1
+  OrderQueue:
+    Type: AWS::SQS::Queue
+    Properties:
+      QueueName: !Sub orders-${{EnvironmentSuffix}}
+  OrderTable:
+    Type: AWS::DynamoDB::Table
+    Properties:
+      TableName: !Sub orders-${{EnvironmentSuffix}}
+      BillingMode: PAY_PER_REQUEST
+      AttributeDefinitions: [{{AttributeName: pk, AttributeType: S}}]
+      KeySchema: [{{AttributeName: pk, KeyType: HASH}}]
+      StreamSpecification: {{StreamViewType: NEW_IMAGE}}
+  ProcessorRole:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument:
+        Statement:
+          - Effect: Allow
+            Principal: {{Service: lambda.amazonaws.com}}
+            Action: sts:AssumeRole
+      ManagedPolicyArns:
+        - arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole{managed}
+      Policies:
+        - PolicyName: processor
+          PolicyDocument:
+            Statement:
+              - Effect: Allow
+                Action: cloudwatch:PutMetricData
+                Resource: "*"{statement}
+  Processor:
+    Type: AWS::Lambda::Function
+    Properties:
+      FunctionName: !Sub processor-${{EnvironmentSuffix}}
+      Runtime: python3.12
+      Handler: index.handler
+      Role: !GetAtt ProcessorRole.Arn
+      Code:
+        ZipFile: |
+          def handler(event, context):
+              return None
+  ProcessorMapping:
+    Type: AWS::Lambda::EventSourceMapping
+    Properties:
+      FunctionName: !Ref Processor
+      EventSourceArn: {source}{marker}
+      StartingPosition: LATEST
+"""
+
+
+def _cfn(source: str, statement: str = "", managed: str = "", marker: str = "", starting: bool = True) -> str:
+    text = _CFN.format(source=source, statement=statement, managed=managed, marker=marker)
+    return text if starting else text.replace("      StartingPosition: LATEST\n", "")
+
+
+_KINESIS_READ = """
+              - Effect: Allow
+                Action: [kinesis:DescribeStream, kinesis:DescribeStreamSummary, kinesis:GetRecords,
+                         kinesis:GetShardIterator, kinesis:ListShards, kinesis:SubscribeToShard]
+                Resource: !GetAtt OrderStream.Arn"""
+_SQS_ALL = """
+              - Effect: Allow
+                Action: sqs:*
+                Resource: !GetAtt OrderQueue.Arn"""
+_SQS_WILDCARDS = """
+              - Effect: Allow
+                Action: [sqs:Receive*, sqs:Delete*, sqs:GetQueueAttributes]
+                Resource: "*\""""
+_SQS_SEND_ONLY = """
+              - Effect: Allow
+                Action: sqs:SendMessage
+                Resource: !GetAtt OrderQueue.Arn"""
+_STREAM_ON_TABLE = """
+              - Effect: Allow
+                Action: [dynamodb:DescribeStream, dynamodb:GetRecords, dynamodb:GetShardIterator,
+                         dynamodb:ListStreams]
+                Resource: !GetAtt OrderTable.Arn"""
+_STREAM_PATTERN = """
+              - Effect: Allow
+                Action: [dynamodb:DescribeStream, dynamodb:GetRecords, dynamodb:GetShardIterator,
+                         dynamodb:ListStreams]
+                Resource: !Sub "${OrderTable.Arn}/stream/*\""""
+_EVERYTHING = """
+              - Effect: Allow
+                Action: "*"
+                Resource: "*\""""
+_KINESIS_MANAGED = "\n        - arn:aws:iam::aws:policy/service-role/AWSLambdaKinesisExecutionRole"
+_CUSTOMER_MANAGED = "\n        - !Sub arn:aws:iam::${AWS::AccountId}:policy/stream-readers"
+
+_SQS_JSON = """
+{
+  "Resources": {
+    "JobQueue": {"Type": "AWS::SQS::Queue"},
+    "WorkerRole": {
+      "Type": "AWS::IAM::Role",
+      "Properties": {
+        "AssumeRolePolicyDocument": {"Statement": [
+          {"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}]}
+      }
+    },
+    "WorkerPolicy": {
+      "Type": "AWS::IAM::Policy",
+      "Properties": {
+        "PolicyName": "worker",
+        "Roles": [{"Ref": "WorkerRole"}],
+        "PolicyDocument": {"Statement": [
+          {"Effect": "Allow", "Action": @ACTIONS@, "Resource": {"Fn::GetAtt": ["JobQueue", "Arn"]}}]}
+      }
+    },
+    "Worker": {
+      "Type": "AWS::Lambda::Function",
+      "Properties": {
+        "Runtime": "python3.12",
+        "Handler": "index.handler",
+        "Role": {"Fn::GetAtt": ["WorkerRole", "Arn"]},
+        "Code": {"ZipFile": "def handler(event, context):\\n    return None\\n"}
+      }
+    },
+    "WorkerMapping": {
+      "Type": "AWS::Lambda::EventSourceMapping",
+      "DependsOn": ["WorkerPolicy"],
+      "Properties": {
+        "FunctionName": {"Fn::GetAtt": ["Worker", "Arn"]},
+        "EventSourceArn": {"Fn::GetAtt": ["JobQueue", "Arn"]}@MARKER@
+      }
+    }
+  }
+}
+"""
+
+
+def _sqs_json(actions: list[str], marker: str = "") -> str:
+    return _SQS_JSON.replace("@ACTIONS@", json.dumps(actions)).replace("@MARKER@", marker)
+
+
+_PULUMI_STACK = """
+import json
+
+import pulumi
+import pulumi_aws as aws
+
+
+class TapStackArgs:
+    def __init__(self, environment_suffix: str | None = None):
+        self.environment_suffix = environment_suffix or "dev"
+
+
+class TapStack(pulumi.ComponentResource):
+    def __init__(self, name: str, args: TapStackArgs, opts: pulumi.ResourceOptions | None = None):
+        super().__init__("tap:stack:TapStack", name, None, opts)
+        queue = aws.sqs.Queue(f"jobs-{{args.environment_suffix}}")
+        role = aws.iam.Role(
+            f"worker-role-{{args.environment_suffix}}",
+            assume_role_policy=json.dumps({{"Version": "2012-10-17", "Statement": [{{"Effect": "Allow",
+                "Principal": {{"Service": "lambda.amazonaws.com"}}, "Action": "sts:AssumeRole"}}]}}),
+        )
+        aws.iam.RolePolicyAttachment(
+            f"worker-logs-{{args.environment_suffix}}",
+            role=role.name,
+            policy_arn="arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole",
+        )
+        aws.iam.RolePolicy(
+            f"worker-policy-{{args.environment_suffix}}",
+            role=role.id,
+            policy=queue.arn.apply(lambda arn: json.dumps({{"Version": "2012-10-17", "Statement": [
+                {{"Effect": "Allow", "Action": {actions}, "Resource": arn}}]}})),
+        )
+        worker = aws.lambda_.Function(
+            f"worker-{{args.environment_suffix}}",
+            runtime="python3.12",
+            handler="index.handler",
+            role=role.arn,
+            code=pulumi.AssetArchive({{"index.py": pulumi.StringAsset("def handler(e, c):\\n    return None\\n")}}),
+        )
+        aws.lambda_.EventSourceMapping(
+            f"worker-jobs-{{args.environment_suffix}}",
+            event_source_arn=queue.arn,  {marker}
+            function_name=worker.arn,
+        )
+"""
+
+_CDK_STACK = """
+from aws_cdk import Stack, StackProps
+from aws_cdk import aws_kinesis as kinesis
+from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_lambda_event_sources as sources
+from constructs import Construct
+
+
+class TapStackProps(StackProps):
+    def __init__(self, environment_suffix: str | None = None, **kwargs):
+        super().__init__(**kwargs)
+        self.environment_suffix = environment_suffix
+
+
+class TapStack(Stack):
+    def __init__(self, scope: Construct, construct_id: str, props: TapStackProps | None = None, **kwargs):
+        super().__init__(scope, construct_id, **kwargs)
+        stream = kinesis.Stream(self, "InventoryStream", shard_count=1)
+        processor = lambda_.Function(
+            self,
+            "InventoryProcessor",
+            runtime=lambda_.Runtime.PYTHON_3_12,
+            handler="index.handler",
+            code=lambda_.Code.from_inline("def handler(event, context):\\n    return None\\n"),
+        )
+{wiring}
+"""
+
+_CDK_MAPPING = """        lambda_.EventSourceMapping(
+            self,
+            "InventoryMapping",
+            target=processor,
+            event_source_arn=stream.stream_arn,  {marker}
+            starting_position=lambda_.StartingPosition.LATEST,
+        )"""
+_CDK_EVENT_SOURCE = """        processor.add_event_source(
+            sources.KinesisEventSource(stream, starting_position=lambda_.StartingPosition.LATEST)
+        )"""
+_CDK_GRANT = """        stream.grant_read(processor)
+        stream.grant(processor, "kinesis:DescribeStream")"""
+
+
+def _cdk(wiring: str) -> str:
+    return _CDK_STACK.format(wiring=wiring)
+
+
+EventSourceRoleCannotRead.INVALID = [
+    Example.cfn_yaml(
+        _cfn("!GetAtt OrderStream.Arn", marker="  # expect: IAC019"),
+        title="Kinesis stream, role with basic execution only",
+    ),
+    Example.cfn_yaml(
+        _cfn("!GetAtt OrderTable.StreamArn", _STREAM_ON_TABLE, marker="  # expect: IAC019"),
+        title="DynamoDB stream actions granted on the table ARN, not the stream",
+    ),
+    Example.cfn_yaml(
+        _cfn(
+            "!Sub arn:aws:kinesis:${AWS::Region}:${AWS::AccountId}:stream/clicks",
+            _SQS_ALL,
+            marker="  # expect: IAC019",
+        ),
+        title="literal Kinesis ARN, role reads only a queue",
+    ),
+    Example.cfn_json(
+        _sqs_json(["sqs:SendMessage", "sqs:GetQueueAttributes"], "  // expect: IAC019"),
+        title="SQS queue, attached policy can only send",
+    ),
+    Example.pulumi(
+        _PULUMI_STACK.format(actions='["sqs:ReceiveMessage"]', marker="# expect: IAC019"),
+        title="Pulumi: SQS mapping, RolePolicy without sqs:DeleteMessage",
+    ),
+    Example.cdk(
+        _cdk(_CDK_MAPPING.format(marker="# expect: IAC019")),
+        title="CDK: lambda_.EventSourceMapping grants nothing",
+    ),
+]
+
+EventSourceRoleCannotRead.VALID = [
+    Example.cfn_yaml(
+        _cfn("!GetAtt OrderStream.Arn", _KINESIS_READ), title="Kinesis read actions on the stream"
+    ),
+    Example.cfn_yaml(
+        _cfn("!GetAtt OrderStream.Arn", managed=_KINESIS_MANAGED), title="AWSLambdaKinesisExecutionRole"
+    ),
+    Example.cfn_yaml(_cfn("!GetAtt OrderQueue.Arn", _SQS_ALL, starting=False), title="sqs:* on the queue"),
+    Example.cfn_yaml(
+        _cfn("!GetAtt OrderQueue.Arn", _SQS_WILDCARDS, starting=False), title="sqs:Receive* on every resource"
+    ),
+    Example.cfn_yaml(_cfn("!GetAtt OrderTable.StreamArn", _STREAM_PATTERN), title="${Table.Arn}/stream/*"),
+    Example.cfn_yaml(_cfn("!GetAtt OrderStream.Arn", _EVERYTHING), title='Action "*"'),
+    Example.cfn_yaml(
+        _cfn("!GetAtt OrderStream.Arn", managed=_CUSTOMER_MANAGED),
+        title="a customer managed policy iacscan cannot read",
+    ),
+    Example.cfn_json(
+        _sqs_json(["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"]),
+        title="SQS queue, attached policy with the consume actions",
+    ),
+    Example.pulumi(
+        _PULUMI_STACK.format(
+            actions='["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"]', marker=""
+        ),
+        title="Pulumi: RolePolicy with the consume actions",
+    ),
+    Example.cdk(_cdk(_CDK_EVENT_SOURCE), title="CDK: KinesisEventSource grants the read"),
+    Example.cdk(
+        _cdk(_CDK_GRANT + "\n" + _CDK_MAPPING.format(marker="")),
+        title="CDK: stream.grant_read next to the mapping",
+    ),
+]

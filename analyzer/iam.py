@@ -44,7 +44,8 @@ from analyzer.model import (
 _DATA = Path(__file__).resolve().parent / "data"
 ROLE_TYPES = ("AWS::IAM::Role",)
 _POLICY_TYPES = ("AWS::IAM::Policy", "AWS::IAM::RolePolicy", "AWS::IAM::ManagedPolicy")
-_ATTACHMENT_TYPES = ("Pulumi::AWS::IAM::RolePolicyAttachment",)
+# Pulumi attachments of a managed policy (``PolicyArn``): to one role, or to ``Roles``/``Users``/``Groups``.
+_ATTACHMENT_TYPES = ("Pulumi::AWS::IAM::RolePolicyAttachment", "Pulumi::AWS::IAM::PolicyAttachment")
 # Where a policy resource names the principals it attaches to (CloudFormation property space).
 _ATTACH_PROPERTIES = ("Roles", "RoleName", "Role", "Users", "Groups", "UserName", "GroupName")
 
@@ -165,7 +166,7 @@ def effective_statements(project: Project, graph: ResourceGraph, principal_id: s
         )
     index = _attachment_index(project)
     name = principal.name.value if isinstance(principal.name, Literal) else None
-    attached = set(graph.grants_to(principal_id))
+    attached = set(graph.grants_to(principal_id)) | index.by_ref.get(principal_id, set())
     if isinstance(name, str):
         attached |= index.by_name.get(name, set())
     for policy_id in sorted(attached):
@@ -269,6 +270,8 @@ def _pulumi_managed_policy(arn: Value | None) -> str | None:
 @dataclass(frozen=True, slots=True)
 class _AttachmentIndex:
     by_name: dict[str, set[str]]  # literal principal name -> policies attached by that name
+    by_ref: dict[str, set[str]]  # principal id -> policies attached by a reference to it (also those
+    # the graph's edge table does not list, such as Pulumi's PolicyAttachment)
     unknown: tuple[Statement, ...]  # opaque statements of policies attached to unidentifiable principals
 
 
@@ -280,6 +283,7 @@ def _attachment_index(project: Project) -> _AttachmentIndex:
         if known is project:
             return index
     by_name: dict[str, set[str]] = {}
+    by_ref: dict[str, set[str]] = {}
     unknown: list[Statement] = []
     for policy in project.of_type(*_POLICY_TYPES, *_ATTACHMENT_TYPES):
         for key in _ATTACH_PROPERTIES:
@@ -290,10 +294,12 @@ def _attachment_index(project: Project) -> _AttachmentIndex:
                 if isinstance(item, Literal) and isinstance(item.value, str):
                     # Attached by the principal's literal name (``Roles: ["my-role"]``), not a Ref.
                     by_name.setdefault(item.value, set()).add(policy.id)
+                elif isinstance(item, Ref):
+                    by_ref.setdefault(item.resource, set()).add(policy.id)
                 elif isinstance(item, Unknown | Concat):
                     # Attached to a principal we cannot identify: it might be any of them.
                     unknown.append(opaque_statement(policy.id, policy.location_of(key)))
-    index = _AttachmentIndex(by_name, tuple(unknown))
+    index = _AttachmentIndex(by_name, by_ref, tuple(unknown))
     _INDEXES.insert(0, (project, index))
     del _INDEXES[4:]
     return index

@@ -434,6 +434,15 @@ def test_pulumi_kinesis_reader(tmp_path: Path) -> None:
         '             "Action": ["kinesis:DescribeStream", "kinesis:GetRecords", "kinesis:GetShardIterator"]}]})))'
     )
     assert pulumi(tmp_path / "inline", inline) == []
+    # A managed policy of the stack attached with PolicyAttachment (roles=[...]) is read too.
+    attached = (
+        '        policy = aws.iam.Policy("reader", policy=stream.arn.apply(lambda arn: json.dumps(\n'
+        '            {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Resource": arn,\n'
+        '             "Action": ["kinesis:DescribeStream", "kinesis:GetRecords", "kinesis:GetShardIterator"]}]})))\n'
+        '        aws.iam.PolicyAttachment("reader-attach", roles=[role.name], policy_arn=policy.arn)'
+    )
+    assert pulumi(tmp_path / "attached", attached) == []
+    assert len(pulumi(tmp_path / "detached", attached.replace("roles=[role.name]", 'users=["ci"]'))) == 1
     # A policy whose document comes from outside the stack may grant anything.
     opaque = (
         '        aws.iam.RolePolicy("reader-policy", role=role.id, policy=pulumi.Config().require("policy"))'

@@ -438,6 +438,11 @@ class Builder:
             if level2:
                 for source in _items(kwargs.get("events")):
                     integrations.event_source(self, obj, source, site)
+                # aws-lambda/lib/function.ts: each initialPolicy statement goes through
+                # this.role.addToPrincipalPolicy, i.e. into the role's DefaultPolicy.
+                role_record = self.records.get(_resource_id(obj.links.get("role")) or "")
+                if role_record is not None and "initial_policy" in kwargs:
+                    role_record.statements.extend(_items(kwargs["initial_policy"]))
         if record.type == "AWS::StepFunctions::StateMachine" and level2:
             self._state_machine(obj, record, site)
         policy_types = ("AWS::IAM::Policy", "AWS::IAM::ManagedPolicy")

@@ -522,6 +522,19 @@ def test_cdk_grants_silence_the_queue_mapping(tmp_path: Path, grant: str) -> Non
     assert cdk(tmp_path, wiring) == []
 
 
+def test_cdk_initial_policy_lands_on_the_function_role(tmp_path: Path) -> None:
+    stack = _CDK.replace(
+        'code=lambda_.Code.from_inline("def handler(e, c):\\n    return None\\n"))',
+        'code=lambda_.Code.from_inline("def handler(e, c):\\n    return None\\n"),\n'
+        "            initial_policy=[iam.PolicyStatement(actions=['sqs:ReceiveMessage', 'sqs:DeleteMessage'],\n"
+        "                                                resources=[queue.queue_arn])])",
+    )
+    assert stack != _CDK
+    wiring = 'lambda_.EventSourceMapping(self, "M", target=worker, event_source_arn=queue.queue_arn)'
+    files = Example.cdk(stack.replace("@WIRING@", textwrap.indent(wiring, " " * 8))).files
+    assert findings_of(tmp_path, files) == []
+
+
 def test_cdk_stream_event_sources_and_unmodelled_grants(tmp_path: Path) -> None:
     mapping = '\nlambda_.CfnEventSourceMapping(self, "M", function_name=worker.function_name,\n    event_source_arn=table.table_stream_arn)'
     # DynamoEventSource grants the stream read (its own mapping is then fine, and so is a second one).

@@ -666,6 +666,22 @@ class Builder:
         )
         return Literal(None)
 
+    def grant_to_principal(
+        self, grantee: EValue | None, actions: EValue | None, resources: EValue | None
+    ) -> None:
+        """``iam.Grant.add_to_principal(grantee=..., actions=[...], resource_arns=[...])``: one statement
+        on the grantee's role (its DefaultPolicy)."""
+        role_id = self.principal_role(grantee)
+        if role_id is None:
+            return
+        self.records[role_id].statements.append(
+            {
+                "Effect": Literal("Allow"),
+                "Action": to_value(actions) if actions is not None else Unknown("grant actions"),
+                "Resource": to_value(resources) if resources is not None else Unknown("grant resources"),
+            }
+        )
+
     def _unknown_grant(self, obj: ConstructObj, name: str, grantee: EValue | None) -> None:
         """A ``grant_*`` whose actions the tables do not hold (``stream.grant_read``): the grantee's
         policy gets a statement that may allow any action on some resource, so no rule takes the

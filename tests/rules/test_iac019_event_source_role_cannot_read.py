@@ -512,6 +512,11 @@ def test_cdk_mappings_without_grants(tmp_path: Path) -> None:
         "queue.grant(worker, 'sqs:ReceiveMessage', 'sqs:DeleteMessage')",
         "worker.add_to_role_policy(iam.PolicyStatement(actions=['sqs:*'], resources=[queue.queue_arn]))",
         "queue.grant_purge(worker)\nqueue.grant_consume_messages(worker.role)",
+        "queue.grant_consume_messages(worker.grant_principal)",
+        "iam.Grant.add_to_principal(grantee=worker, actions=['sqs:ReceiveMessage', 'sqs:DeleteMessage'],\n"
+        "    resource_arns=[queue.queue_arn])",
+        "worker.role.attach_inline_policy(iam.Policy(self, 'P', statements=[\n"
+        "    iam.PolicyStatement(actions=['sqs:*'], resources=['*'])]))",
     ],
 )
 def test_cdk_grants_silence_the_queue_mapping(tmp_path: Path, grant: str) -> None:

@@ -106,6 +106,12 @@ _LITERAL_SOURCES = (
     (re.compile(r"^arn:[^:]*:dynamodb:[^:]*:[^:]*:table/[^/]+/stream/[^/]+$"), "dynamodb"),
 )
 _UNKNOWN_PART = "\x00"  # stands for a non-literal part of an ARN when reading its service
+# Resources that may do anything with a role handed to them (attach policies, among others).
+_OPAQUE_REFERRERS = (
+    "AWS::CloudFormation::Stack",
+    "AWS::CloudFormation::CustomResource",
+    "AWS::Serverless::Application",
+)
 # Resource-based policies that may let the role read the source without its own policies:
 # (type, property naming the source). A same-account resource policy naming the role is enough.
 _RESOURCE_POLICIES = (
@@ -140,12 +146,13 @@ class EventSourceRoleCannotRead(Rule):
     The rule is silent when any link of that chain is unknown: a function or role from outside the
     stack, a policy document that is not fully known, a managed policy whose contents are not in
     iacscan's table (`AWSLambdaSQSQueueExecutionRole`, customer managed policies), a policy attached
-    to a role that cannot be identified, a resource policy (`AWS::SQS::QueuePolicy`,
-    `AWS::Kinesis::ResourcePolicy`) that may grant the role access, or a mapping created disabled. CDK's
-    `fn.add_event_source(SqsEventSource(queue))`, `queue.grant_consume_messages(fn)` and the other
-    `grant_*` methods are modelled as the statements CDK adds (or, when iacscan does not know a grant's
-    actions, as a statement that may allow anything). MSK, self-managed Kafka, Amazon MQ and DocumentDB
-    sources are not checked.
+    to a role that cannot be identified, a role handed to a nested stack or custom resource, a
+    resource policy (`AWS::SQS::QueuePolicy`, `AWS::Kinesis::ResourcePolicy`) that may grant the
+    role access, or a mapping created disabled. CDK's `fn.add_event_source(SqsEventSource(queue))`
+    (and the Kinesis and DynamoDB event sources), `queue.grant_consume_messages(fn)`, the other
+    `grant_*` methods and `initial_policy` are modelled as the statements CDK adds (or, when iacscan
+    does not know a grant's actions, as a statement that may allow anything). MSK, self-managed
+    Kafka, Amazon MQ and DocumentDB sources are not checked.
 
     ## Why is this bad
     Lambda validates the execution role when the mapping is created, so `CreateEventSourceMapping`
@@ -342,6 +349,8 @@ def _missing_actions(project: Project, graph: ResourceGraph, found: _Mapping, re
     """The checked actions the role certainly lacks on the source; empty when any cannot be known."""
     if found.source_resource is not None and _may_have_resource_policy(project, found.source_resource):
         return []
+    if _handed_elsewhere(project, graph, found.role):
+        return []
     statements = effective_statements(project, graph, found.role.id)
     missing: list[str] = []
     for action in _SOURCES[found.kind].checked:
@@ -351,6 +360,18 @@ def _missing_actions(project: Project, graph: ResourceGraph, found: _Mapping, re
         if verdict is False:
             missing.append(action)
     return missing
+
+
+def _handed_elsewhere(project: Project, graph: ResourceGraph, role: Resource) -> bool:
+    """The role is handed to a nested stack or custom resource, which may attach policies to it
+    that this project does not show."""
+    for referrer_id in graph.referrers(role.id):
+        referrer = project.resource(referrer_id)
+        if referrer is not None and (
+            referrer.type in _OPAQUE_REFERRERS or referrer.type.startswith("Custom::")
+        ):
+            return True
+    return False
 
 
 def _may_have_resource_policy(project: Project, source: Resource) -> bool:

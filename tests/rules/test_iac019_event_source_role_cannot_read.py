@@ -270,6 +270,18 @@ def test_a_policy_attached_to_an_unidentified_role_may_be_this_roles(tmp_path: P
     assert cfn(tmp_path, template(extra=extra)) == []
 
 
+def test_role_handed_to_a_nested_stack_may_gain_policies_there(tmp_path: Path) -> None:
+    extra = """
+    Permissions:
+      Type: AWS::CloudFormation::Stack
+      Properties:
+        TemplateURL: https://example.com/permissions.yml
+        Parameters:
+          WorkerRoleName: !Ref WorkerRole
+    """
+    assert cfn(tmp_path, template(extra=extra)) == []
+
+
 def test_separately_attached_policy_is_read(tmp_path: Path) -> None:
     extra = """
     WorkerQueuePolicy:

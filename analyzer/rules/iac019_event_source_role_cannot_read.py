@@ -42,6 +42,8 @@ class _Source:
     checked: tuple[str, ...]  # actions Lambda checks when it creates the mapping
     advised: tuple[str, ...]  # everything the Lambda developer guide lists (for the fix)
     managed_policy: str  # the AWS managed policy that grants them
+    cdk_grant: str  # the aws-cdk-lib grant that adds them
+    cdk_event_source: str  # the aws-lambda-event-sources class that maps and grants
 
 
 # Sources and the actions checked when CreateEventSourceMapping runs. Only actions whose absence is
@@ -64,6 +66,8 @@ _SOURCES = {
         ("sqs:ReceiveMessage", "sqs:DeleteMessage"),
         ("sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"),
         "AWSLambdaSQSQueueExecutionRole",
+        "queue.grant_consume_messages(fn)",
+        "SqsEventSource(queue)",
     ),
     "kinesis": _Source(
         "Kinesis stream",
@@ -77,6 +81,8 @@ _SOURCES = {
             "kinesis:SubscribeToShard",
         ),
         "AWSLambdaKinesisExecutionRole",
+        "stream.grant_read(fn)",
+        "KinesisEventSource(stream, starting_position=...)",
     ),
     "dynamodb": _Source(
         "DynamoDB stream",
@@ -88,6 +94,8 @@ _SOURCES = {
             "dynamodb:ListStreams",
         ),
         "AWSLambdaDynamoDBExecutionRole",
+        "table.grant_stream_read(fn)",
+        "DynamoEventSource(table, starting_position=...)",
     ),
 }
 # (resource type, attribute) of a reference that names a source -> its kind. A Kinesis stream
@@ -193,9 +201,11 @@ class EventSourceRoleCannotRead(Rule):
                        kinesis:GetShardIterator, kinesis:ListShards, kinesis:SubscribeToShard]
               Resource: !GetAtt OrderStream.Arn
     ```
-    or attach `AWSLambdaKinesisExecutionRole`. In CDK, `stream.grant_read(fn)` plus
-    `stream.grant(fn, "kinesis:DescribeStream")`, or `fn.add_event_source(KinesisEventSource(stream,
-    ...))`, which grants both.
+    or attach `AWSLambdaKinesisExecutionRole`. In CDK, `stream.grant_read(fn)` (aws-cdk-lib 2's read
+    actions include `kinesis:DescribeStream`), or `fn.add_event_source(KinesisEventSource(stream, ...))`
+    in place of the mapping, which creates the mapping and the grant together; likewise
+    `queue.grant_consume_messages(fn)` / `SqsEventSource` and `table.grant_stream_read(fn)` /
+    `DynamoEventSource`.
     """
 
     id = "IAC019"
@@ -210,9 +220,9 @@ class EventSourceRoleCannotRead(Rule):
         for found in _mappings(project):
             missing = _missing_actions(project, graph, found, resolve)
             if missing:
-                yield self._finding(found, missing)
+                yield self._finding(found, missing, project.platform)
 
-    def _finding(self, found: _Mapping, missing: list[str]) -> Finding:
+    def _finding(self, found: _Mapping, missing: list[str], platform: str) -> Finding:
         source = _SOURCES[found.kind]
         what = (
             f"{source.noun} '{found.source_resource.id}'"
@@ -229,10 +239,16 @@ class EventSourceRoleCannotRead(Rule):
             f"but role '{found.role.id}' does not allow {', '.join(missing)} on it; Lambda checks this when "
             "it creates the mapping, so the deployment fails"
         )
-        hint = (
-            f"add to the policies of '{found.role.id}': {json.dumps(statement)} "
-            f"(or attach the AWS managed policy {source.managed_policy})"
-        )
+        if platform == "cdk" and found.source_resource is not None:
+            hint = (
+                f"grant the read to the function: {source.cdk_grant} on '{found.source_resource.id}', or "
+                f"use {source.cdk_event_source} with fn.add_event_source(...) in place of the mapping"
+            )
+        else:
+            hint = (
+                f"add to the policies of '{found.role.id}': {json.dumps(statement)} "
+                f"(or attach the AWS managed policy {source.managed_policy})"
+            )
         return self.finding(
             message,
             found.mapping.location_of("EventSourceArn"),

@@ -514,6 +514,8 @@ def test_cdk_mappings_without_grants(tmp_path: Path) -> None:
         "    starting_position=lambda_.StartingPosition.LATEST)",
     )
     assert "DynamoDB stream" in stream.message
+    assert "table.grant_stream_read(fn) on '" in stream.fix_hint and "/Orders'" in stream.fix_hint
+    assert "DynamoEventSource" in stream.fix_hint
 
 
 @pytest.mark.parametrize(

@@ -169,7 +169,8 @@ class EventSourceRoleCannotRead(Rule):
     GetRecords, GetShardIterator, DescribeStream ... Actions on your stream in IAM`. Sources: AWS Lambda
     developer guide ("Lambda execution role permissions" for SQS, Kinesis and DynamoDB) and the AWS
     managed policy reference (`AWSLambdaSQSQueueExecutionRole`, `AWSLambdaKinesisExecutionRole`,
-    `AWSLambdaDynamoDBExecutionRole`).
+    `AWSLambdaDynamoDBExecutionRole`). When the grant exists but sits in a separate policy resource
+    that the mapping does not wait for, the same error is a race: that is IAC005's finding.
 
     ## Example
     ```yaml

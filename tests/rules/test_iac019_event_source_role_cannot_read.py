@@ -8,7 +8,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from analyzer.config import Config
@@ -654,6 +654,7 @@ _VALUES: st.SearchStrategy[Value] = st.recursive(
 )
 
 
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(function=_VALUES, role=_VALUES, source=_VALUES, document=_VALUES, enabled=_VALUES)
 def test_arbitrary_values_never_crash(
     function: Value, role: Value, source: Value, document: Value, enabled: Value

@@ -24,9 +24,8 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from analyzer.graph import ResourceGraph
 from analyzer.model import (
     Concat,
     Literal,
@@ -40,6 +39,9 @@ from analyzer.model import (
     get_path,
     items_of,
 )
+
+if TYPE_CHECKING:  # networkx loads with the graph, not with the IAM tables
+    from analyzer.graph import ResourceGraph
 
 _DATA = Path(__file__).resolve().parent / "data"
 ROLE_TYPES = ("AWS::IAM::Role",)

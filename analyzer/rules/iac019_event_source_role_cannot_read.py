@@ -7,9 +7,9 @@ import json
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from analyzer.findings import Finding, Related, Severity
-from analyzer.graph import ResourceGraph
 from analyzer.iam import ROLE_TYPES, Resolver, allows, effective_statements, resource_resolver
 from analyzer.model import (
     Concat,
@@ -24,6 +24,9 @@ from analyzer.model import (
     render,
 )
 from analyzer.rules.base import Example, Rule, RuleContext
+
+if TYPE_CHECKING:  # networkx loads with the graph, not with the rule
+    from analyzer.graph import ResourceGraph
 
 _MAPPING_TYPES = ("AWS::Lambda::EventSourceMapping",)
 _FUNCTION_TYPES = ("AWS::Lambda::Function",)

@@ -24,9 +24,8 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from analyzer.graph import ResourceGraph
 from analyzer.model import (
     Concat,
     Literal,
@@ -41,10 +40,14 @@ from analyzer.model import (
     items_of,
 )
 
+if TYPE_CHECKING:  # networkx loads with the graph, not with the IAM tables
+    from analyzer.graph import ResourceGraph
+
 _DATA = Path(__file__).resolve().parent / "data"
 ROLE_TYPES = ("AWS::IAM::Role",)
 _POLICY_TYPES = ("AWS::IAM::Policy", "AWS::IAM::RolePolicy", "AWS::IAM::ManagedPolicy")
-_ATTACHMENT_TYPES = ("Pulumi::AWS::IAM::RolePolicyAttachment",)
+# Pulumi attachments of a managed policy (``PolicyArn``): to one role, or to ``Roles``/``Users``/``Groups``.
+_ATTACHMENT_TYPES = ("Pulumi::AWS::IAM::RolePolicyAttachment", "Pulumi::AWS::IAM::PolicyAttachment")
 # Where a policy resource names the principals it attaches to (CloudFormation property space).
 _ATTACH_PROPERTIES = ("Roles", "RoleName", "Role", "Users", "Groups", "UserName", "GroupName")
 
@@ -165,7 +168,7 @@ def effective_statements(project: Project, graph: ResourceGraph, principal_id: s
         )
     index = _attachment_index(project)
     name = principal.name.value if isinstance(principal.name, Literal) else None
-    attached = set(graph.grants_to(principal_id))
+    attached = set(graph.grants_to(principal_id)) | index.by_ref.get(principal_id, set())
     if isinstance(name, str):
         attached |= index.by_name.get(name, set())
     for policy_id in sorted(attached):
@@ -269,6 +272,8 @@ def _pulumi_managed_policy(arn: Value | None) -> str | None:
 @dataclass(frozen=True, slots=True)
 class _AttachmentIndex:
     by_name: dict[str, set[str]]  # literal principal name -> policies attached by that name
+    by_ref: dict[str, set[str]]  # principal id -> policies attached by a reference to it (also those
+    # the graph's edge table does not list, such as Pulumi's PolicyAttachment)
     unknown: tuple[Statement, ...]  # opaque statements of policies attached to unidentifiable principals
 
 
@@ -280,6 +285,7 @@ def _attachment_index(project: Project) -> _AttachmentIndex:
         if known is project:
             return index
     by_name: dict[str, set[str]] = {}
+    by_ref: dict[str, set[str]] = {}
     unknown: list[Statement] = []
     for policy in project.of_type(*_POLICY_TYPES, *_ATTACHMENT_TYPES):
         for key in _ATTACH_PROPERTIES:
@@ -290,10 +296,12 @@ def _attachment_index(project: Project) -> _AttachmentIndex:
                 if isinstance(item, Literal) and isinstance(item.value, str):
                     # Attached by the principal's literal name (``Roles: ["my-role"]``), not a Ref.
                     by_name.setdefault(item.value, set()).add(policy.id)
+                elif isinstance(item, Ref):
+                    by_ref.setdefault(item.resource, set()).add(policy.id)
                 elif isinstance(item, Unknown | Concat):
                     # Attached to a principal we cannot identify: it might be any of them.
                     unknown.append(opaque_statement(policy.id, policy.location_of(key)))
-    index = _AttachmentIndex(by_name, tuple(unknown))
+    index = _AttachmentIndex(by_name, by_ref, tuple(unknown))
     _INDEXES.insert(0, (project, index))
     del _INDEXES[4:]
     return index
@@ -637,6 +645,56 @@ def arn_resolver(project: Project) -> Resolver:
         if ref.attribute in (None, "Name", "RoleName", "Id"):  # CloudFormation Ref and Pulumi .name/.id
             return role_name(target)
         return None
+
+    return resolve
+
+
+# ARN formats of resources other rules compare with policy resources: (type, attribute) -> the
+# parts before and after the resource's physical name. Source: Service Authorization Reference,
+# "Resource types defined by" Amazon SQS (queue), Amazon Kinesis Data Streams (stream) and Amazon
+# DynamoDB (table, stream: ``table/<name>/stream/<label>``, the label known only after creation).
+_RESOURCE_ARNS: dict[tuple[str, str], tuple[str, str, str]] = {
+    ("AWS::SQS::Queue", "Arn"): ("sqs", "", ""),
+    ("AWS::Kinesis::Stream", "Arn"): ("kinesis", "stream/", ""),
+    ("AWS::DynamoDB::Table", "Arn"): ("dynamodb", "table/", ""),
+    ("AWS::DynamoDB::Table", "StreamArn"): ("dynamodb", "table/", "/stream/"),
+    ("AWS::DynamoDB::GlobalTable", "Arn"): ("dynamodb", "table/", ""),
+    ("AWS::DynamoDB::GlobalTable", "StreamArn"): ("dynamodb", "table/", "/stream/"),
+}
+
+
+def resource_arn(resource: Resource, attribute: str | None) -> Value | None:
+    """The ARN of a queue, stream or table of the project (``attribute`` "Arn", or "StreamArn" of a
+    table) as a value, with the region, account, generated name and stream label unknown; None for
+    other types. Like :func:`role_arn`, the partition is taken to be ``aws``."""
+    shape = _RESOURCE_ARNS.get((resource.type, attribute or ""))
+    if shape is None:
+        return None
+    service, prefix, tail = shape
+    name = resource.name or Unknown("generated name", Origin.UNIQUE, hint=f"{resource.id}.name")
+    parts: list[Value] = [
+        Literal(f"arn:aws:{service}:"),
+        Unknown("the region", Origin.REGION, hint="AWS::Region"),
+        Literal(":"),
+        Unknown("the account id", Origin.ACCOUNT, hint="AWS::AccountId"),
+        Literal(":" + prefix),
+        name,
+    ]
+    if tail:
+        parts += [Literal(tail), Unknown("stream label", hint=f"{resource.id}.StreamLabel")]
+    return Concat(tuple(parts))
+
+
+def resource_resolver(project: Project) -> Resolver:
+    """:func:`arn_resolver` that also expands the ARNs :func:`resource_arn` knows. Two different
+    resources it expands then never match each other, as two different roles never do."""
+    roles = arn_resolver(project)
+
+    def resolve(ref: Ref) -> Value | None:
+        target = project.resource(ref.resource)
+        if target is None:
+            return None
+        return resource_arn(target, ref.attribute) or roles(ref)
 
     return resolve
 

@@ -426,6 +426,9 @@ class Builder:
             for each_target in _items(kwargs.get("targets")):
                 self._add_target(obj, record, each_target, site)
         target = kwargs.get("target")
+        if record.type == "AWS::Lambda::EventSourceMapping" and level2 and integrations.is_function(target):
+            # aws-lambda/lib/event-source-mapping.ts: functionName: props.target.functionName
+            record.properties["FunctionName"] = Ref(_resource_id(target) or "")
         if record.type == "AWS::Scheduler::Schedule" and isinstance(target, TargetObj):
             self._schedule_target(obj, record, target, site)
         if record.type == "AWS::ApiGateway::RestApi" and level2:
@@ -435,6 +438,11 @@ class Builder:
             if level2:
                 for source in _items(kwargs.get("events")):
                     integrations.event_source(self, obj, source, site)
+                # aws-lambda/lib/function.ts: each initialPolicy statement goes through
+                # this.role.addToPrincipalPolicy, i.e. into the role's DefaultPolicy.
+                role_record = self.records.get(_resource_id(obj.links.get("role")) or "")
+                if role_record is not None and "initial_policy" in kwargs:
+                    role_record.statements.extend(_items(kwargs["initial_policy"]))
         if record.type == "AWS::StepFunctions::StateMachine" and level2:
             self._state_machine(obj, record, site)
         policy_types = ("AWS::IAM::Policy", "AWS::IAM::ManagedPolicy")
@@ -592,6 +600,9 @@ class Builder:
         if name == "add_event_source" and record.type in integrations.FUNCTION_TYPES:
             integrations.event_source(self, obj, site.arg(0, "source"), site)
             return Literal(None)
+        if name == "add_event_source_mapping" and record.type in integrations.FUNCTION_TYPES:
+            integrations.event_source_mapping(self, obj, site)
+            return Literal(None)
         if record.type == "AWS::S3::Bucket" and name in _NOTIFICATION_METHODS:
             event, destination, _ = integrations.notification_events(name, site)
             integrations.bucket_notification(self, obj, event, destination, site)
@@ -638,6 +649,7 @@ class Builder:
             if name == "grant":
                 actions_values = [to_value(a) for a in site.args[1:]]
             else:
+                self._unknown_grant(obj, name, grantee)
                 return Literal(None)
         else:
             actions_values = [Literal(a) for a in actions]
@@ -653,6 +665,40 @@ class Builder:
             }
         )
         return Literal(None)
+
+    def grant_to_principal(
+        self, grantee: EValue | None, actions: EValue | None, resources: EValue | None
+    ) -> None:
+        """``iam.Grant.add_to_principal(grantee=..., actions=[...], resource_arns=[...])``: one statement
+        on the grantee's role (its DefaultPolicy)."""
+        role_id = self.principal_role(grantee)
+        if role_id is None:
+            return
+        self.records[role_id].statements.append(
+            {
+                "Effect": Literal("Allow"),
+                "Action": to_value(actions) if actions is not None else Unknown("grant actions"),
+                "Resource": to_value(resources) if resources is not None else Unknown("grant resources"),
+            }
+        )
+
+    def _unknown_grant(self, obj: ConstructObj, name: str, grantee: EValue | None) -> None:
+        """A ``grant_*`` whose actions the tables do not hold (``stream.grant_read``): the grantee's
+        policy gets a statement that may allow any action on some resource, so no rule takes the
+        role to lack what the grant may add. Library grants other than ``Role.grant_pass_role``
+        (which the tables hold) never grant ``iam:PassRole``, so it stays excluded."""
+        role_id = self.principal_role(grantee)
+        if role_id is None:
+            return
+        self.records[role_id].statements.append(
+            {
+                "Effect": Literal("Allow"),
+                "NotAction": Literal((Literal("iam:PassRole"),)),
+                "Resource": Literal(
+                    (Unknown(f"resources of {obj.cls}.{name}(), not in the CDK tables", hint=f"{name}()"),)
+                ),
+            }
+        )
 
     def grant_statement(self, resource: ConstructObj, grantee: EValue, method: str) -> None:
         """What ``resource.<method>(grantee)`` adds to the grantee's role (event sources use it)."""

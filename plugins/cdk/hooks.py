@@ -59,6 +59,14 @@ _CREDENTIALS = {
 }
 # Entry points that change constructs after they are built (core/lib/aspect.ts, removal-policies.ts).
 _ASPECT_ENTRIES = frozenset({"aws_cdk.Aspects.of", "aws_cdk.RemovalPolicies.of"})
+# Static grants of aws-iam/lib/grant.ts that write to the grantee's own policy.
+_GRANT_FUNCTIONS = frozenset(
+    {
+        "aws_cdk.aws_iam.Grant.add_to_principal",
+        "aws_cdk.aws_iam.Grant.add_to_principal_or_resource",
+        "aws_cdk.aws_iam.Grant.add_to_principal_and_resource",
+    }
+)
 _PRINCIPALS = {
     "ServicePrincipal": "Service",
     "ArnPrincipal": "AWS",
@@ -193,6 +201,13 @@ class CdkHooks(Hooks):
             )
         if qualname == "aws_cdk.aws_iam.PolicyDocument":
             return PolicyDocumentObj(_list(site.kwargs.get("statements")))
+        if qualname in _GRANT_FUNCTIONS:
+            # aws-iam/lib/grant.ts: each adds {actions, resourceArns} to the grantee's policy (the
+            # "or resource" variants only when the grantee is in another account: not modelled).
+            self.builder.grant_to_principal(
+                site.kwargs.get("grantee"), site.kwargs.get("actions"), site.kwargs.get("resource_arns")
+            )
+            return Literal(None)
         if qualname == "aws_cdk.aws_iam.CompositePrincipal":
             return _composite(site.args)
         if qualname == "aws_cdk.aws_iam.AnyPrincipal":  # aws-iam/lib/principals.ts: {"AWS": "*"}

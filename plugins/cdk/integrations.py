@@ -426,6 +426,96 @@ def event_source(builder: Builder, function: ConstructObj, source: EValue | None
             "FunctionName": Ref(function.resource_id or ""),
         }
         builder.grant_statement(origin, function, "grant_consume_messages")
+        return
+    stream = _STREAM_SOURCES.get(kind)
+    if stream is not None and origin.resource_id is not None:
+        prefix, attribute, grants = stream
+        record = builder.add_record(
+            ResourceRecord(
+                f"{function.scope.path}/{prefix}:{unique_id(origin.scope.path)}",
+                "AWS::Lambda::EventSourceMapping",
+                site.location,
+                "aws_cdk.aws_lambda.Function#EventSourceMapping",
+                function.scope.stack,
+            )
+        )
+        source_arn = Ref(origin.resource_id, attribute)
+        record.properties = {"EventSourceArn": source_arn, "FunctionName": Ref(function.resource_id or "")}
+        role_id = builder.principal_role(function)
+        if role_id is not None:
+            for actions, on_source in grants:
+                resource: Value = source_arn if on_source else Literal("*")
+                builder.records[role_id].statements.append(
+                    {
+                        "Effect": Literal("Allow"),
+                        "Action": Literal(tuple(Literal(action) for action in actions)),
+                        "Resource": Literal((resource,)),
+                    }
+                )
+
+
+# Stream event sources (aws-lambda-event-sources/lib/kinesis.ts, dynamodb.ts): the mapping's id
+# prefix, the source attribute it reads, and the grants ``bind`` adds (actions, on the source or on
+# "*"). KinesisEventSource calls ``stream.grantRead`` (aws-kinesis/lib/stream.ts READ_OPERATIONS);
+# DynamoEventSource calls ``table.grantStreamRead`` (aws-dynamodb/lib/stream-grants.ts with perms.ts
+# READ_STREAM_DATA_ACTIONS on the stream, dynamodb:ListStreams on "*").
+_STREAM_SOURCES: dict[str, tuple[str, str, tuple[tuple[tuple[str, ...], bool], ...]]] = {
+    "KinesisEventSource": (
+        "KinesisEventSource",
+        "Arn",
+        (
+            (
+                (
+                    "kinesis:DescribeStreamSummary",
+                    "kinesis:GetRecords",
+                    "kinesis:GetShardIterator",
+                    "kinesis:ListShards",
+                    "kinesis:SubscribeToShard",
+                    "kinesis:DescribeStream",
+                    "kinesis:ListStreams",
+                    "kinesis:DescribeStreamConsumer",
+                ),
+                True,
+            ),
+        ),
+    ),
+    "DynamoEventSource": (
+        "DynamoDBEventSource",
+        "StreamArn",
+        (
+            (("dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator"), True),
+            (("dynamodb:ListStreams",), False),
+        ),
+    ),
+}
+
+
+def event_source_mapping(builder: Builder, function: ConstructObj, site: CallSite) -> None:
+    """``fn.add_event_source_mapping(id, **options)`` (aws-lambda/lib/function-base.ts
+    ``addEventSourceMapping``: ``new EventSourceMapping(this, id, {target: this, ...options})``):
+    a mapping at ``<function>/<id>`` with the options' CloudFormation properties."""
+    from plugins.cdk import tables
+    from plugins.cdk.builder import ResourceRecord
+
+    name = to_value(site.arg(0, "id"))
+    info = tables.construct("aws_cdk.aws_lambda.EventSourceMapping")
+    if not (isinstance(name, Literal) and isinstance(name.value, str)) or info is None:
+        return
+    record = builder.add_record(
+        ResourceRecord(
+            f"{function.scope.path}/{name.value}",
+            "AWS::Lambda::EventSourceMapping",
+            site.location,
+            "aws_cdk.aws_lambda.EventSourceMapping",
+            function.scope.stack,
+        )
+    )
+    record.properties = {"FunctionName": Ref(function.resource_id or "")}
+    for keyword, value in site.kwargs.items():
+        prop = info.cfn_property(keyword)
+        if prop is not None:
+            record.properties[prop] = to_value(value)
+            record.property_locations[prop] = site.arg_locations.get(keyword, site.location)
 
 
 # -- S3 deployments -------------------------------------------------------------------------------------

@@ -43,6 +43,8 @@ EXPECTED: dict[str, list[str]] = {
         "tap.py:12 IAC001 error TapStackArgs:aurora_password,dms_subnet_ids,private_subnet_ids,source_db_host,source_db_password,source_db_username,vpc_id",
     ],
     "pulumi-aurora-dms-fixed": [],
+    "pulumi-event-sources": [],
+    "pulumi-event-sources-fixed": [],
     "pulumi-unsuffixed-names": [
         "lib/tap_stack.py:26 IAC002 error order-data:BucketName",
         "lib/tap_stack.py:32 IAC002 error sessions:TableName",

@@ -52,6 +52,8 @@ EXPECTED: dict[str, list[str]] = {
     # The fixed twin names the DMS role exactly (IAC004) and creates it only when config says the
     # account lacks it, so it is no unconditional account singleton (IAC013).
     "pulumi-aurora-dms-fixed": [],
+    "pulumi-event-sources": [],
+    "pulumi-event-sources-fixed": [],
     "pulumi-singletons": [
         "lib/tap_stack.py:22 IAC013 error GuardDuty detector",
         "lib/tap_stack.py:29 IAC012 warning filled by AWS::Config::DeliveryChannel 'config-delivery-{suffix}' "

@@ -88,6 +88,10 @@ class Unknown:
     origin: Origin = Origin.NONE
     location: Location | None = field(default=None, compare=False)
     hint: str | None = None  # a readable rendering of the expression, e.g. "args.vpc_id"
+    # The literal text an input falls back to when it is not set (`config.get("pw") or "x"`): the
+    # value is unknown, but this literal is in the code. Only the `or` that wrote it sets it; any
+    # later merge or rewrap drops it, so it never stands for a value that may have been replaced.
+    fallback: Literal | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True, slots=True)

@@ -26,7 +26,7 @@ import contextlib
 import operator
 import posixpath
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import libcst as cst
@@ -1362,7 +1362,8 @@ class Evaluator:
             return self.eval(node.right, frame)
         right = self.eval(node.right, frame)
         if is_or:
-            return merge(left, right, _code(frame, node))
+            merged = merge(left, right, _code(frame, node))
+            return _with_fallback(merged, left, right)
         return merge(left, right, _code(frame, node)) if truthiness(right) is not False else right
 
     def _unary(self, node: cst.UnaryOperation, frame: Frame, location: Location) -> EValue:
@@ -1623,3 +1624,20 @@ def iter_calls(evaluator: Evaluator) -> Iterator[CallCheck]:
 
 
 __all__ = ["CallSite", "Evaluator", "Frame", "Hooks", "iter_calls", "to_value"]
+
+
+# Inputs that may be absent at deploy time, so that `input or "text"` deploys the text then.
+_OPTIONAL_INPUTS = Origin.CONFIG | Origin.ENV_VAR
+
+
+def _with_fallback(merged: EValue, left: EValue, right: EValue) -> EValue:
+    """``merged`` remembering the literal text of ``config.get("k") or "text"`` (see Unknown.fallback)."""
+    if (
+        isinstance(merged, Unknown)
+        and isinstance(left, Unknown)
+        and left.origin & _OPTIONAL_INPUTS
+        and isinstance(right, Literal)
+        and isinstance(right.value, str)
+    ):
+        return replace(merged, fallback=right)
+    return merged

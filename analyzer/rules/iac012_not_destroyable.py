@@ -85,7 +85,10 @@ _NO_SNAPSHOT_PROPERTIES = ("ReplicateSourceDb", "ReplicationSourceIdentifier")
 # Who writes objects into a bucket of the same project, by (referring type, property path prefix).
 # A bucket that nothing fills may be empty at teardown; these certainly are not. Sources: the
 # CloudFormation/Pulumi references of each type (trail logs, access logs, Config snapshots,
-# Firehose deliveries, uploaded objects).
+# Firehose deliveries, CDK BucketDeployment, whose retain_on_delete defaults to true).
+# Pulumi's own s3.BucketObject / BucketObjectv2 are not writers here: they refer to their bucket, so
+# `pulumi destroy` deletes them before it (with every version of the key, per the pulumi-aws
+# registry page of s3.BucketObjectv2) and leaves nothing behind.
 BUCKET_WRITERS: tuple[tuple[str, str], ...] = (
     ("AWS::CloudTrail::Trail", "S3BucketName"),
     ("AWS::S3::Bucket", "LoggingConfiguration.DestinationBucketName"),
@@ -93,8 +96,6 @@ BUCKET_WRITERS: tuple[tuple[str, str], ...] = (
     ("AWS::KinesisFirehose::DeliveryStream", "S3DestinationConfiguration.BucketARN"),
     ("AWS::KinesisFirehose::DeliveryStream", "ExtendedS3DestinationConfiguration.BucketARN"),
     ("AWS::CloudFront::Distribution", "DistributionConfig.Logging.Bucket"),
-    ("Pulumi::AWS::S3::BucketObject", "Bucket"),
-    ("Pulumi::AWS::S3::BucketObjectv2", "Bucket"),
     ("Pulumi::AWS::S3::BucketLoggingV2", "TargetBucket"),
     ("Pulumi::AWS::S3::BucketLogging", "TargetBucket"),
     ("Custom::CDKBucketDeployment", "DestinationBucketName"),
@@ -339,13 +340,15 @@ class NotDestroyable(Rule):
     `DeletionProtectionEnabled`, `DisableApiTermination`, load balancer
     `deletion_protection.enabled`, Cognito `DeletionProtection: ACTIVE`), Pulumi database clusters
     and instances without `skip_final_snapshot=True` or a `final_snapshot_identifier` (the
-    provider's default is `False`), buckets that the project itself fills (uploaded objects, trail,
-    access or Config logs) without `force_destroy` (Pulumi) or `auto_delete_objects` (CDK), and
+    provider's default is `False`), buckets that AWS fills for the project (trail, access or Config
+    logs, Firehose deliveries; in CDK also `BucketDeployment` uploads) without `force_destroy`
+    (Pulumi) or `auto_delete_objects` (CDK), and
     KMS keys without a pending window (the default is 30 days on every platform). One finding per
     resource lists every reason.
 
     A bucket nothing in the project writes to may be empty at teardown and deletes fine, so it is
-    not reported; CloudFormation has no built-in way to empty a bucket, so there only the policies
+    not reported; nor is one holding only Pulumi `BucketObject`s, which `pulumi destroy` deletes
+    before their bucket. CloudFormation has no built-in way to empty a bucket, so there only the policies
     are checked. CDK's L2 `kms.Key(pending_window=...)` is not in the model, so CDK L2 keys are
     not checked for it.
 
@@ -406,8 +409,10 @@ class NotDestroyable(Rule):
             class TapStack(pulumi.ComponentResource):
                 def __init__(self, name, args, opts=None):
                     super().__init__("tap:stack:TapStack", name, None, opts)
-                    bucket = aws.s3.Bucket("site", force_destroy=True)
-                    aws.s3.BucketObject("index", bucket=bucket.id, content="hello")
+                    logs = aws.s3.Bucket("logs", force_destroy=True)
+                    site = aws.s3.Bucket("site")  # pulumi destroy deletes its objects first
+                    aws.s3.BucketObject("index", bucket=site.id, content="hello")
+                    aws.s3.BucketLoggingV2("access", bucket=site.id, target_bucket=logs.id)
                     aws.s3.Bucket("empty")
                     aws.rds.Cluster("db", engine="aurora-postgresql", skip_final_snapshot=True)
                     aws.kms.Key("key", deletion_window_in_days=7)
@@ -472,8 +477,9 @@ class NotDestroyable(Rule):
             class TapStack(pulumi.ComponentResource):
                 def __init__(self, name, args, opts=None):
                     super().__init__("tap:stack:TapStack", name, None, opts)
-                    bucket = aws.s3.Bucket("site")  # expect: IAC012
-                    aws.s3.BucketObject("index", bucket=bucket.id, content="hello")
+                    site = aws.s3.Bucket("site")
+                    logs = aws.s3.Bucket("logs")  # expect: IAC012
+                    aws.s3.BucketLoggingV2("access", bucket=site.id, target_bucket=logs.id)
                     aws.rds.Cluster("db", engine="aurora-postgresql")  # expect: IAC012
                     aws.dynamodb.Table(
                         "table",

@@ -17,7 +17,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from analyzer.findings import Finding, Severity
-from analyzer.model import Concat, Literal, Location, Origin, Project, Resource, Value
+from analyzer.model import Concat, Literal, Location, Origin, Project, Resource, Unknown, Value
 from analyzer.rules.base import Example, Rule, RuleContext
 
 # Property/key names that hold a secret (matched on the last path segment, case-insensitively,
@@ -44,6 +44,7 @@ class LiteralSecret:
     origin: Origin
     location: Location
     text: str = field(default="", repr=False)  # the literal itself: compared, never printed
+    fallback: str | None = None  # the kind of input the text stands in for (`config.get("pw") or "..."`)
 
 
 def secret_name(name: str) -> bool:
@@ -58,7 +59,12 @@ def _secret_text(value: Value | None) -> bool:
 
 
 def _walk(value: Value | None, path: str, secret_above: bool) -> Iterator[tuple[str, Value]]:
-    """Literal secret strings inside ``value``: at a secret-named key, or in a secret's JSON."""
+    """Literal secret strings inside ``value``: at a secret-named key, or in a secret's JSON, or
+    the literal an unset input falls back to (``config.get_secret("pw") or "..."``)."""
+    if isinstance(value, Unknown):
+        if secret_above and value.fallback is not None and _secret_text(value.fallback):
+            yield path, value
+        return
     if isinstance(value, Concat):
         if secret_above and all(isinstance(part, Literal) for part in value.parts):
             yield path, value
@@ -106,10 +112,31 @@ def literal_secrets(project: Project) -> list[LiteralSecret]:
             else:
                 hits = list(_walk(value, name, secret_name(name)))
             for path, hit in hits:
-                where = hit.location or resource.location_of(name)
-                text = hit.value if isinstance(hit, Literal) and isinstance(hit.value, str) else ""
-                found.append(LiteralSecret(resource.id, resource.type, path, hit.origin, where, text))
+                fallback = hit.fallback if isinstance(hit, Unknown) else None
+                text_value = fallback or hit
+                where = text_value.location or hit.location or resource.location_of(name)
+                text = (
+                    text_value.value
+                    if isinstance(text_value, Literal) and isinstance(text_value.value, str)
+                    else ""
+                )
+                found.append(
+                    LiteralSecret(
+                        resource.id,
+                        resource.type,
+                        path,
+                        hit.origin,
+                        where,
+                        text,
+                        _input_kind(hit.origin) if fallback is not None else None,
+                    )
+                )
     return found
+
+
+def _input_kind(origin: Origin) -> str:
+    # Never the expression itself: it holds the literal, and a finding must not print a secret.
+    return "the configuration value" if origin & Origin.CONFIG else "the environment variable"
 
 
 def parameter_defaults(project: Project) -> list[tuple[str, Literal]]:
@@ -158,7 +185,9 @@ class HardcodedSecret(Rule):
     Values from dynamic references (`{{resolve:secretsmanager:...}}`), encrypted secret config
     (`config.require_secret` of a `secure:` value), parameters without a default and lookups are
     fine; so are ARNs and parameter paths that point at a secret. A secret read from a plain-text
-    value in `Pulumi.<stack>.yaml` or `cdk.json` is reported at the read.
+    value in `Pulumi.<stack>.yaml` or `cdk.json` is reported at the read, and so is literal text an
+    unset input falls back to (`config.get_secret("dbPassword") or "ChangeMe123!"`,
+    `os.getenv("DB_PASSWORD", "changeme")`).
 
     ## Why is this bad
     The secret is in version control, in every clone and in the synthesized template, and it is
@@ -227,6 +256,7 @@ class HardcodedSecret(Rule):
             """
             import pulumi
             import pulumi_aws as aws
+            import pulumi_random as random
 
 
             class TapStack(pulumi.ComponentResource):
@@ -238,6 +268,16 @@ class HardcodedSecret(Rule):
                         engine="aurora-postgresql",
                         master_username="admin",
                         master_password=config.require_secret("dbPassword"),
+                    )
+                    # A sentinel default that is replaced by a generated password before use.
+                    replica_password = config.get_secret("replicaPassword") or "__generate__"
+                    if replica_password == "__generate__":
+                        replica_password = random.RandomPassword("replica-pw", length=24).result
+                    aws.rds.Cluster(
+                        "replica",
+                        engine="aurora-postgresql",
+                        master_username="admin",
+                        master_password=replica_password,
                     )
                     aws.lambda_.Function(
                         "fn",
@@ -332,6 +372,14 @@ class HardcodedSecret(Rule):
                         master_username="admin",
                         master_password="Password123!",  # expect: IAC015
                     )
+                    config = pulumi.Config()
+                    aws.rds.Instance(
+                        "reporting",
+                        engine="postgres",
+                        instance_class="db.t3.micro",
+                        username="report",
+                        password=config.get_secret("reportPassword") or "ChangeMe123!",  # expect: IAC015
+                    )
             """,
         ),
         Example.cdk(
@@ -401,7 +449,12 @@ class HardcodedSecret(Rule):
         for item in literal_secrets(project):
             fix = _fix(project, project.resource(item.resource))
             consequence = "the secret is in version control and the same for every environment"
-            if item.origin & Origin.PARAMETER:
+            if item.fallback is not None:
+                source = f"literal text whenever {item.fallback} is not set"
+                consequence = (
+                    "that secret is in version control and is deployed wherever the value is missing"
+                )
+            elif item.origin & Origin.PARAMETER:
                 if item.text in default_texts:
                     continue  # reported at the parameter
                 source = "a template parameter's default"

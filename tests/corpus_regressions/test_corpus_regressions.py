@@ -260,6 +260,60 @@ def test_retired_minor_and_retired_major_are_still_reported(tmp_path: Path) -> N
         assert len(reported) == 1 and f"postgres {version} is deprecated" in reported[0].message
 
 
+# The same for a version list without the bare major (corpus p10, Pulumi): MySQL's allowed versions
+# name only minors ("8.0.39"), so `engine_version="8.0"` was reported as "mysql has no version 8.0"
+# although RDS creates the default 8.0 minor. A line with no version at all stays reported.
+MYSQL_STACK = """\
+import pulumi
+import pulumi_aws as aws
+
+
+class TapStackArgs:
+    def __init__(self, environment_suffix=None):
+        self.environment_suffix = environment_suffix or "dev"
+
+
+class TapStack(pulumi.ComponentResource):
+    def __init__(self, name, args, opts=None):
+        super().__init__("tap:stack:TapStack", name, None, opts)
+        aws.rds.Instance(
+            f"orders-db-{args.environment_suffix}",
+            engine="mysql",
+            engine_version="%s",
+            instance_class="db.t3.micro",
+            allocated_storage=20,
+            manage_master_user_password=True,
+            username="orders",
+            skip_final_snapshot=True,
+        )
+"""
+PULUMI_TAP = """\
+import pulumi
+from lib.tap_stack import TapStack, TapStackArgs
+
+TapStack("TapStack", TapStackArgs(environment_suffix=pulumi.Config().get("env") or "dev"))
+"""
+
+
+def test_bare_major_missing_from_an_allowed_list_is_not_reported(tmp_path: Path) -> None:
+    def scan_version(version: str) -> list[Finding]:
+        root = write(
+            tmp_path / version,
+            {
+                "Pulumi.yaml": "name: tap\nruntime: python\nmain: tap.py\n",
+                "tap.py": PULUMI_TAP,
+                "lib/__init__.py": "",
+                "lib/tap_stack.py": MYSQL_STACK % version,
+                "metadata.json": METADATA % ("pulumi", "py"),
+            },
+        )
+        return by_rule(findings(root), "IAC007")
+
+    assert scan_version("8.0") == []
+    (reported,) = scan_version("8.1")
+    assert "mysql has no version 8.1" in reported.message
+
+
 # A CDK Fargate app (corpus w11) whose target group was missing from the model: the generated table
 # typed `elbv2.ApplicationTargetGroup` only for `Resource` subclasses, and its base is a plain
 # Construct. Modelled now, its physical name is checked like any other.

@@ -293,3 +293,22 @@ def test_methods_of_function_objects_are_unknown_not_a_crash(tmp_path: Path) -> 
         "def g():\n    pass\ny = g.__get__(None)\n",
     )
     assert isinstance(module.namespace["x"], Unknown) and isinstance(module.namespace["y"], Unknown)
+
+
+def test_or_with_literal_text_keeps_the_fallback_of_an_unset_input(tmp_path: Path) -> None:
+    # Corpus (Pulumi): `password=config.get_secret("db_password") or "Default123!"` deploys the literal
+    # whenever the key is unset; IAC015 reads it from Unknown.fallback.
+    _, module = run(
+        tmp_path,
+        'import hashlib\nimport os\npw = os.getenv("DB_PASSWORD") or "Default123!"\nkept = pw\n'
+        'computed = hashlib.sha1(b"a").hexdigest() or "x"\nreplaced = pw\n'
+        'if os.getenv("GENERATE"):\n    replaced = hashlib.sha1(b"b").hexdigest()\n',
+    )
+    pw = module.namespace["pw"]
+    assert isinstance(pw, Unknown) and pw.origin & Origin.ENV_VAR
+    assert pw.fallback is not None and pw.fallback.value == "Default123!"
+    assert module.namespace["kept"] is pw  # flows unchanged
+    computed = module.namespace["computed"]  # not an input that may be unset: no fallback
+    assert isinstance(computed, Unknown) and computed.fallback is None
+    replaced = module.namespace["replaced"]  # a later merge may have replaced the text: dropped
+    assert isinstance(replaced, Unknown) and replaced.fallback is None

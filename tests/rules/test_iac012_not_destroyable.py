@@ -156,13 +156,15 @@ def test_pulumi_final_snapshot() -> None:
 
 def test_buckets_are_reported_only_when_the_project_fills_them() -> None:
     bucket = res("site", "AWS::S3::Bucket", line=3)
-    upload = res("index", "Pulumi::AWS::S3::BucketObject", line=4, props={"Bucket": Ref("site", "Id")})
-    (finding,) = run(bucket, upload, platform="pulumi")
-    assert finding.resource == "site" and "Pulumi::AWS::S3::BucketObject 'index'" in finding.message
+    access = res(
+        "access", "Pulumi::AWS::S3::BucketLoggingV2", line=4, props={"TargetBucket": Ref("site", "Id")}
+    )
+    (finding,) = run(bucket, access, platform="pulumi")
+    assert finding.resource == "site" and "Pulumi::AWS::S3::BucketLoggingV2 'access'" in finding.message
     assert "force_destroy=True" in finding.fix_hint
     assert run(bucket, platform="pulumi") == []  # nothing writes to it: an empty bucket deletes fine
     forced = res("site", "AWS::S3::Bucket", props={"ForceDestroy": Literal(True)})
-    assert run(forced, upload, platform="pulumi") == []
+    assert run(forced, access, platform="pulumi") == []
     # CloudFormation cannot empty a bucket, so only its policies are judged there.
     trail = res("Trail", "AWS::CloudTrail::Trail", props={"S3BucketName": Ref("site")})
     assert run(bucket, trail) == []
@@ -198,3 +200,12 @@ def test_one_finding_per_resource_blockers_first() -> None:
     assert finding.location.line == 12
     assert finding.message.index("DeletionProtection") < finding.message.index("Snapshot")
     assert [r.location.line for r in finding.related] == [6]
+
+
+def test_objects_pulumi_uploads_itself_do_not_block_the_teardown() -> None:
+    # Corpus: a site bucket holding only s3.BucketObjects of the same program, no force_destroy.
+    # pulumi destroy deletes the objects (they refer to the bucket) before the bucket.
+    bucket = res("site", "AWS::S3::Bucket", line=3)
+    for kind in ("Pulumi::AWS::S3::BucketObject", "Pulumi::AWS::S3::BucketObjectv2"):
+        upload = res("index", kind, line=4, props={"Bucket": Ref("site", "Id")})
+        assert run(bucket, upload, platform="pulumi") == []

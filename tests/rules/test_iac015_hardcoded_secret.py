@@ -150,3 +150,25 @@ def test_pulumi_stack_file_with_a_plain_text_secret(tmp_path) -> None:
     (finding,) = scan([tmp_path / "plain"], Config(), rules=[HardcodedSecret]).findings
     assert "plain text" in finding.message and finding.resource == "db"
     assert scan([tmp_path / "secure"], Config(), rules=[HardcodedSecret]).findings == []
+
+
+def test_literal_fallback_of_an_unset_input_is_reported_at_the_literal() -> None:
+    text = Location("lib/tap_stack.py", 12, 61)
+    fallback = Unknown(
+        "depends on a run-time condition",
+        Origin.CONFIG,
+        hint='config.get_secret("dbPassword") or "ChangeMe123!"',
+        fallback=Literal("ChangeMe123!", location=text),
+    )
+    db = res("db", "AWS::RDS::DBInstance", {"MasterUserPassword": fallback})
+    (finding,) = run(db, platform="pulumi")
+    assert finding.location == text
+    assert (
+        "MasterUserPassword from literal text whenever the configuration value is not set" in finding.message
+    )
+    assert "ChangeMe123!" not in finding.message  # never printed
+    assert "manage_master_user_password=True" in finding.fix_hint
+    # An empty fallback, a pointer, or an unknown without one says nothing.
+    for quiet in (Literal(""), Literal("arn:aws:secretsmanager:us-east-1:1:secret:x"), None):
+        props = {"MasterUserPassword": Unknown("x", Origin.CONFIG, fallback=quiet)}
+        assert run(res("db", "AWS::RDS::DBInstance", props), platform="pulumi") == []

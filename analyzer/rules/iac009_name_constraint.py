@@ -12,7 +12,11 @@ from analyzer.findings import Finding, Severity
 from analyzer.model import Concat, Literal, Origin, Project, Resource, Value, literal_of, render
 from analyzer.rules.base import Example, Rule, RuleContext
 
-DEFAULT_SUFFIX_LENGTH = 20
+# The pipelines that deploy these repositories set the suffix per pull request (`pr2694`) or per
+# synthetic task (`synth291421`, `synthtrainr157`, `synth6545483050`: up to 15 characters seen in
+# their READMEs and CI logs). A name that fits with 15 but not with some longer suffix is not
+# reported: the analysis would be guessing. The option raises it for pipelines with longer ones.
+DEFAULT_SUFFIX_LENGTH = 15
 # Lower bounds for unknown parts whose length AWS fixes: account ids are 12 digits, and no region
 # name is shorter than 9 characters (us-east-1, eu-west-1). Other unknown parts count as empty,
 # so a length finding never rests on a guess about them.
@@ -113,7 +117,8 @@ class NameConstraint(Rule):
     * SQS FIFO queues whose name does not end in `.fifo`;
     * the provider schema's `pattern` for the name, when the whole name is known.
 
-    Lengths count the environment suffix at `suffix-length` characters (option, default 20), an
+    Lengths count the environment suffix at `suffix-length` characters (option, default 15, the
+    longest suffix these pipelines were seen to use, such as `synth6545483050`), an
     account id at 12 and a region at 9 (the shortest); any other unknown part counts as empty, so
     the reported length is a lower bound. A suffix already resolved to its default (`dev`) counts
     at `suffix-length` too.
@@ -195,7 +200,7 @@ class NameConstraint(Rule):
               Processor:
                 Type: AWS::Lambda::Function
                 Properties:
-                  FunctionName: !Sub "payment-transaction-processing-handler-lambda-${EnvironmentSuffix}"  # expect: IAC009
+                  FunctionName: !Sub "payment-transaction-settlement-processing-handler-${EnvironmentSuffix}"  # expect: IAC009
               Queue:
                 Type: AWS::SQS::Queue
                 Properties:

@@ -339,7 +339,7 @@ class MissingEnvironmentSuffix(Rule):
             message = (
                 f"{head}, built only from {env}: an environment name is not a per-deployment suffix, "
                 f"so two deployments of the same environment (two pull requests deploying 'dev') "
-                f"collide with AlreadyExists"
+                f"collide (AlreadyExists, or one taking over the other's resource)"
             )
             hint = (
                 _hint(words, project, resource)
@@ -349,7 +349,8 @@ class MissingEnvironmentSuffix(Rule):
         else:
             message = (
                 f"{head}, the same on every deployment: the second deployment of this code (another "
-                f"pull request or environment) fails with AlreadyExists"
+                f"pull request or environment) collides with the first (AlreadyExists, or, where the "
+                f"create call overwrites, such as alarms and rules, one taking over the other's resource)"
             )
             hint = _hint(words, project, resource)
             severity = Severity.ERROR

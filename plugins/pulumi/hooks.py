@@ -31,6 +31,7 @@ from analyzer.model import (
 from analyzer.plugin import Worktree
 from analyzer.python.builtins import format_method
 from analyzer.python.evaluator import CallSite, Evaluator, Hooks
+from analyzer.python.lookups import LookupRecorder, pulumi_call_name
 from analyzer.python.signatures import Param, ParamKind, Signature
 from analyzer.python.values import (
     EValue,
@@ -510,6 +511,8 @@ class PulumiHooks(Hooks):
         self.problems: list[ParseProblem] = []
         self.code_errors: list[str] = []
         self.unknown_keywords: list[dict[str, Any]] = []  # keywords the pulumi-aws class lacks
+        # Data-source calls of pulumi_aws (aws.ec2.get_vpc(default=True), ...): facts["lookups"].
+        self.lookups = LookupRecorder(convert)
 
     # config ------------------------------------------------------------------------------------
 
@@ -549,6 +552,8 @@ class PulumiHooks(Hooks):
             if last in ("get_policy_document", "get_policy_document_output"):
                 return PolicyDocument(policy_document(site.arg(0, "statements"), site.location))
             if last.startswith("get_"):
+                if package == "pulumi_aws":
+                    self.lookups.record(ev, pulumi_call_name(qualname), site)
                 return DataSource(qualname)
         return None
 

@@ -9,10 +9,12 @@ not reported.
 Lookups are read from the plugin fact ``Project.facts["lookups"]`` (written by the Pulumi and CDK
 plugins through ``analyzer.python.lookups``): a list of ``{"call": "aws.ec2.get_vpc" |
 "aws_cdk.aws_ec2.Vpc.from_lookup" | ..., "arguments": {keyword: Value}, "location": Location,
-"condition": str | None}``. A lookup is reported when it certainly asks for the default (a literal
-``default=True`` / ``is_default=True`` / ``default_for_az=True``, or a literal ``is-default`` /
-``default-for-az`` filter) and runs in every deployment (``condition`` is None); a flag from
-configuration or a lookup behind an undecided ``if`` is left alone."""
+"condition": str | None, "runs_unconfigured": bool}``. A lookup is reported when it certainly asks
+for the default (a literal ``default=True`` / ``is_default=True`` / ``default_for_az=True``, or a
+literal ``is-default`` / ``default-for-az`` filter) and runs in a deployment that sets no
+configuration value (``runs_unconfigured``: no undecided ``if`` around it, or the fallback branch of
+``if vpc_id: ... else: <lookup>`` where ``vpc_id`` is configuration nothing in the worktree sets);
+a flag from configuration or a lookup behind any other undecided ``if`` is left alone."""
 
 from __future__ import annotations
 
@@ -198,12 +200,19 @@ def default_vpc_lookups(project: Project) -> list[Assumption]:
         location = lookup.get("location")
         if spec is None or not isinstance(arguments, Mapping) or not isinstance(location, Location):
             continue
-        if lookup.get("condition"):
+        condition = lookup.get("condition")
+        runs = lookup.get("runs_unconfigured", not condition)
+        if runs is not True:
             continue  # behind a test the analysis cannot decide: the deployment may never run it
         asked = _asks_for_default(spec, arguments)
         if asked is not None:
+            detail = spec.error
+            if isinstance(condition, str) and condition:
+                # The fallback branch of `if vpc_id: ... else: <lookup>`: the CI deployment sets
+                # no such configuration value, so it is the branch that runs.
+                detail = f"{detail} (it runs when `{condition}`, as in a deployment that leaves that configuration unset)"
             found.append(
-                Assumption(None, spec.kind, f"{spec.shown}({asked})", asked, location, detail=spec.error)
+                Assumption(None, spec.kind, f"{spec.shown}({asked})", asked, location, detail=detail)
             )
     return found
 
@@ -214,6 +223,9 @@ def _asks_for_default(spec: DefaultLookup, arguments: Mapping[str, Any]) -> str 
     flag = arguments.get(spec.flag)
     if isinstance(flag, Literal) and flag.value is True:
         return f"{spec.flag}=True"
+    if isinstance(flag, Literal) and isinstance(flag.value, str) and flag.value.lower() == "true":
+        # `get_vpc(default="true")`, seen in real programs: the provider reads it as the flag.
+        return f'{spec.flag}="{flag.value}"'
     filters = arguments.get("filters")
     if spec.filters and isinstance(filters, Literal) and isinstance(filters.value, tuple):
         for entry in filters.value:

@@ -82,7 +82,7 @@ class CdkHooks(Hooks):
         self.evaluator: Evaluator | None = None
         self.unknown_keywords: list[dict[str, Any]] = []  # keywords the aws-cdk-lib class lacks
         # Context lookups (ec2.Vpc.from_lookup(is_default=True), ...): facts["lookups"].
-        self.lookups = LookupRecorder(to_value)
+        self.lookups = LookupRecorder(to_value, _unset_context)
 
     def context_values(self) -> dict[str, Value]:
         return dict(self.builder.context_reads)
@@ -402,6 +402,17 @@ def _is_lookup(qualname: str) -> bool:
 
 
 _MACHINE_IMAGE_LOOKUP = "aws_cdk.aws_ec2.MachineImage.lookup"
+
+
+def _unset_context(value: EValue) -> bool:
+    """A ``node.try_get_context(key)`` read of a key ``cdk.json`` does not set (Builder.context_value's
+    Unknown): None in a deployment that passes only the suffix with ``-c``."""
+    return (
+        isinstance(value, Unknown)
+        and bool(value.origin & Origin.CONFIG)
+        and value.reason.startswith("context '")
+        and " is given at deploy time" in value.reason
+    )
 
 
 # ``Code.from_asset(os.path.join(os.path.dirname(__file__), "lambda"))``: asset directories are

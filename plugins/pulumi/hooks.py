@@ -512,7 +512,10 @@ class PulumiHooks(Hooks):
         self.code_errors: list[str] = []
         self.unknown_keywords: list[dict[str, Any]] = []  # keywords the pulumi-aws class lacks
         # Data-source calls of pulumi_aws (aws.ec2.get_vpc(default=True), ...): facts["lookups"].
-        self.lookups = LookupRecorder(convert)
+        self.lookups = LookupRecorder(convert, self._is_unset)
+        # Config reads that a deployment setting no configuration leaves None: `config.get(key)`
+        # without a default, for a key no stack file sets (by identity: the value flows unchanged).
+        self.unset_reads: dict[int, EValue] = {}
 
     # config ------------------------------------------------------------------------------------
 
@@ -529,8 +532,13 @@ class PulumiHooks(Hooks):
             # Not set in every stack file: the deploy sets it (or the default applies); either way
             # the value is unknown here but keeps where it comes from.
             value = Unknown("set in stack configuration at deploy time", origin, location, key)
+            if not values and method.startswith("get") and (default is None or _is_none(default)):
+                self.unset_reads[id(value)] = value
         self.parameters.setdefault(full, to_value(value))
         return value
+
+    def _is_unset(self, value: EValue) -> bool:
+        return self.unset_reads.get(id(value)) is value
 
     # calls -------------------------------------------------------------------------------------
 

@@ -84,7 +84,9 @@ class TapStack(pulumi.ComponentResource):
 
 def test_module_level_lookup_in_an_imported_module(tmp_path: Path) -> None:
     network = "import pulumi_aws as aws\n\ndefault_vpc = aws.ec2.get_vpc(default=True)\n"
-    stack = HEADER.replace("import pulumi_aws as aws\n", "import pulumi_aws as aws\nfrom lib import network\n")
+    stack = HEADER.replace(
+        "import pulumi_aws as aws\n", "import pulumi_aws as aws\nfrom lib import network\n"
+    )
     stack += '        aws.ec2.SecurityGroup("sg", vpc_id=network.default_vpc.id, description="x")\n'
     files = {
         "Pulumi.yaml": PULUMI_YAML,
@@ -130,7 +132,9 @@ def test_branches_on_unset_configuration(tmp_path: Path) -> None:
             defaulted = aws.ec2.get_vpc(default=True)
         """,
     )
-    runs = {fact["location"].line: (fact["condition"], fact["runs_unconfigured"]) for fact in lookups(project)}
+    runs = {
+        fact["location"].line: (fact["condition"], fact["runs_unconfigured"]) for fact in lookups(project)
+    }
     assert runs == {
         20: ("vpc_id", False),
         22: ("not (vpc_id)", True),

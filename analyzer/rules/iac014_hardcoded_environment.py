@@ -48,6 +48,7 @@ class DefaultLookup:
     filters: frozenset[str]  # EC2 filter names that ask for it too (``filters=[{name, values: ["true"]}]``)
     shown: str  # the call as the message names it
     error: str  # what the deployment says
+    fix: str  # in the platform's own terms
 
 
 # Pulumi AWS registry, ec2.getVpc / ec2.getSubnet: ``default`` / ``default_for_az`` select the
@@ -63,6 +64,8 @@ _PULUMI_VPC = DefaultLookup(
     frozenset({"is-default", "isDefault"}),
     "aws.ec2.get_vpc",
     "the Pulumi program fails with 'no matching EC2 VPC found'",
+    "create the VPC in the stack (aws.ec2.Vpc with its subnets), or take its id from configuration "
+    '(aws.ec2.get_vpc(id=pulumi.Config().require("vpcId")))',
 )
 _PULUMI_SUBNET = DefaultLookup(
     "default-subnet",
@@ -70,6 +73,8 @@ _PULUMI_SUBNET = DefaultLookup(
     frozenset({"default-for-az", "defaultForAz"}),
     "aws.ec2.get_subnet",
     "the Pulumi program fails with 'no matching EC2 Subnet found'",
+    "create the VPC and its subnets in the stack (aws.ec2.Vpc, aws.ec2.Subnet), or take the subnet ids "
+    "from configuration",
 )
 _DEFAULT_LOOKUPS: dict[str, DefaultLookup] = {
     "aws.ec2.get_vpc": _PULUMI_VPC,
@@ -82,6 +87,8 @@ _DEFAULT_LOOKUPS: dict[str, DefaultLookup] = {
         frozenset(),
         "ec2.Vpc.from_lookup",
         "`cdk synth` fails with 'Could not find any VPCs matching ...'",
+        'create the VPC in the stack (ec2.Vpc(self, "Vpc", max_azs=2)), or look it up by an id from '
+        'context (ec2.Vpc.from_lookup(self, "Vpc", vpc_id=self.node.try_get_context("vpcId")))',
     ),
 }
 
@@ -95,6 +102,7 @@ class Assumption:
     location: Location
     from_parameter: bool = False
     detail: str = ""  # lookups: what the deployment says
+    fix: str = ""  # lookups: the fix in the platform's terms (else the kind's)
 
 
 def _literal_strings(value: Value | None, path: str) -> Iterator[tuple[str, str, Value]]:
@@ -212,7 +220,9 @@ def default_vpc_lookups(project: Project) -> list[Assumption]:
                 # no such configuration value, so it is the branch that runs.
                 detail = f"{detail} (it runs when `{condition}`, as in a deployment that leaves that configuration unset)"
             found.append(
-                Assumption(None, spec.kind, f"{spec.shown}({asked})", asked, location, detail=detail)
+                Assumption(
+                    None, spec.kind, f"{spec.shown}({asked})", asked, location, detail=detail, fix=spec.fix
+                )
             )
     return found
 
@@ -289,8 +299,7 @@ _WHAT = {
     ),
     "default-vpc": (
         "looks up the default VPC with {text}: new and CI accounts have none, so {detail}",
-        "create the VPC in the stack (aws.ec2.Vpc, ec2.Vpc), or take its id from configuration "
-        "(a config value / context key read by the stack)",
+        "create the VPC in the stack, or take its id from configuration",
     ),
     "default-subnet": (
         "looks up a default subnet with {text}: default subnets belong to the default VPC, which new "
@@ -537,6 +546,7 @@ class HardcodedEnvironment(Rule):
         project = ctx.project
         for item in environment_assumptions(project):
             what, fix = _WHAT[item.kind]
+            fix = item.fix or fix
             described = what.format(text=item.text, detail=item.detail)
             if item.resource is None:
                 subject = "The project" if item.kind in ("default-vpc", "default-subnet") else "The template"

@@ -218,7 +218,7 @@ def default_vpc_lookups(project: Project) -> list[Assumption]:
             if isinstance(condition, str) and condition:
                 # The fallback branch of `if vpc_id: ... else: <lookup>`: the CI deployment sets
                 # no such configuration value, so it is the branch that runs.
-                detail = f"{detail} (it runs when `{condition}`, as in a deployment that leaves that configuration unset)"
+                detail = f"{detail}: `{condition}` holds in a deployment that does not set that configuration"
             found.append(
                 Assumption(
                     None, spec.kind, f"{spec.shown}({asked})", asked, location, detail=detail, fix=spec.fix

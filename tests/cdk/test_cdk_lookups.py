@@ -96,3 +96,18 @@ def test_fallback_branch_of_an_unset_context_key(tmp_path: Path) -> None:
     # cdk.json sets the key: the test is decided and only the lookup by id runs.
     (only,) = lookups(tmp_path / "set", body, context='{"vpcId": "vpc-0123"}')
     assert "vpc_id" in only["arguments"] and only["condition"] is None
+
+
+def test_context_read_through_an_alias_of_try_get_context(tmp_path: Path) -> None:
+    (_, fallback) = lookups(
+        tmp_path,
+        """
+        ctx = self.node.try_get_context
+        vpc_id = ctx("vpcId")
+        if vpc_id:
+            vpc = ec2.Vpc.from_lookup(self, "Vpc", vpc_id=vpc_id)
+        else:
+            vpc = ec2.Vpc.from_lookup(self, "Vpc", is_default=True)
+        """,
+    )
+    assert fallback["runs_unconfigured"] is True

@@ -12,6 +12,7 @@ One fact per call site (a helper called twice records its lookup once)::
         "location": Location(...),            # the call
         "condition": None | "not (vpc_id)",   # the undecided `if` tests around the call
         "runs_unconfigured": True,            # see below
+        "in_try": False,                      # inside a `try` whose handler takes Exception
     }
 
 ``runs_unconfigured`` says whether the call runs in a deployment that sets no configuration beyond
@@ -74,6 +75,9 @@ class LookupRecorder:
                 "arguments": arguments,
                 "location": where,
                 "condition": " and ".join(ev.conditions) if ev.conditions else None,
+                # A handler for Exception (or TypeError, or a bare except) around the call: a
+                # lookup that raises in the program may be recovered from.
+                "in_try": ev.type_error_guard > 0,
                 "runs_unconfigured": all(
                     _holds_unconfigured(test, frame, self._is_unset) is polarity
                     for test, frame, polarity in ev.condition_tests

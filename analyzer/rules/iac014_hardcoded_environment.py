@@ -14,13 +14,15 @@ for the default (a literal ``default=True`` / ``is_default=True`` / ``default_fo
 literal ``is-default`` / ``default-for-az`` filter) and runs in a deployment that sets no
 configuration value (``runs_unconfigured``: no undecided ``if`` around it, or the fallback branch of
 ``if vpc_id: ... else: <lookup>`` where ``vpc_id`` is configuration nothing in the worktree sets);
-a flag from configuration or a lookup behind any other undecided ``if`` is left alone."""
+a flag from configuration, a lookup behind any other undecided ``if``, and a synchronous Pulumi
+invoke inside a ``try`` that handles ``Exception`` (``in_try``: the handler may recover) are left
+alone."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from analyzer.findings import Finding, Severity
@@ -49,6 +51,9 @@ class DefaultLookup:
     shown: str  # the call as the message names it
     error: str  # what the deployment says
     fix: str  # in the platform's own terms
+    # The failure raises in the program, so a `try` that handles Exception may recover (Pulumi's
+    # synchronous invokes); an Output-returning invoke fails later, a CDK lookup after synthesis.
+    raises: bool = False
 
 
 # Pulumi AWS registry, ec2.getVpc / ec2.getSubnet: ``default`` / ``default_for_az`` select the
@@ -77,9 +82,9 @@ _PULUMI_SUBNET = DefaultLookup(
     "from configuration",
 )
 _DEFAULT_LOOKUPS: dict[str, DefaultLookup] = {
-    "aws.ec2.get_vpc": _PULUMI_VPC,
+    "aws.ec2.get_vpc": replace(_PULUMI_VPC, raises=True),
     "aws.ec2.get_vpc_output": _PULUMI_VPC,
-    "aws.ec2.get_subnet": _PULUMI_SUBNET,
+    "aws.ec2.get_subnet": replace(_PULUMI_SUBNET, raises=True),
     "aws.ec2.get_subnet_output": _PULUMI_SUBNET,
     "aws_cdk.aws_ec2.Vpc.from_lookup": DefaultLookup(
         "default-vpc",
@@ -212,6 +217,8 @@ def default_vpc_lookups(project: Project) -> list[Assumption]:
         runs = lookup.get("runs_unconfigured", not condition)
         if runs is not True:
             continue  # behind a test the analysis cannot decide: the deployment may never run it
+        if spec.raises and lookup.get("in_try") is True:
+            continue  # `try: get_vpc(default=True) except Exception: <create one>` recovers
         asked = _asks_for_default(spec, arguments)
         if asked is not None:
             detail = spec.error

@@ -30,7 +30,7 @@ def test_get_vpc_arguments_are_model_values_with_the_call_location(tmp_path: Pat
     assert isinstance(default, Literal) and default.value is True
     configured = second["arguments"]["default"]
     assert isinstance(configured, Unknown) and configured.origin & Origin.CONFIG
-    assert first["condition"] is None and first["runs_unconfigured"] is True
+    assert first["condition"] is None and first["runs_unconfigured"] is True and first["in_try"] is False
     # The security group is still a resource: recording a lookup changes nothing else.
     assert [r.type for r in project.resources] == ["AWS::EC2::SecurityGroup"]
 
@@ -156,3 +156,20 @@ def test_configuration_that_a_stack_file_sets_is_not_unset(tmp_path: Path) -> No
     )
     (fact,) = lookups(project)
     assert fact["runs_unconfigured"] is False
+
+
+def test_a_lookup_inside_a_try_that_handles_exception(tmp_path: Path) -> None:
+    project = component(
+        tmp_path,
+        """
+        try:
+            vpc = aws.ec2.get_vpc(default=True)
+        except Exception:
+            vpc = None
+        try:
+            other = aws.ec2.get_vpc(default=True)
+        except KeyError:
+            other = None
+        """,
+    )
+    assert [fact["in_try"] for fact in lookups(project)] == [True, False]

@@ -116,6 +116,13 @@ def test_pulumi_shapes_that_ask_for_the_default(tmp_path: Path, call: str, shown
         if config.get_bool("useDefaultVpc"):
             vpc = aws.ec2.get_vpc(default=True)
         """,
+        # A failed invoke raises in the program: this one recovers by creating a VPC.
+        """
+        try:
+            vpc_id = aws.ec2.get_vpc(default=True).id
+        except Exception:
+            vpc_id = aws.ec2.Vpc("vpc", cidr_block="10.0.0.0/16").id
+        """,
         """
         def lookup(flag):
             if flag:
@@ -142,6 +149,19 @@ def test_pulumi_fallback_when_the_configured_id_is_absent(tmp_path: Path) -> Non
         """,
     )
     assert finding.location.line == 19 and "`not (vpc_id)`" in finding.message
+
+
+def test_an_output_lookup_fails_outside_the_try(tmp_path: Path) -> None:
+    (finding,) = pulumi(
+        tmp_path,
+        """
+        try:
+            vpc = aws.ec2.get_vpc_output(default=True)
+        except Exception:
+            vpc = None
+        """,
+    )
+    assert "get_vpc(default=True)" in finding.message
 
 
 def test_cdk_default_vpc_lookup(tmp_path: Path) -> None:

@@ -173,3 +173,24 @@ def test_a_lookup_inside_a_try_that_handles_exception(tmp_path: Path) -> None:
         """,
     )
     assert [fact["in_try"] for fact in lookups(project)] == [True, False]
+
+
+def test_configuration_passed_from_the_entry_point_through_args(tmp_path: Path) -> None:
+    tap = TAP.replace(
+        "TapStackArgs(environment_suffix=environment_suffix)",
+        'TapStackArgs(environment_suffix=environment_suffix, vpc_id=config.get("vpcId"))',
+    )
+    stack = HEADER.replace(
+        "    def __init__(self, environment_suffix=None):\n",
+        "    def __init__(self, environment_suffix=None, vpc_id=None):\n        self.vpc_id = vpc_id\n",
+    )
+    stack += """\
+        if args.vpc_id:
+            vpc = aws.ec2.get_vpc(id=args.vpc_id)
+        else:
+            vpc = aws.ec2.get_vpc(default=True)
+"""
+    files = {"Pulumi.yaml": PULUMI_YAML, "tap.py": tap, "lib/__init__.py": "", "lib/tap_stack.py": stack}
+    by_id, fallback = lookups(parse(tmp_path, files))
+    assert (by_id["condition"], by_id["runs_unconfigured"]) == ("args.vpc_id", False)
+    assert (fallback["condition"], fallback["runs_unconfigured"]) == ("not (args.vpc_id)", True)

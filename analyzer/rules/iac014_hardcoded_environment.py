@@ -59,8 +59,8 @@ class DefaultLookup:
 # Pulumi AWS registry, ec2.getVpc / ec2.getSubnet: ``default`` / ``default_for_az`` select the
 # region's default VPC / the default subnet of a zone, and a data source that matches nothing fails
 # the program ("no matching EC2 VPC found", seed 002; "no matching EC2 Subnet found"). The filter
-# names are the EC2 API's (DescribeVpcs ``is-default``, DescribeSubnets ``default-for-az``; the
-# provider sends the flags as ``isDefault``/``defaultForAz``). get_subnets/get_vpcs return an empty
+# names are the EC2 API's (DescribeVpcs ``is-default``, DescribeSubnets ``default-for-az``); the
+# camel-case spellings seen in programs (``isDefault``) are read too. get_subnets/get_vpcs return an empty
 # list instead of failing, so they are not here. aws-cdk-lib ec2.Vpc.fromLookup ``isDefault``: the
 # vpc-provider context lookup that `cdk synth` runs throws "Could not find any VPCs matching ...".
 _PULUMI_VPC = DefaultLookup(
@@ -198,8 +198,8 @@ def _unknown_hints(value: Value | None, path: str) -> Iterator[tuple[str, str]]:
 
 
 def default_vpc_lookups(project: Project) -> list[Assumption]:
-    """Lookups of the default VPC or a default subnet that run in every deployment (not behind an
-    ``if`` the analysis cannot decide), from the plugin fact ``facts["lookups"]``."""
+    """Lookups of the default VPC or a default subnet that run in a deployment setting no
+    configuration value (see the module docstring), from the plugin fact ``facts["lookups"]``."""
     found: list[Assumption] = []
     lookups = project.facts.get("lookups")
     if not isinstance(lookups, (list, tuple)):

@@ -325,7 +325,9 @@ class HardcodedEnvironment(Rule):
     key-pair parameters without a default, and lookups of the default VPC or a default subnet
     (Pulumi `aws.ec2.get_vpc(default=True)`, `get_subnet(default_for_az=True)` or the equivalent
     `is-default` / `default-for-az` filters; CDK `ec2.Vpc.from_lookup(is_default=True)`) that run
-    in every deployment. A literal is reported once per resource. Values from
+    in a deployment that sets no configuration value: unconditionally, or as the fallback of
+    `if vpc_id: ... else: ...` when no stack file or `cdk.json` sets `vpc_id`. A lookup behind a
+    flag (`if use_default_vpc:`) is not reported. A literal is reported once per resource. Values from
     `AWS::AccountId`/`AWS::Region`, lookups, Pulumi stack configuration or CDK context are not
     literals and are fine; a template parameter's default is reported, since a deployment that sets
     only the environment suffix uses it.

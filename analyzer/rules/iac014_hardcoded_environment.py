@@ -46,7 +46,7 @@ class DefaultLookup:
     """A lookup that finds nothing in an account without a default VPC, and fails when it does."""
 
     kind: str  # "default-vpc" | "default-subnet"
-    flag: str  # the keyword that asks for the default
+    flag: str  # the keyword that asks for the default ("": the call always does)
     filters: frozenset[str]  # EC2 filter names that ask for it too (``filters=[{name, values: ["true"]}]``)
     shown: str  # the call as the message names it
     error: str  # what the deployment says
@@ -86,6 +86,15 @@ _DEFAULT_LOOKUPS: dict[str, DefaultLookup] = {
     "aws.ec2.get_vpc_output": _PULUMI_VPC,
     "aws.ec2.get_subnet": replace(_PULUMI_SUBNET, raises=True),
     "aws.ec2.get_subnet_output": _PULUMI_SUBNET,
+    # pulumi-awsx awsx/ec2/getDefaultVpc.ts: the DefaultVpc component is aws.ec2.getVpc({default: true}).
+    "awsx.ec2.DefaultVpc": DefaultLookup(
+        "default-vpc",
+        "",
+        frozenset(),
+        "awsx.ec2.DefaultVpc",
+        "the Pulumi program fails with 'no matching EC2 VPC found'",
+        "create the VPC in the stack (awsx.ec2.Vpc or aws.ec2.Vpc), or take its id from configuration",
+    ),
     "aws_cdk.aws_ec2.Vpc.from_lookup": DefaultLookup(
         "default-vpc",
         "is_default",
@@ -237,6 +246,8 @@ def default_vpc_lookups(project: Project) -> list[Assumption]:
 def _asks_for_default(spec: DefaultLookup, arguments: Mapping[str, Any]) -> str | None:
     """How the call asks for the default (``default=True``, ``filters=[is-default=true]``), or None
     when it does not certainly ask (a flag from configuration, filters the analysis cannot read)."""
+    if not spec.flag:
+        return "..."  # the call always means the default VPC
     flag = arguments.get(spec.flag)
     if isinstance(flag, Literal) and flag.value is True:
         return f"{spec.flag}=True"
@@ -324,7 +335,8 @@ class HardcodedEnvironment(Rule):
     region (`arn:aws:sns:us-east-1:123456789012:alerts`), literal EC2 key pair names, CloudFormation
     key-pair parameters without a default, and lookups of the default VPC or a default subnet
     (Pulumi `aws.ec2.get_vpc(default=True)`, `get_subnet(default_for_az=True)` or the equivalent
-    `is-default` / `default-for-az` filters; CDK `ec2.Vpc.from_lookup(is_default=True)`) that run
+    `is-default` / `default-for-az` filters, `awsx.ec2.DefaultVpc`; CDK
+    `ec2.Vpc.from_lookup(is_default=True)`) that run
     in a deployment that sets no configuration value: unconditionally, or as the fallback of
     `if vpc_id: ... else: ...` when no stack file or `cdk.json` sets `vpc_id`. A lookup behind a
     flag (`if use_default_vpc:`) is not reported. A literal is reported once per resource. Values from

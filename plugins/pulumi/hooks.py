@@ -498,6 +498,11 @@ def _conditions(value: EValue) -> EValue:
     return Literal({test: Literal(variables) for test, variables in grouped.items()})
 
 
+# pulumi-awsx awsx/ec2/defaultVpc.ts: DefaultVpc is "a pseudo resource representing the default VPC"
+# that creates nothing; its constructor calls aws.ec2.getVpc({default: true}) (getDefaultVpc.ts).
+_AWSX_LOOKUPS = {"pulumi_awsx.ec2.DefaultVpc": "awsx.ec2.DefaultVpc"}
+
+
 # -- the hooks ---------------------------------------------------------------------------------------
 
 
@@ -547,6 +552,10 @@ class PulumiHooks(Hooks):
         package = parts[0]
         if package == "pulumi":
             return self._pulumi_call(ev, parts, site)
+        if qualname in _AWSX_LOOKUPS:
+            # Crosswalk components that look the account up (not modelled as resources).
+            self.lookups.record(ev, _AWSX_LOOKUPS[qualname], site)
+            return None
         if package in PACKAGES and len(parts) >= 2:
             last = parts[-1]
             module = parts[1] if len(parts) >= 3 else ""

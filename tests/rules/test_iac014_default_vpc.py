@@ -137,6 +137,19 @@ def test_pulumi_lookups_that_do_not_need_a_default_vpc(tmp_path: Path, body: str
     assert pulumi(tmp_path, body) == []
 
 
+def test_pulumi_crosswalk_default_vpc(tmp_path: Path) -> None:
+    (finding,) = pulumi(
+        tmp_path,
+        """
+        import pulumi_awsx as awsx
+
+        vpc = awsx.ec2.DefaultVpc("default-vpc")
+        other = awsx.ec2.Vpc("vpc")
+        """,
+    )
+    assert finding.location.line == 17 and "awsx.ec2.DefaultVpc(...)" in finding.message
+
+
 def test_pulumi_fallback_when_the_configured_id_is_absent(tmp_path: Path) -> None:
     (finding,) = pulumi(
         tmp_path,

@@ -209,6 +209,9 @@ class Evaluator:
         # Conditions of the `if` branches being evaluated whose test is unknown (a config flag, an
         # argument): a resource made there exists only in some deployments.
         self.conditions: list[str] = []
+        # The same branches as (test, the frame it was evaluated in, the branch's polarity), for
+        # hooks that judge a test further (analyzer/python/lookups.py: is it decided by unset config?).
+        self.condition_tests: list[tuple[cst.BaseExpression, Frame, bool]] = []
         self.expr_depth = 0
         self.modules: dict[str, ModuleObj] = {}
         self.calls: dict[tuple[str, int, int], CallCheck] = {}
@@ -496,10 +499,12 @@ class Evaluator:
         before_attrs = dict(frame.self_obj.attrs) if isinstance(frame.self_obj, InstanceObj) else None
         test = _code(frame, node.test)
         self.conditions.append(test)
+        self.condition_tests.append((node.test, frame, True))
         try:
             first = self.exec_block(_body(node.body), frame)
         finally:
             self.conditions.pop()
+            self.condition_tests.pop()
         after_first = dict(frame.locals)
         attrs_first = dict(frame.self_obj.attrs) if isinstance(frame.self_obj, InstanceObj) else None
         frame.locals.clear()
@@ -508,10 +513,12 @@ class Evaluator:
             frame.self_obj.attrs.clear()
             frame.self_obj.attrs.update(before_attrs)
         self.conditions.append(f"not ({test})")
+        self.condition_tests.append((node.test, frame, False))
         try:
             second = self.exec_block(else_body, frame)
         finally:
             self.conditions.pop()
+            self.condition_tests.pop()
         first_stops = first is not None and first.kind in ("raise", "return")
         second_stops = second is not None and second.kind in ("raise", "return")
         if first_stops and not second_stops:

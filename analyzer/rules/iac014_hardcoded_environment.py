@@ -1,22 +1,28 @@
 """IAC014 hardcoded-environment: values that tie the stack to the account and region it was written in.
 
 Literal AMI ids, availability-zone names, account ids and regions inside ARNs, key pair names,
-required key-pair parameters without a default, and default-VPC lookups. Values built from
-``AWS::AccountId``/``AWS::Region``, Pulumi/CDK lookups, configuration (Pulumi stack config, CDK
-context) or parameters the deployment sets are not literals here and are not reported.
+required key-pair parameters without a default, and lookups of the default VPC or a default
+subnet. Values built from ``AWS::AccountId``/``AWS::Region``, Pulumi/CDK lookups, configuration
+(Pulumi stack config, CDK context) or parameters the deployment sets are not literals here and are
+not reported.
 
-Lookups are read from the plugin fact ``Project.facts["lookups"]``: a list of
-``{"call": "aws.ec2.get_vpc" | "aws_cdk.aws_ec2.Vpc.from_lookup", "arguments": {name: Value},
-"location": Location}``. No plugin records it yet (the Pulumi plugin keeps a data-source call as
-an opaque ``Unknown``, the CDK plugin does not model ``from_lookup``), so default-VPC lookups are
-found once a plugin provides the fact.
-"""
+Lookups are read from the plugin fact ``Project.facts["lookups"]`` (written by the Pulumi and CDK
+plugins through ``analyzer.python.lookups``): a list of ``{"call": "aws.ec2.get_vpc" |
+"aws_cdk.aws_ec2.Vpc.from_lookup" | ..., "arguments": {keyword: Value}, "location": Location,
+"condition": str | None, "runs_unconfigured": bool}``. A lookup is reported when it certainly asks
+for the default (a literal ``default=True`` / ``is_default=True`` / ``default_for_az=True``, or a
+literal ``is-default`` / ``default-for-az`` filter) and runs in a deployment that sets no
+configuration value (``runs_unconfigured``: no undecided ``if`` around it, or the fallback branch of
+``if vpc_id: ... else: <lookup>`` where ``vpc_id`` is configuration nothing in the worktree sets);
+a flag from configuration, a lookup behind any other undecided ``if``, and a synchronous Pulumi
+invoke inside a ``try`` that handles ``Exception`` (``in_try``: the handler may recover) are left
+alone."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from analyzer.findings import Finding, Severity
@@ -33,21 +39,84 @@ ARN_HEAD = re.compile(
     r"arn:aws[a-z-]*:([a-z0-9-]+):([a-z]{2}(?:-gov|-iso[a-z]?)?-[a-z]+-\d)?:(?:(\d{12})?:)?"
 )
 KEY_PAIR_PARAMETER = re.compile(r"^(?:ec2)?key(?:pair)?(?:name)?$")
-_DEFAULT_VPC_CALLS = {
-    "aws.ec2.get_vpc": "default",
-    "aws.ec2.get_vpc_output": "default",
-    "aws_cdk.aws_ec2.Vpc.from_lookup": "is_default",
+
+
+@dataclass(frozen=True, slots=True)
+class DefaultLookup:
+    """A lookup that finds nothing in an account without a default VPC, and fails when it does."""
+
+    kind: str  # "default-vpc" | "default-subnet"
+    flag: str  # the keyword that asks for the default ("": the call always does)
+    filters: frozenset[str]  # EC2 filter names that ask for it too (``filters=[{name, values: ["true"]}]``)
+    shown: str  # the call as the message names it
+    error: str  # what the deployment says
+    fix: str  # in the platform's own terms
+    # The failure raises in the program, so a `try` that handles Exception may recover (Pulumi's
+    # synchronous invokes); an Output-returning invoke fails later, a CDK lookup after synthesis.
+    raises: bool = False
+
+
+# Pulumi AWS registry, ec2.getVpc / ec2.getSubnet: ``default`` / ``default_for_az`` select the
+# region's default VPC / the default subnet of a zone, and a data source that matches nothing fails
+# the program ("no matching EC2 VPC found", seed 002; "no matching EC2 Subnet found"). The filter
+# names are the EC2 API's (DescribeVpcs ``is-default``, DescribeSubnets ``default-for-az``); the
+# camel-case spellings seen in programs (``isDefault``) are read too. get_subnets/get_vpcs return an empty
+# list instead of failing, so they are not here. aws-cdk-lib ec2.Vpc.fromLookup ``isDefault``: the
+# vpc-provider context lookup that `cdk synth` runs throws "Could not find any VPCs matching ...".
+_PULUMI_VPC = DefaultLookup(
+    "default-vpc",
+    "default",
+    frozenset({"is-default", "isDefault"}),
+    "aws.ec2.get_vpc",
+    "the Pulumi program fails with 'no matching EC2 VPC found'",
+    "create the VPC in the stack (aws.ec2.Vpc with its subnets), or take its id from configuration "
+    '(aws.ec2.get_vpc(id=pulumi.Config().require("vpcId")))',
+)
+_PULUMI_SUBNET = DefaultLookup(
+    "default-subnet",
+    "default_for_az",
+    frozenset({"default-for-az", "defaultForAz"}),
+    "aws.ec2.get_subnet",
+    "the Pulumi program fails with 'no matching EC2 Subnet found'",
+    "create the VPC and its subnets in the stack (aws.ec2.Vpc, aws.ec2.Subnet), or take the subnet ids "
+    "from configuration",
+)
+_DEFAULT_LOOKUPS: dict[str, DefaultLookup] = {
+    "aws.ec2.get_vpc": replace(_PULUMI_VPC, raises=True),
+    "aws.ec2.get_vpc_output": _PULUMI_VPC,
+    "aws.ec2.get_subnet": replace(_PULUMI_SUBNET, raises=True),
+    "aws.ec2.get_subnet_output": _PULUMI_SUBNET,
+    # pulumi-awsx awsx/ec2/getDefaultVpc.ts: the DefaultVpc component is aws.ec2.getVpc({default: true}).
+    "awsx.ec2.DefaultVpc": DefaultLookup(
+        "default-vpc",
+        "",
+        frozenset(),
+        "awsx.ec2.DefaultVpc",
+        "the Pulumi program fails with 'no matching EC2 VPC found'",
+        "create the VPC in the stack (awsx.ec2.Vpc or aws.ec2.Vpc), or take its id from configuration",
+    ),
+    "aws_cdk.aws_ec2.Vpc.from_lookup": DefaultLookup(
+        "default-vpc",
+        "is_default",
+        frozenset(),
+        "ec2.Vpc.from_lookup",
+        "`cdk synth` fails with 'Could not find any VPCs matching ...'",
+        'create the VPC in the stack (ec2.Vpc(self, "Vpc", max_azs=2)), or look it up by an id from '
+        'context (ec2.Vpc.from_lookup(self, "Vpc", vpc_id=self.node.try_get_context("vpcId")))',
+    ),
 }
 
 
 @dataclass(frozen=True, slots=True)
 class Assumption:
     resource: str | None
-    kind: str  # "ami" | "zone" | "account" | "account-region" | "region" | "key-pair" | "key-parameter" | "default-vpc"
+    kind: str  # "ami" | "zone" | "account" | "account-region" | "region" | "key-pair" | "key-parameter" | "default-vpc" | "default-subnet"
     text: str
     path: str
     location: Location
     from_parameter: bool = False
+    detail: str = ""  # lookups: what the deployment says
+    fix: str = ""  # lookups: the fix in the platform's terms (else the kind's)
 
 
 def _literal_strings(value: Value | None, path: str) -> Iterator[tuple[str, str, Value]]:
@@ -138,6 +207,8 @@ def _unknown_hints(value: Value | None, path: str) -> Iterator[tuple[str, str]]:
 
 
 def default_vpc_lookups(project: Project) -> list[Assumption]:
+    """Lookups of the default VPC or a default subnet that run in a deployment setting no
+    configuration value (see the module docstring), from the plugin fact ``facts["lookups"]``."""
     found: list[Assumption] = []
     lookups = project.facts.get("lookups")
     if not isinstance(lookups, (list, tuple)):
@@ -146,15 +217,56 @@ def default_vpc_lookups(project: Project) -> list[Assumption]:
         if not isinstance(lookup, Mapping):
             continue
         call = lookup.get("call")
-        flag = _DEFAULT_VPC_CALLS.get(call) if isinstance(call, str) else None
+        spec = _DEFAULT_LOOKUPS.get(call) if isinstance(call, str) else None
         arguments: Any = lookup.get("arguments")
         location = lookup.get("location")
-        if flag is None or not isinstance(arguments, Mapping) or not isinstance(location, Location):
+        if spec is None or not isinstance(arguments, Mapping) or not isinstance(location, Location):
             continue
-        value = arguments.get(flag)
-        if isinstance(value, Literal) and value.value is True:
-            found.append(Assumption(None, "default-vpc", str(call), flag, location))
+        condition = lookup.get("condition")
+        runs = lookup.get("runs_unconfigured", not condition)
+        if runs is not True:
+            continue  # behind a test the analysis cannot decide: the deployment may never run it
+        if spec.raises and lookup.get("in_try") is True:
+            continue  # `try: get_vpc(default=True) except Exception: <create one>` recovers
+        asked = _asks_for_default(spec, arguments)
+        if asked is not None:
+            detail = spec.error
+            if isinstance(condition, str) and condition:
+                # The fallback branch of `if vpc_id: ... else: <lookup>`: the CI deployment sets
+                # no such configuration value, so it is the branch that runs.
+                detail = f"{detail}: `{condition}` holds in a deployment that does not set that configuration"
+            found.append(
+                Assumption(
+                    None, spec.kind, f"{spec.shown}({asked})", asked, location, detail=detail, fix=spec.fix
+                )
+            )
     return found
+
+
+def _asks_for_default(spec: DefaultLookup, arguments: Mapping[str, Any]) -> str | None:
+    """How the call asks for the default (``default=True``, ``filters=[is-default=true]``), or None
+    when it does not certainly ask (a flag from configuration, filters the analysis cannot read)."""
+    if not spec.flag:
+        return "..."  # the call always means the default VPC
+    flag = arguments.get(spec.flag)
+    if isinstance(flag, Literal) and flag.value is True:
+        return f"{spec.flag}=True"
+    if isinstance(flag, Literal) and isinstance(flag.value, str) and flag.value.lower() == "true":
+        # `get_vpc(default="true")`, seen in real programs: the provider reads it as the flag.
+        return f'{spec.flag}="{flag.value}"'
+    filters = arguments.get("filters")
+    if spec.filters and isinstance(filters, Literal) and isinstance(filters.value, tuple):
+        for entry in filters.value:
+            fields = entry.value if isinstance(entry, Literal) and isinstance(entry.value, dict) else {}
+            lowered = {str(key).lower(): value for key, value in fields.items()}
+            name, values = lowered.get("name"), lowered.get("values")
+            if not (isinstance(name, Literal) and name.value in spec.filters):
+                continue
+            if isinstance(values, Literal) and isinstance(values.value, tuple) and values.value:
+                texts = [item.value if isinstance(item, Literal) else None for item in values.value]
+                if all(isinstance(text, str) and text.lower() == "true" for text in texts):
+                    return f"filters=[{name.value}=true]"
+    return None
 
 
 def environment_assumptions(project: Project) -> list[Assumption]:
@@ -204,9 +316,13 @@ _WHAT = {
         "drop the key pair in favour of SSM Session Manager",
     ),
     "default-vpc": (
-        "looks up the default VPC ({text}): new and CI accounts have none, so the deployment fails with "
-        "'no matching EC2 VPC found'",
+        "looks up the default VPC with {text}: new and CI accounts have none, so {detail}",
         "create the VPC in the stack, or take its id from configuration",
+    ),
+    "default-subnet": (
+        "looks up a default subnet with {text}: default subnets belong to the default VPC, which new "
+        "and CI accounts lack, so {detail}",
+        "create the VPC and its subnets in the stack, or take the subnet ids from configuration",
     ),
 }
 
@@ -217,9 +333,13 @@ class HardcodedEnvironment(Rule):
     Finds values that tie a stack to the account and region it was written in: literal AMI ids
     (`ami-0abc...`), availability-zone names (`us-east-1a`), ARNs with a literal account id or
     region (`arn:aws:sns:us-east-1:123456789012:alerts`), literal EC2 key pair names, CloudFormation
-    key-pair parameters without a default, and default-VPC lookups
-    (`aws.ec2.get_vpc(default=True)`, `ec2.Vpc.from_lookup(is_default=True)`, once a plugin records
-    lookups in `Project.facts["lookups"]`). A literal is reported once per resource. Values from
+    key-pair parameters without a default, and lookups of the default VPC or a default subnet
+    (Pulumi `aws.ec2.get_vpc(default=True)`, `get_subnet(default_for_az=True)` or the equivalent
+    `is-default` / `default-for-az` filters, `awsx.ec2.DefaultVpc`; CDK
+    `ec2.Vpc.from_lookup(is_default=True)`) that run
+    in a deployment that sets no configuration value: unconditionally, or as the fallback of
+    `if vpc_id: ... else: ...` when no stack file or `cdk.json` sets `vpc_id`. A lookup behind a
+    flag (`if use_default_vpc:`) is not reported. A literal is reported once per resource. Values from
     `AWS::AccountId`/`AWS::Region`, lookups, Pulumi stack configuration or CDK context are not
     literals and are fine; a template parameter's default is reported, since a deployment that sets
     only the environment suffix uses it.
@@ -227,8 +347,9 @@ class HardcodedEnvironment(Rule):
     ## Why is this bad
     The stack deploys in the author's account and region only: in another region the AMI and
     the zone do not exist, in another account the ARNs point at nothing or at someone else's
-    resources, the key pair is missing, and a fresh CI account has no default VPC ("no matching
-    EC2 VPC found").
+    resources, the key pair is missing, and a fresh CI account has no default VPC: the Pulumi
+    program stops with "no matching EC2 VPC found", `cdk synth` with "Could not find any VPCs
+    matching ...".
 
     ## Example
     ```yaml
@@ -304,6 +425,47 @@ class HardcodedEnvironment(Rule):
                     )
             """,
         ),
+        Example.pulumi(
+            """
+            import pulumi
+            import pulumi_aws as aws
+
+
+            class TapStack(pulumi.ComponentResource):
+                def __init__(self, name, args, opts=None):
+                    super().__init__("tap:stack:TapStack", name, None, opts)
+                    shared = aws.ec2.get_vpc(id=pulumi.Config().require("sharedVpcId"))
+                    aws.ec2.SecurityGroup("shared-sg", vpc_id=shared.id, description="shared")
+                    vpc = aws.ec2.Vpc("vpc", cidr_block="10.0.0.0/16")
+                    aws.ec2.SecurityGroup("web-sg", vpc_id=vpc.id, description="web")
+            """,
+            title="a VPC looked up by a configured id, and one the stack creates",
+        ),
+        Example.cdk(
+            """
+            import aws_cdk as cdk
+            from aws_cdk import aws_ec2 as ec2
+            from constructs import Construct
+
+
+            class TapStackProps(cdk.StackProps):
+                def __init__(self, environment_suffix=None, **kwargs):
+                    super().__init__(**kwargs)
+                    self.environment_suffix = environment_suffix
+
+
+            class TapStack(cdk.Stack):
+                def __init__(self, scope: Construct, construct_id: str, props=None, **kwargs):
+                    super().__init__(scope, construct_id, **kwargs)
+                    shared = ec2.Vpc.from_lookup(
+                        self, "Shared", vpc_id=self.node.try_get_context("sharedVpcId")
+                    )
+                    ec2.SecurityGroup(self, "SharedSg", vpc=shared)
+                    vpc = ec2.Vpc(self, "Vpc", max_azs=2)
+                    ec2.SecurityGroup(self, "WebSg", vpc=vpc)
+            """,
+            title="a VPC looked up by a context id, and one the stack creates",
+        ),
     ]
     INVALID = [
         Example.cfn_yaml(
@@ -364,15 +526,51 @@ class HardcodedEnvironment(Rule):
                     )
             """,
         ),
+        Example.pulumi(
+            """
+            import pulumi
+            import pulumi_aws as aws
+
+
+            class TapStack(pulumi.ComponentResource):
+                def __init__(self, name, args, opts=None):
+                    super().__init__("tap:stack:TapStack", name, None, opts)
+                    vpc = aws.ec2.get_vpc(default=True)  # expect: IAC014
+                    aws.ec2.SecurityGroup("web-sg", vpc_id=vpc.id, description="web")
+            """,
+            title="a Pulumi lookup of the default VPC",
+        ),
+        Example.cdk(
+            """
+            import aws_cdk as cdk
+            from aws_cdk import aws_ec2 as ec2
+            from constructs import Construct
+
+
+            class TapStackProps(cdk.StackProps):
+                def __init__(self, environment_suffix=None, **kwargs):
+                    super().__init__(**kwargs)
+                    self.environment_suffix = environment_suffix
+
+
+            class TapStack(cdk.Stack):
+                def __init__(self, scope: Construct, construct_id: str, props=None, **kwargs):
+                    super().__init__(scope, construct_id, **kwargs)
+                    vpc = ec2.Vpc.from_lookup(self, "Vpc", is_default=True)  # expect: IAC014
+                    ec2.SecurityGroup(self, "WebSg", vpc=vpc)
+            """,
+            title="a CDK lookup of the default VPC",
+        ),
     ]
 
     def check(self, ctx: RuleContext) -> Iterable[Finding]:
         project = ctx.project
         for item in environment_assumptions(project):
             what, fix = _WHAT[item.kind]
-            described = what.format(text=item.text)
+            fix = item.fix or fix
+            described = what.format(text=item.text, detail=item.detail)
             if item.resource is None:
-                subject = "The project" if item.kind == "default-vpc" else "The template"
+                subject = "The project" if item.kind in ("default-vpc", "default-subnet") else "The template"
                 message = f"{subject} {described}"
             else:
                 resource = project.resource(item.resource)

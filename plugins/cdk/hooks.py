@@ -12,6 +12,7 @@ from typing import Any, cast
 
 from analyzer.model import Literal, Location, Origin, Unknown, Value, concat
 from analyzer.python.evaluator import CallSite, Evaluator, Hooks
+from analyzer.python.lookups import LookupRecorder
 from analyzer.python.signatures import Param, ParamKind, Signature, mro
 from analyzer.python.values import EValue, ExternalObj, InstanceObj, JsonText, Obj, to_value
 from plugins.cdk import tables
@@ -80,6 +81,8 @@ class CdkHooks(Hooks):
         self.builder = Builder(root, context, has_cdk_json)
         self.evaluator: Evaluator | None = None
         self.unknown_keywords: list[dict[str, Any]] = []  # keywords the aws-cdk-lib class lacks
+        # Context lookups (ec2.Vpc.from_lookup(is_default=True), ...): facts["lookups"].
+        self.lookups = LookupRecorder(to_value, _unset_context)
 
     def context_values(self) -> dict[str, Value]:
         return dict(self.builder.context_reads)
@@ -128,6 +131,8 @@ class CdkHooks(Hooks):
             return None
         unwrap_site(site)
         self.unknown_keywords += unknown_keywords(qualname, site)
+        if _is_lookup(qualname):
+            self.lookups.record(ev, qualname, site)
         if qualname.endswith(".__init__"):
             return self._super_init(qualname.removesuffix(".__init__"), site)
         if qualname == "aws_cdk.App":
@@ -383,6 +388,31 @@ def _engine_version(engine: str, version: EValue | None) -> Value | None:
     if isinstance(version, Literal) and isinstance(version.value, str):
         return version
     return None
+
+
+# Methods that query the account while `cdk synth` runs (context providers, cached in
+# cdk.context.json): Vpc.from_lookup, SecurityGroup.from_lookup_by_name/_by_id, HostedZone.from_lookup,
+# StringParameter.value_from_lookup, MachineImage.lookup (aws-cdk-lib: core/lib/context-provider.ts
+# is what each calls).
+def _is_lookup(qualname: str) -> bool:
+    short = qualname.rsplit(".", 1)[-1]
+    return (
+        short.startswith("from_lookup") or short == "value_from_lookup" or qualname == _MACHINE_IMAGE_LOOKUP
+    )
+
+
+_MACHINE_IMAGE_LOOKUP = "aws_cdk.aws_ec2.MachineImage.lookup"
+
+
+def _unset_context(value: EValue) -> bool:
+    """A ``node.try_get_context(key)`` read of a key ``cdk.json`` does not set (Builder.context_value's
+    Unknown): None in a deployment that passes only the suffix with ``-c``."""
+    return (
+        isinstance(value, Unknown)
+        and bool(value.origin & Origin.CONFIG)
+        and value.reason.startswith("context '")
+        and " is given at deploy time" in value.reason
+    )
 
 
 # ``Code.from_asset(os.path.join(os.path.dirname(__file__), "lambda"))``: asset directories are

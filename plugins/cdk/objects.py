@@ -60,7 +60,22 @@ class NodeObj(Obj):
             return Literal(scope.path)
         if name == "default_child" and isinstance(self.owner, ConstructObj):
             return self.owner
+        if name in ("try_get_context", "get_context"):
+            return BoundContext(self)  # `ctx = self.node.try_get_context`, then `ctx("vpcId")`
         return None
+
+
+@dataclass(eq=False, slots=True)
+class BoundContext(Obj):
+    """``node.try_get_context`` read without a call: calling it later reads the context."""
+
+    node: NodeObj
+
+    def hint(self) -> str:
+        return "node.try_get_context"
+
+    def call(self, ev: Evaluator, site: CallSite) -> EValue | None:
+        return self.node.method(ev, "try_get_context", site)
 
 
 @dataclass(eq=False, slots=True)

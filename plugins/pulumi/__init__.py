@@ -92,6 +92,7 @@ class PulumiPlugin:
                 ),
                 **({"lambda_code_errors": hooks.code_errors} if hooks.code_errors else {}),
                 **({"unknown_keywords": hooks.unknown_keywords} if hooks.unknown_keywords else {}),
+                **({"lookups": hooks.lookups.facts} if hooks.lookups.facts else {}),
             },
         )
 

@@ -31,6 +31,7 @@ from analyzer.model import (
 from analyzer.plugin import Worktree
 from analyzer.python.builtins import format_method
 from analyzer.python.evaluator import CallSite, Evaluator, Hooks
+from analyzer.python.lookups import LookupRecorder, pulumi_call_name
 from analyzer.python.signatures import Param, ParamKind, Signature
 from analyzer.python.values import (
     EValue,
@@ -497,6 +498,11 @@ def _conditions(value: EValue) -> EValue:
     return Literal({test: Literal(variables) for test, variables in grouped.items()})
 
 
+# pulumi-awsx awsx/ec2/defaultVpc.ts: DefaultVpc is "a pseudo resource representing the default VPC"
+# that creates nothing; its constructor calls aws.ec2.getVpc({default: true}) (getDefaultVpc.ts).
+_AWSX_LOOKUPS = {"pulumi_awsx.ec2.DefaultVpc": "awsx.ec2.DefaultVpc"}
+
+
 # -- the hooks ---------------------------------------------------------------------------------------
 
 
@@ -510,6 +516,11 @@ class PulumiHooks(Hooks):
         self.problems: list[ParseProblem] = []
         self.code_errors: list[str] = []
         self.unknown_keywords: list[dict[str, Any]] = []  # keywords the pulumi-aws class lacks
+        # Data-source calls of pulumi_aws (aws.ec2.get_vpc(default=True), ...): facts["lookups"].
+        self.lookups = LookupRecorder(convert, self._is_unset)
+        # Config reads that a deployment setting no configuration leaves None: `config.get(key)`
+        # without a default, for a key no stack file sets (by identity: the value flows unchanged).
+        self.unset_reads: dict[int, EValue] = {}
 
     # config ------------------------------------------------------------------------------------
 
@@ -526,8 +537,13 @@ class PulumiHooks(Hooks):
             # Not set in every stack file: the deploy sets it (or the default applies); either way
             # the value is unknown here but keeps where it comes from.
             value = Unknown("set in stack configuration at deploy time", origin, location, key)
+            if not values and method.startswith("get") and (default is None or _is_none(default)):
+                self.unset_reads[id(value)] = value
         self.parameters.setdefault(full, to_value(value))
         return value
+
+    def _is_unset(self, value: EValue) -> bool:
+        return self.unset_reads.get(id(value)) is value
 
     # calls -------------------------------------------------------------------------------------
 
@@ -536,6 +552,10 @@ class PulumiHooks(Hooks):
         package = parts[0]
         if package == "pulumi":
             return self._pulumi_call(ev, parts, site)
+        if qualname in _AWSX_LOOKUPS:
+            # Crosswalk components that look the account up (not modelled as resources).
+            self.lookups.record(ev, _AWSX_LOOKUPS[qualname], site)
+            return None
         if package in PACKAGES and len(parts) >= 2:
             last = parts[-1]
             module = parts[1] if len(parts) >= 3 else ""
@@ -549,6 +569,8 @@ class PulumiHooks(Hooks):
             if last in ("get_policy_document", "get_policy_document_output"):
                 return PolicyDocument(policy_document(site.arg(0, "statements"), site.location))
             if last.startswith("get_"):
+                if package == "pulumi_aws":
+                    self.lookups.record(ev, pulumi_call_name(qualname), site)
                 return DataSource(qualname)
         return None
 

@@ -1,0 +1,113 @@
+"""The CDK plugin records context lookups (``ec2.Vpc.from_lookup`` ...) as ``facts["lookups"]``."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+from typing import Any
+
+from analyzer.discover import list_files
+from analyzer.model import Literal, Origin, Unknown
+from analyzer.plugin import Limits
+from plugins.cdk import CdkPlugin
+
+APP = """\
+import aws_cdk as cdk
+from lib.tap_stack import TapStack
+
+app = cdk.App()
+TapStack(app, "TapStackdev", env=cdk.Environment(account="111111111111", region="us-east-1"))
+app.synth()
+"""
+HEAD = """\
+import aws_cdk as cdk
+import aws_cdk.aws_ec2 as ec2_alias
+from aws_cdk import aws_ec2 as ec2
+from aws_cdk.aws_ec2 import Vpc
+from constructs import Construct
+
+
+class TapStack(cdk.Stack):
+    def __init__(self, scope: Construct, construct_id: str, **kwargs):
+        super().__init__(scope, construct_id, **kwargs)
+"""
+
+
+def lookups(root: Path, body: str, context: str = "{}") -> list[dict[str, Any]]:
+    files = {
+        "cdk.json": '{"app": "python3 tap.py", "context": ' + context + "}",
+        "tap.py": APP,
+        "lib/__init__.py": "",
+        "lib/tap_stack.py": HEAD + textwrap.indent(textwrap.dedent(body), " " * 8),
+    }
+    for relative, text in files.items():
+        target = root / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+    worktree = list_files(root, Limits()).worktree
+    plugin = CdkPlugin()
+    assert plugin.detect(worktree)
+    return list(plugin.parse(worktree).facts.get("lookups", []))
+
+
+def test_from_lookup_under_every_import_alias(tmp_path: Path) -> None:
+    facts = lookups(
+        tmp_path,
+        """
+        a = ec2.Vpc.from_lookup(self, "A", is_default=True)
+        b = Vpc.from_lookup(self, "B", is_default=True)
+        c = ec2_alias.Vpc.from_lookup(self, "C", is_default=True)
+        ec2.SecurityGroup(self, "Sg", vpc=a)
+        """,
+    )
+    assert [fact["call"] for fact in facts] == ["aws_cdk.aws_ec2.Vpc.from_lookup"] * 3
+    assert [fact["location"].line for fact in facts] == [12, 13, 14]
+    for fact in facts:
+        flag = fact["arguments"]["is_default"]
+        assert isinstance(flag, Literal) and flag.value is True
+        assert fact["condition"] is None and fact["runs_unconfigured"] is True
+
+
+def test_lookup_arguments_keep_their_origins(tmp_path: Path) -> None:
+    (by_id, by_flag, other) = lookups(
+        tmp_path,
+        """
+        by_id = ec2.Vpc.from_lookup(self, "ById", vpc_id=self.node.try_get_context("vpcId"))
+        by_flag = ec2.Vpc.from_lookup(self, "ByFlag", is_default=self.node.try_get_context("useDefault"))
+        sg = ec2.SecurityGroup.from_lookup_by_name(self, "Sg", "web", by_id)
+        """,
+    )
+    assert isinstance(by_id["arguments"]["vpc_id"], Unknown)
+    assert by_flag["arguments"]["is_default"].origin & Origin.CONFIG
+    assert other["call"] == "aws_cdk.aws_ec2.SecurityGroup.from_lookup_by_name"
+
+
+def test_fallback_branch_of_an_unset_context_key(tmp_path: Path) -> None:
+    body = """
+    vpc_id = self.node.try_get_context("vpcId")
+    if vpc_id:
+        vpc = ec2.Vpc.from_lookup(self, "Vpc", vpc_id=vpc_id)
+    else:
+        vpc = ec2.Vpc.from_lookup(self, "Vpc", is_default=True)
+    """
+    by_id, fallback = lookups(tmp_path / "unset", body)
+    assert (by_id["condition"], by_id["runs_unconfigured"]) == ("vpc_id", False)
+    assert (fallback["condition"], fallback["runs_unconfigured"]) == ("not (vpc_id)", True)
+    # cdk.json sets the key: the test is decided and only the lookup by id runs.
+    (only,) = lookups(tmp_path / "set", body, context='{"vpcId": "vpc-0123"}')
+    assert "vpc_id" in only["arguments"] and only["condition"] is None
+
+
+def test_context_read_through_an_alias_of_try_get_context(tmp_path: Path) -> None:
+    (_, fallback) = lookups(
+        tmp_path,
+        """
+        ctx = self.node.try_get_context
+        vpc_id = ctx("vpcId")
+        if vpc_id:
+            vpc = ec2.Vpc.from_lookup(self, "Vpc", vpc_id=vpc_id)
+        else:
+            vpc = ec2.Vpc.from_lookup(self, "Vpc", is_default=True)
+        """,
+    )
+    assert fallback["runs_unconfigured"] is True

@@ -8,7 +8,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 
 from analyzer.findings import Finding, Related, Severity
-from analyzer.iam import Resolver, Statement, allows, arn_matches, normalize_document
+from analyzer.iam import Resolver, Statement, allows, arn_matches, normalize_document, opaque_statement
 from analyzer.model import (
     Concat,
     Literal,
@@ -37,6 +37,8 @@ _ENCRYPTION_TYPES = (
     "Pulumi::AWS::S3::BucketServerSideEncryptionConfigurationV2",
     "Pulumi::AWS::S3::BucketServerSideEncryptionConfiguration",
 )
+# The source type suffix of the bucket policy CDK creates itself (plugins/cdk/integrations.py).
+_PLATFORM_POLICY_SUFFIX = "#Policy"
 _ACCOUNT = Unknown("the account id", Origin.ACCOUNT, hint="AWS::AccountId")
 _OBJECT_KEY = Unknown("the key of the object the service writes", hint="<log object key>")
 
@@ -249,9 +251,7 @@ class LogBucketPolicyDeniesDelivery(Rule):
             if any(_undecided(policy) for policy, _ in policies):
                 continue
             statements = [
-                statement
-                for policy, document in policies
-                for statement in normalize_document(document, policy.id, policy.location_of("PolicyDocument"))
+                statement for policy, document in policies for statement in _statements(policy, document)
             ]
             missing = _missing(delivery, statements, resolve)
             if missing:
@@ -267,9 +267,9 @@ class LogBucketPolicyDeniesDelivery(Rule):
                 missing
             )
         else:
-            what = "the bucket has no bucket policy, so nothing allows " + writer.principal
+            what = f"no bucket policy lets {writer.principal} write to it"
         message = (
-            f"{writer.noun.capitalize()} '{source.id}' ({source.location}) writes to bucket '{bucket.id}' "
+            f"{writer.noun[0].upper()}{writer.noun[1:]} '{source.id}' ({source.location}) writes to bucket '{bucket.id}' "
             f"({bucket.location}), but {what}: {writer.call} checks this and fails the deployment "
             f"with {writer.error}"
         )
@@ -477,6 +477,16 @@ def _applies_to(project: Project, policy: Resource, bucket: Resource) -> bool | 
     return arn_matches(target, bucket.name)
 
 
+def _statements(policy: Resource, document: Value | None) -> tuple[Statement, ...]:
+    where = policy.location_of("PolicyDocument")
+    if document is None or policy.source_type.endswith(_PLATFORM_POLICY_SUFFIX):
+        # A document the platform model does not carry, or the policy CDK builds from
+        # ``bucket.grant_*(principal)`` and ``add_to_resource_policy`` (modelled without the object
+        # ARNs a grant covers, or without principals): it may grant anything.
+        return (opaque_statement(policy.id, where),)
+    return normalize_document(document, policy.id, where)
+
+
 def _missing(delivery: _Delivery, statements: list[Statement], resolve: Resolver) -> list[str]:
     """The checked grants the policy certainly lacks; empty when any cannot be known."""
     writer = delivery.writer
@@ -602,3 +612,299 @@ def _walk(value: Value, path: tuple[str, ...] = ()) -> Iterator[tuple[tuple[str,
     elif isinstance(value, Literal) and isinstance(value.value, tuple):
         for item in value.value:
             yield from _walk(item, path)
+
+
+# -- examples -------------------------------------------------------------------------------------------
+
+_TRAIL_CFN = """
+Parameters:
+  EnvironmentSuffix:
+    Type: String
+    Default: dev
+Resources:
+  TrailBucket:
+    Type: AWS::S3::Bucket
+    Properties:
+      BucketName: !Sub audit-trail-${{EnvironmentSuffix}}
+{policy}
+  Trail:
+    Type: AWS::CloudTrail::Trail{trail_extra}
+    Properties:
+      TrailName: !Sub audit-${{EnvironmentSuffix}}
+      IsLogging: true
+      S3BucketName: {bucket}{marker}
+"""
+
+_TRAIL_POLICY = """
+  TrailBucketPolicy:
+    Type: AWS::S3::BucketPolicy
+    Properties:
+      Bucket: !Ref TrailBucket
+      PolicyDocument:
+        Statement:{statements}
+"""
+
+_ACL_CHECK = """
+          - Effect: Allow
+            Principal: {Service: cloudtrail.amazonaws.com}
+            Action: s3:GetBucketAcl
+            Resource: !GetAtt TrailBucket.Arn"""
+_WRITE = """
+          - Effect: Allow
+            Principal: {Service: cloudtrail.amazonaws.com}
+            Action: s3:PutObject
+            Resource: !Sub "${TrailBucket.Arn}/AWSLogs/${AWS::AccountId}/*\""""
+_ACL_CONDITION = """
+            Condition:
+              StringEquals: {"s3:x-amz-acl": bucket-owner-full-control}"""
+_SOURCE_ARN_CONDITION = """
+            Condition:
+              StringEquals: {"aws:SourceArn": !Sub "arn:aws:cloudtrail:${AWS::Region}:${AWS::AccountId}:trail/audit"}"""
+_DENY_INSECURE = """
+          - Effect: Deny
+            Principal: "*"
+            Action: s3:*
+            Resource: [!GetAtt TrailBucket.Arn, !Sub "${TrailBucket.Arn}/*"]
+            Condition: {Bool: {aws:SecureTransport: false}}"""
+_EVERYTHING_TO_SERVICE = """
+          - Effect: Allow
+            Principal: {Service: cloudtrail.amazonaws.com}
+            Action: [s3:GetBucketAcl, s3:PutObject]
+            Resource: [!GetAtt TrailBucket.Arn, !Sub "arn:aws:s3:::${TrailBucket}/*"]"""
+_CONFIG_ONLY = """
+          - Effect: Allow
+            Principal: {Service: config.amazonaws.com}
+            Action: [s3:GetBucketAcl, s3:PutObject]
+            Resource: [!GetAtt TrailBucket.Arn, !Sub "${TrailBucket.Arn}/*"]"""
+_WRITE_ON_BUCKET_ARN = """
+          - Effect: Allow
+            Principal: {Service: cloudtrail.amazonaws.com}
+            Action: s3:PutObject
+            Resource: !GetAtt TrailBucket.Arn"""
+
+
+def _trail(
+    statements: str | None = None,
+    marker: str = "",
+    bucket: str = "!Ref TrailBucket",
+    trail_extra: str = "\n    DependsOn: [TrailBucketPolicy]",
+) -> str:
+    policy = "" if statements is None else _TRAIL_POLICY.format(statements=statements).rstrip("\n")
+    extra = trail_extra if statements is not None else ""
+    return _TRAIL_CFN.format(policy=policy, trail_extra=extra, bucket=bucket, marker=marker)
+
+
+_ALB_JSON = """
+{
+  "Resources": {
+    "LogBucket": {
+      "Type": "AWS::S3::Bucket",
+      "Properties": {
+        "BucketEncryption": {"ServerSideEncryptionConfiguration": [
+          {"ServerSideEncryptionByDefault": {"SSEAlgorithm": "@ALGORITHM@"}}]}
+      }
+    },
+    "LogBucketPolicy": {
+      "Type": "AWS::S3::BucketPolicy",
+      "Properties": {
+        "Bucket": {"Ref": "LogBucket"},
+        "PolicyDocument": {"Statement": [{
+          "Effect": "Allow",
+          "Principal": @PRINCIPAL@,
+          "Action": "s3:PutObject",
+          "Resource": {"Fn::Sub": "${LogBucket.Arn}/alb/AWSLogs/${AWS::AccountId}/*"}
+        }]}
+      }
+    },
+    "Alb": {
+      "Type": "AWS::ElasticLoadBalancingV2::LoadBalancer",
+      "DependsOn": ["LogBucketPolicy"],
+      "Properties": {
+        "Subnets": ["subnet-0a1b2c3d", "subnet-4e5f6a7b"],
+        "LoadBalancerAttributes": [@MARKER@
+          {"Key": "access_logs.s3.enabled", "Value": "true"},
+          {"Key": "access_logs.s3.bucket", "Value": {"Ref": "LogBucket"}},
+          {"Key": "access_logs.s3.prefix", "Value": "alb"}
+        ]
+      }
+    }
+  }
+}
+"""
+
+
+def _alb(principal: str, algorithm: str = "AES256", marker: str = "") -> str:
+    return (
+        _ALB_JSON.replace("@PRINCIPAL@", principal)
+        .replace("@ALGORITHM@", algorithm)
+        .replace("@MARKER@", marker)
+    )
+
+
+_ELB_SERVICE = '{"Service": "logdelivery.elasticloadbalancing.amazonaws.com"}'
+_ELB_ACCOUNT = '{"AWS": "arn:aws:iam::127311923021:root"}'
+_LOGS_SERVICE = '{"Service": "delivery.logs.amazonaws.com"}'
+
+_PULUMI_STACK = """
+import json
+
+import pulumi
+import pulumi_aws as aws
+
+
+class TapStackArgs:
+    def __init__(self, environment_suffix: str | None = None):
+        self.environment_suffix = environment_suffix or "dev"
+
+
+class TapStack(pulumi.ComponentResource):
+    def __init__(self, name: str, args: TapStackArgs, opts: pulumi.ResourceOptions | None = None):
+        super().__init__("tap:stack:TapStack", name, None, opts)
+        suffix = args.environment_suffix
+        account_id = aws.get_caller_identity().account_id
+        bucket = aws.s3.Bucket(f"audit-trail-{{suffix}}", force_destroy=True)
+{policy}
+        aws.cloudtrail.Trail(
+            f"audit-{{suffix}}",
+            s3_bucket_name=bucket.id,  {marker}
+            opts=pulumi.ResourceOptions(depends_on=[{depends}]),
+        )
+"""
+
+_PULUMI_POLICY = """        policy = aws.s3.BucketPolicy(
+            f"audit-trail-policy-{suffix}",
+            bucket=bucket.id,
+            policy=pulumi.Output.all(bucket.arn, account_id).apply(
+                lambda args: json.dumps({
+                    "Version": "2012-10-17",
+                    "Statement": [
+                        {"Effect": "Allow", "Principal": {"Service": "cloudtrail.amazonaws.com"},
+                         "Action": "s3:GetBucketAcl", "Resource": args[0]},
+                        {"Effect": "Allow", "Principal": {"Service": "cloudtrail.amazonaws.com"},
+                         "Action": "s3:PutObject", "Resource": f"{args[0]}/AWSLogs/{args[1]}/*",
+                         "Condition": {"StringEquals": {"s3:x-amz-acl": "bucket-owner-full-control"}}},
+                    ],
+                })
+            ),
+        )"""
+
+
+def _pulumi(with_policy: bool, marker: str = "") -> str:
+    return _PULUMI_STACK.format(
+        policy=_PULUMI_POLICY if with_policy else "",
+        marker=marker,
+        depends="policy" if with_policy else "bucket",
+    )
+
+
+_CDK_STACK = """
+from aws_cdk import Stack, StackProps
+from aws_cdk import aws_cloudtrail as cloudtrail
+from aws_cdk import aws_ec2 as ec2
+from aws_cdk import aws_elasticloadbalancingv2 as elbv2
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_s3 as s3
+from constructs import Construct
+
+
+class TapStackProps(StackProps):
+    def __init__(self, environment_suffix: str | None = None, **kwargs):
+        super().__init__(**kwargs)
+        self.environment_suffix = environment_suffix
+
+
+class TapStack(Stack):
+    def __init__(self, scope: Construct, construct_id: str, props: TapStackProps | None = None, **kwargs):
+        super().__init__(scope, construct_id, **kwargs)
+        bucket = s3.Bucket(self, "TrailBucket")
+{body}
+"""
+
+_CDK_CFN_TRAIL = """        cloudtrail.CfnTrail(
+            self,
+            "Trail",
+            is_logging=True,
+            s3_bucket_name=bucket.bucket_name,  {marker}
+        )"""
+_CDK_L2_TRAIL = """        cloudtrail.Trail(self, "Trail", bucket=bucket)
+        cloudtrail.Trail(self, "OwnBucketTrail")"""
+_CDK_L2_ALB = """        vpc = ec2.Vpc(self, "Vpc", max_azs=2)
+        alb = elbv2.ApplicationLoadBalancer(self, "Alb", vpc=vpc, internet_facing=True)
+        alb.log_access_logs(bucket, "alb")"""
+_CDK_RESOURCE_POLICY = """        bucket.add_to_resource_policy(
+            iam.PolicyStatement(
+                principals=[iam.ServicePrincipal("cloudtrail.amazonaws.com")],
+                actions=["s3:GetBucketAcl"],
+                resources=[bucket.bucket_arn],
+            )
+        )
+        bucket.add_to_resource_policy(
+            iam.PolicyStatement(
+                principals=[iam.ServicePrincipal("cloudtrail.amazonaws.com")],
+                actions=["s3:PutObject"],
+                resources=[bucket.arn_for_objects(f"AWSLogs/{self.account}/*")],
+            )
+        )
+"""
+
+
+def _cdk(body: str) -> str:
+    return _CDK_STACK.format(body=body)
+
+
+LogBucketPolicyDeniesDelivery.INVALID = [
+    Example.cfn_yaml(_trail(marker="  # expect: IAC020"), title="trail bucket without a bucket policy"),
+    Example.cfn_yaml(
+        _trail(_CONFIG_ONLY, marker="  # expect: IAC020"), title="bucket policy grants AWS Config only"
+    ),
+    Example.cfn_yaml(
+        _trail(_ACL_CHECK + _WRITE_ON_BUCKET_ARN, marker="  # expect: IAC020"),
+        title="PutObject on the bucket ARN, not its objects",
+    ),
+    Example.cfn_json(
+        _alb(_LOGS_SERVICE, marker="  // expect: IAC020"),
+        title="ALB logs, policy grants the NLB log delivery principal only",
+    ),
+    Example.cfn_json(
+        _alb(_ELB_SERVICE, algorithm="aws:kms", marker="  // expect: IAC020"),
+        title="ALB logs to an SSE-KMS bucket",
+    ),
+    Example.pulumi(_pulumi(False, marker="# expect: IAC020"), title="Pulumi: trail bucket without a policy"),
+    Example.cdk(
+        _cdk(_CDK_CFN_TRAIL.format(marker="# expect: IAC020")),
+        title="CDK: CfnTrail on a bucket without a policy",
+    ),
+]
+
+LogBucketPolicyDeniesDelivery.VALID = [
+    Example.cfn_yaml(_trail(_ACL_CHECK + _WRITE + _ACL_CONDITION), title="the documented CloudTrail policy"),
+    Example.cfn_yaml(_trail(_ACL_CHECK + _WRITE), title="without the s3:x-amz-acl condition"),
+    Example.cfn_yaml(
+        _trail(_EVERYTHING_TO_SERVICE + _DENY_INSECURE), title="wide grant, Deny on insecure transport"
+    ),
+    Example.cfn_yaml(
+        _trail(_ACL_CHECK + _WRITE + _SOURCE_ARN_CONDITION), title="aws:SourceArn condition: cannot judge"
+    ),
+    Example.cfn_yaml(
+        _trail(_ACL_CHECK + _WRITE + _ACL_CONDITION, trail_extra=""),
+        title="right policy, no ordering: IAC005's finding",
+    ),
+    Example.cfn_yaml(_trail(bucket="central-audit-logs"), title="a bucket from outside the stack"),
+    Example.cfn_yaml(
+        _trail(bucket="!Ref TrailBucket").replace(
+            "  Trail:\n    Type: AWS::CloudTrail::Trail",
+            "  Trail:\n    Type: AWS::CloudTrail::Trail\n    Condition: WantsTrail",
+        )
+        + "Conditions:\n  WantsTrail: !Equals [!Ref EnvironmentSuffix, prod]\n",
+        title="trail under a condition",
+    ),
+    Example.cfn_json(_alb(_ELB_SERVICE), title="ALB logs, service principal, SSE-S3"),
+    Example.cfn_json(_alb(_ELB_ACCOUNT), title="ALB logs, the us-east-1 ELB account"),
+    Example.pulumi(_pulumi(True), title="Pulumi: BucketPolicy built with Output.all"),
+    Example.cdk(_cdk(_CDK_L2_TRAIL), title="CDK: cloudtrail.Trail writes the policy itself"),
+    Example.cdk(_cdk(_CDK_L2_ALB), title="CDK: log_access_logs writes the policy itself"),
+    Example.cdk(
+        _cdk(_CDK_RESOURCE_POLICY + _CDK_CFN_TRAIL.format(marker="")),
+        title="CDK: add_to_resource_policy next to a CfnTrail",
+    ),
+]

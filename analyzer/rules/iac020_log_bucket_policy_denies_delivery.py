@@ -496,22 +496,38 @@ def _missing(delivery: _Delivery, statements: list[Statement], resolve: Resolver
         if covers is False:
             continue
         relevant.append(statement if covers else replace(statement, opaque=True))
-    bucket_arn = Ref(delivery.bucket.id, "Arn")
+    bucket_arn: tuple[Value, ...] = (Ref(delivery.bucket.id, "Arn"),)
     missing: list[str] = []
     for action, on_objects in writer.checked:
-        target = _object_arn(delivery) if on_objects else bucket_arn
-        verdict = allows(relevant, action, target, context=writer.context, resolve=resolve)
-        if verdict is None:
+        verdicts = [
+            allows(relevant, action, target, context=writer.context, resolve=resolve)
+            for target in (_object_arns(delivery) if on_objects else bucket_arn)
+        ]
+        if any(verdict is None for verdict in verdicts):
             return []
-        if verdict is False:
+        if all(verdict is False for verdict in verdicts):
             where = _objects_text(delivery) if on_objects else f"<{delivery.bucket.id}.Arn>"
             missing.append(f"{action} on {where}")
     return missing
 
 
-def _object_arn(delivery: _Delivery) -> Value:
-    parts: list[Value] = [Ref(delivery.bucket.id, "Arn"), Literal("/")]
+def _object_arns(delivery: _Delivery) -> tuple[Value, ...]:
+    """The ARN of the objects the service writes: ``<bucket>/<prefix>/AWSLogs/<account>/...``. A
+    literal prefix with a leading or trailing ``/`` gives two readings (with and without the extra
+    slash); a grant counts when it covers either."""
+    prefixes: list[Value | None] = [delivery.prefix]
     prefix = delivery.prefix
+    if (
+        isinstance(prefix, Literal)
+        and isinstance(prefix.value, str)
+        and prefix.value.strip("/") != prefix.value
+    ):
+        prefixes.append(Literal(prefix.value.strip("/")))
+    return tuple(_object_arn(delivery.bucket.id, item) for item in prefixes)
+
+
+def _object_arn(bucket_id: str, prefix: Value | None) -> Value:
+    parts: list[Value] = [Ref(bucket_id, "Arn"), Literal("/")]
     if prefix is not None and not (isinstance(prefix, Literal) and prefix.value in ("", None)):
         parts += [prefix, Literal("/")]
     parts += [Literal("AWSLogs/"), _ACCOUNT, Literal("/"), _OBJECT_KEY]

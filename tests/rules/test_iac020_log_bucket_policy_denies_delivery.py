@@ -640,3 +640,12 @@ def test_cdk_enforce_ssl_alone_only_denies(tmp_path: Path) -> None:
     # enforce_ssl adds a statement that denies insecure transport and grants nothing: still reported.
     [finding] = cdk(tmp_path, _CFN_TRAIL, ", enforce_ssl=True")
     assert "no bucket policy" in finding.message
+
+
+def test_a_prefix_with_slashes_counts_with_or_without_them(tmp_path: Path) -> None:
+    prefixed = {**_WRITE, "Resource": {"Fn::Sub": "${LogBucket.Arn}/trail/AWSLogs/${AWS::AccountId}/*"}}
+    ordered = "\n    DependsOn: [LogBucketPolicy]"
+    props = "\n      S3KeyPrefix: trail/"
+    assert cfn(tmp_path / "a", template([_ACL, prefixed], trail_extra=ordered, trail_props=props)) == []
+    [finding] = cfn(tmp_path / "b", template([_ACL, _WRITE], trail_extra=ordered, trail_props=props))
+    assert "<LogBucket.Arn>/trail/AWSLogs/<account id>/*" in finding.message

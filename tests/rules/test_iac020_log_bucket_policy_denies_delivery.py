@@ -649,3 +649,25 @@ def test_a_prefix_with_slashes_counts_with_or_without_them(tmp_path: Path) -> No
     assert cfn(tmp_path / "a", template([_ACL, prefixed], trail_extra=ordered, trail_props=props)) == []
     [finding] = cfn(tmp_path / "b", template([_ACL, _WRITE], trail_extra=ordered, trail_props=props))
     assert "<LogBucket.Arn>/trail/AWSLogs/<account id>/*" in finding.message
+
+
+# -- sample repositories -----------------------------------------------------------------------------------
+
+_SAMPLES = Path(__file__).resolve().parents[2] / "sample_repos"
+_SAMPLE_FINDINGS = {
+    "cfn-audit-logging": [
+        "lib/TapStack.yml:29 AuditTrail|AuditTrailBucket|policy",
+        "lib/TapStack.yml:116 WebLoadBalancer|AccessLogBucket|kms",
+        "lib/TapStack.yml:116 WebLoadBalancer|AccessLogBucket|policy",
+    ],
+}
+
+
+@pytest.mark.parametrize("name", sorted(path.name for path in _SAMPLES.iterdir() if path.is_dir()))
+def test_samples(name: str) -> None:
+    """The flawed sample yields exactly its findings; its clean twin and every other sample, none."""
+    result = scan([_SAMPLES / name], Config(), rules=[LogBucketPolicyDeniesDelivery])
+    got = sorted(
+        f"{f.location.path}:{f.location.line} {f.key}" for f in result.findings if f.rule_id == "IAC020"
+    )
+    assert got == sorted(_SAMPLE_FINDINGS.get(name, []))

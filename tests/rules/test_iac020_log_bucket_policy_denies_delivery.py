@@ -671,3 +671,29 @@ def test_samples(name: str) -> None:
         f"{f.location.path}:{f.location.line} {f.key}" for f in result.findings if f.rule_id == "IAC020"
     )
     assert got == sorted(_SAMPLE_FINDINGS.get(name, []))
+
+
+def test_pulumi_dict_arguments_inline_encryption_and_classic_balancer(tmp_path: Path) -> None:
+    body = """
+    inline = aws.s3.Bucket(
+        f"inline-{suffix}",
+        server_side_encryption_configuration={
+            "rule": {"apply_server_side_encryption_by_default": {"sse_algorithm": "aws:kms"}}
+        },
+    )
+    aws.lb.LoadBalancer(f"dict-alb-{suffix}", subnets=["subnet-1"], access_logs={"bucket": inline.id, "enabled": True})
+    aws.elb.LoadBalancer(
+        f"clb-{suffix}",
+        availability_zones=["us-east-1a"],
+        listeners=[],
+        access_logs={"bucket": inline.id, "enabled": True, "bucket_prefix": "clb"},
+    )
+    """
+    found = pulumi(tmp_path, body, enabled="False")
+    assert sorted(f.key.split("|", 1)[0].split("-{")[0] + "|" + f.key.rsplit("|", 1)[1] for f in found) == [
+        "clb|policy",
+        "dict-alb|kms",
+        "dict-alb|policy",
+    ]
+    (classic,) = [f for f in found if f.key.startswith("clb")]
+    assert "<inline-{suffix}.Arn>/clb/AWSLogs/<account id>/*" in classic.fix_hint

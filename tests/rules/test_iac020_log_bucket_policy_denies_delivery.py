@@ -8,13 +8,16 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from analyzer.config import Config
 from analyzer.engine import scan
 from analyzer.findings import Finding
+from analyzer.graph import ResourceGraph
 from analyzer.iam import allows, normalize_document
-from analyzer.model import Literal
-from analyzer.rules.base import Example
+from analyzer.model import Concat, Literal, Location, Origin, Project, Ref, Resource, Unknown, Value
+from analyzer.rules.base import Example, RuleContext
 from analyzer.rules.iac005_missing_dependency import MissingDependency
 from analyzer.rules.iac020_log_bucket_policy_denies_delivery import LogBucketPolicyDeniesDelivery
 
@@ -697,3 +700,84 @@ def test_pulumi_dict_arguments_inline_encryption_and_classic_balancer(tmp_path: 
     ]
     (classic,) = [f for f in found if f.key.startswith("clb")]
     assert "<inline-{suffix}.Arn>/clb/AWSLogs/<account id>/*" in classic.fix_hint
+
+
+# -- robustness -------------------------------------------------------------------------------------------------
+
+_WHERE = Location("lib/TapStack.yml", 1)
+_VALUES: st.SearchStrategy[Value] = st.recursive(
+    st.one_of(
+        st.builds(Literal, st.one_of(st.none(), st.booleans(), st.integers(), st.text(max_size=30))),
+        st.builds(
+            Ref,
+            st.sampled_from(["Bucket", "Other", "Trail", "Missing"]),
+            st.sampled_from([None, "Arn", "Name", "Id", "X"]),
+        ),
+        st.builds(Unknown, st.text(max_size=5), st.sampled_from([Origin.NONE, Origin.ACCOUNT])),
+        st.sampled_from(
+            [
+                Literal("*"),
+                Literal("true"),
+                Literal("cloudtrail.amazonaws.com"),
+                Literal("arn:aws:iam::127311923021:root"),
+                Literal("access_logs.s3.enabled"),
+                Literal("aws:kms"),
+            ]
+        ),
+    ),
+    lambda inner: st.one_of(
+        st.builds(lambda items: Literal(tuple(items)), st.lists(inner, max_size=3)),
+        st.builds(
+            lambda items: Literal(dict(items)),
+            st.lists(
+                st.tuples(
+                    st.sampled_from(
+                        [
+                            "Statement",
+                            "Effect",
+                            "Action",
+                            "Resource",
+                            "Principal",
+                            "Service",
+                            "AWS",
+                            "Condition",
+                            "Key",
+                            "Value",
+                            "Enabled",
+                            "Bucket",
+                            "SSEAlgorithm",
+                        ]
+                    ),
+                    inner,
+                ),
+                max_size=4,
+            ),
+        ),
+        st.builds(lambda items: Concat(tuple(items)), st.lists(inner, min_size=1, max_size=3)),
+    ),
+    max_leaves=12,
+)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    bucket=_VALUES, document=_VALUES, attributes=_VALUES, prefix=_VALUES, target=_VALUES, encryption=_VALUES
+)
+def test_arbitrary_values_never_crash(
+    bucket: Value, document: Value, attributes: Value, prefix: Value, target: Value, encryption: Value
+) -> None:
+    resources = (
+        Resource("Bucket", "AWS::S3::Bucket", _WHERE, {"BucketEncryption": encryption}, name=Literal("b")),
+        Resource("Other", "AWS::S3::Bucket", _WHERE),
+        Resource("Policy", "AWS::S3::BucketPolicy", _WHERE, {"Bucket": target, "PolicyDocument": document}),
+        Resource("Trail", "AWS::CloudTrail::Trail", _WHERE, {"S3BucketName": bucket, "S3KeyPrefix": prefix}),
+        Resource(
+            "Alb", "AWS::ElasticLoadBalancingV2::LoadBalancer", _WHERE, {"LoadBalancerAttributes": attributes}
+        ),
+        Resource(
+            "Clb", "AWS::ElasticLoadBalancing::LoadBalancer", _WHERE, {"AccessLoggingPolicy": attributes}
+        ),
+    )
+    project = Project(root="/x", platform="cloudformation", resources=resources)
+    found = list(LogBucketPolicyDeniesDelivery().check(RuleContext(project, ResourceGraph(project))))
+    assert all(f.rule_id == "IAC020" and f.resource in ("Trail", "Alb", "Clb") for f in found)

@@ -189,9 +189,12 @@ class LogBucketPolicyDeniesDelivery(Rule):
     for your Application Load Balancer", bucket requirements and Step 2:
     https://docs.aws.amazon.com/elasticloadbalancing/latest/application/enable-access-logging.html;
     aws-cdk issue 21947). When the right policy exists but the trail or load balancer is not ordered
-    after it, the same error is a race: that is IAC005's finding, not this rule's. AWS Config
-    delivery channels are not checked: whether `PutDeliveryChannel` checks the bucket policy or
-    the recorder role's own permissions depends on the role, which the template does not settle.
+    after it, the same error is a race: that is IAC005's finding, not this rule's (a wrong policy that
+    is also unordered gets both findings: two defects, two fixes). AWS Config delivery channels are
+    not checked: `PutDeliveryChannel` (`InsufficientDeliveryPolicyException`) checks the bucket with
+    the recorder's role, whose own IAM policies suffice for a bucket of the same account while the
+    service-linked role needs the bucket policy; which of them applies, and when AWS Config runs the
+    check, is not documented precisely enough to report.
 
     ## Example
     ```yaml

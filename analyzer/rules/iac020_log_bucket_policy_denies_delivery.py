@@ -83,6 +83,7 @@ class _Writer:
     """What one service checks in the bucket policy when the delivering resource is created."""
 
     noun: str
+    writes: str  # what the resource does with the bucket, for the message
     principal: str  # the service principal the fix names
     accepted_services: frozenset[str]  # service principals whose grant counts
     accepted_accounts: frozenset[str]  # AWS accounts whose grant counts
@@ -101,6 +102,7 @@ class _Writer:
 # (https://docs.aws.amazon.com/awscloudtrail/latest/userguide/create-s3-bucket-policy-for-cloudtrail.html).
 _CLOUDTRAIL = _Writer(
     noun="CloudTrail trail",
+    writes="delivers its log files to",
     principal="cloudtrail.amazonaws.com",
     accepted_services=frozenset({"cloudtrail.amazonaws.com"}),
     accepted_accounts=frozenset(),
@@ -122,6 +124,7 @@ _CLOUDTRAIL = _Writer(
 # terraform-aws-modules/terraform-aws-s3-bucket #183).
 _ELB = _Writer(
     noun="load balancer",
+    writes="writes access logs to",
     principal="logdelivery.elasticloadbalancing.amazonaws.com",
     accepted_services=frozenset(
         {"logdelivery.elasticloadbalancing.amazonaws.com", "logdelivery.elb.amazonaws.com"}
@@ -272,9 +275,9 @@ class LogBucketPolicyDeniesDelivery(Rule):
         else:
             what = f"no bucket policy lets {writer.principal} write to it"
         message = (
-            f"{writer.noun[0].upper()}{writer.noun[1:]} '{source.id}' ({source.location}) writes to bucket '{bucket.id}' "
-            f"({bucket.location}), but {what}: {writer.call} checks this and fails the deployment "
-            f"with {writer.error}"
+            f"{writer.noun[0].upper()}{writer.noun[1:]} '{source.id}' ({source.location}) {writer.writes} "
+            f"bucket '{bucket.id}' ({bucket.location}), but {what}: {writer.call} checks this and fails "
+            f"the deployment with {_error(writer, bucket)}"
         )
         statements = _fix_statements(delivery, objects)
         hint = "add to the bucket's policy: " + json.dumps(statements)
@@ -302,7 +305,7 @@ class LogBucketPolicyDeniesDelivery(Rule):
             f"Load balancer '{source.id}' ({source.location}) writes access logs to bucket '{bucket.id}' "
             f"({bucket.location}), whose default encryption is SSE-KMS (aws:kms): Application Load "
             "Balancer access logs support only SSE-S3, so enabling them fails the deployment with "
-            f"{_ELB.error}",
+            f"{_error(_ELB, bucket)}",
             delivery.location,
             f"set the default encryption of '{bucket.id}' to SSE-S3 (SSEAlgorithm: AES256), or log to "
             "another bucket that uses SSE-S3",
@@ -310,6 +313,11 @@ class LogBucketPolicyDeniesDelivery(Rule):
             key=f"{source.id}|{bucket.id}|kms",
             related=[Related(bucket.location, f"bucket '{bucket.id}'")],
         )
+
+
+def _error(writer: _Writer, bucket: Resource) -> str:
+    name = render(bucket.name) if bucket.name is not None else bucket.id
+    return writer.error.replace("<bucket>", name)
 
 
 _ORDERING_HINT = {

@@ -432,6 +432,8 @@ _STRING_OPERATORS: dict[str, tuple[bool, bool, bool]] = {
     "stringnotequalsignorecase": (False, True, True),
     "arnequals": (True, False, False),
     "arnlike": (True, False, False),
+    # Bool compares "true"/"false" (a YAML or Python boolean reads as its lower-case text).
+    "bool": (False, True, False),
 }
 
 
@@ -465,6 +467,8 @@ def _string_condition(
     matched: bool | None = False
     for item in items_of(expected):
         text = item.value if isinstance(item, Literal) and isinstance(item.value, str) else None
+        if isinstance(item, Literal) and isinstance(item.value, bool):
+            text = "true" if item.value else "false"
         if text is None:
             matched = _or(matched, None)
         elif like:

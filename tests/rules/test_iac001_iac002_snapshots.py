@@ -30,6 +30,8 @@ EXPECTED: dict[str, list[str]] = {
     ],
     "cdk-video-pipeline-fixed": [],
     "cfn-appointment-scheduler": [],
+    "cfn-audit-logging": [],
+    "cfn-audit-logging-fixed": [],
     "cfn-appointment-scheduler-passrole": [],
     "cfn-unsuffixed-names": [
         "lib/TapStack.yml:26 IAC002 error DataBucket:BucketName",

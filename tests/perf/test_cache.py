@@ -268,8 +268,9 @@ def test_the_source_stamp_does_not_depend_on_how_sys_path_lists_the_packages(
     def doubled(name: str, *args: object) -> object:
         spec = real_find_spec(name)
         if spec is not None and spec.submodule_search_locations is not None:
-            first = next(iter(spec.submodule_search_locations))
-            spec.submodule_search_locations = [first, first + "/", "<a path hook, not a directory>"]
+            listed = list(spec.submodule_search_locations)
+            again = [item + "/" for item in listed if not item.endswith("/")]
+            spec.submodule_search_locations = [*listed, *again, "<a path hook, not a directory>"]
         return spec
 
     monkeypatch.setattr(importlib.util, "find_spec", doubled)

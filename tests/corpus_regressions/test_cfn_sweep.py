@@ -1,0 +1,103 @@
+"""Regressions reduced from the CloudFormation sweep over real TAP-layout and SAM templates.
+
+Each template here is written in our own names and keeps only the shape that mattered, scanned
+through the real engine and plugins.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from analyzer import config
+from analyzer.engine import scan
+from analyzer.findings import Finding
+
+SAM_HEADER = "AWSTemplateFormatVersion: '2010-09-09'\nTransform: AWS::Serverless-2016-10-31\nResources:\n"
+
+
+def findings(root: Path, template: str) -> list[Finding]:
+    path = root / "lib" / "TapStack.yml"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(template, encoding="utf-8")
+    return list(scan([root], config.load(root)).findings)
+
+
+def rule_ids(found: list[Finding]) -> list[str]:
+    return [f.rule_id for f in found]
+
+
+# The AWS SAM documentation's API shape: an OpenAPI body whose integration names the function, and
+# the function's Api event naming the API. SAM adds the route to the API (the API waits for the
+# function); the function waits for nothing. It was reported as a cycle Api -> Handler -> Api.
+SAM_API_WITH_DEFINITION = (
+    SAM_HEADER
+    + """\
+  Api:
+    Type: AWS::Serverless::Api
+    Properties:
+      StageName: prod
+      DefinitionBody:
+        paths:
+          /items:
+            get:
+              x-amazon-apigateway-integration:
+                type: aws_proxy
+                httpMethod: POST
+                uri: !Sub arn:aws:apigateway:${AWS::Region}:lambda:path/2015-03-31/functions/${Handler.Arn}/invocations
+  Handler:
+    Type: AWS::Serverless::Function
+    Properties:
+      Runtime: python3.12
+      Handler: index.handler
+      InlineCode: |
+        def handler(event, context):
+            return {"statusCode": 200}
+      Events:
+        Get:
+          Type: Api
+          Properties:
+            RestApiId: !Ref Api
+            Path: /items
+            Method: get
+"""
+)
+
+
+def test_sam_api_event_on_an_api_whose_definition_names_the_function_is_no_cycle(tmp_path: Path) -> None:
+    assert "IAC011" not in rule_ids(findings(tmp_path, SAM_API_WITH_DEFINITION))
+
+
+# SAM's well-known loop: an S3 event makes the bucket's notification wait for the function, and a
+# policy template naming the bucket by !Ref makes the function's role wait for the bucket.
+SAM_S3_EVENT = (
+    SAM_HEADER
+    + """\
+  Uploads:
+    Type: AWS::S3::Bucket
+  Worker:
+    Type: AWS::Serverless::Function
+    Properties:
+      Runtime: python3.12
+      Handler: index.handler
+      InlineCode: |
+        def handler(event, context):
+            return None
+      Policies:
+        - S3ReadPolicy:
+            BucketName: %s
+      Events:
+        Upload:
+          Type: S3
+          Properties:
+            Bucket: !Ref Uploads
+            Events: s3:ObjectCreated:*
+"""
+)
+
+
+def test_sam_s3_event_with_a_policy_naming_the_bucket_is_the_real_cycle(tmp_path: Path) -> None:
+    (cycle,) = [f for f in findings(tmp_path / "ref", SAM_S3_EVENT % "!Ref Uploads") if f.rule_id == "IAC011"]
+    assert "'Uploads' refers to 'Worker' (NotificationConfiguration)" in cycle.message
+    assert "Policies[0].S3ReadPolicy.BucketName" in cycle.message
+    # Naming the bucket by a literal (the documented way out) leaves only the event: no cycle.
+    assert "IAC011" not in rule_ids(findings(tmp_path / "literal", SAM_S3_EVENT % "uploads-bucket"))

@@ -146,3 +146,12 @@ def test_names_from_parameter_defaults_say_so() -> None:
     name = Literal("Tap-Data-dev", Origin.PARAMETER | Origin.SUFFIX | Origin.CONFIG)
     [finding] = run(named("AWS::S3::Bucket", "BucketName", name))
     assert "(with parameter defaults)" in finding.message and "uppercase" in finding.message
+
+
+def test_sam_function_and_state_machine_names_have_the_limits_of_what_they_become() -> None:
+    long_name = fn_name("order-processing-pipeline-ingest-validate-handler-")  # 50 + 20 > 64
+    (finding,) = run(named("AWS::Serverless::Function", "FunctionName", long_name))
+    assert "64" in finding.message
+    machine = fn_name("x" * 70 + "-")
+    (finding,) = run(named("AWS::Serverless::StateMachine", "Name", machine))
+    assert "80" in finding.message

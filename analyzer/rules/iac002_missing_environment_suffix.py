@@ -25,12 +25,11 @@ from analyzer.model import (
     Resource,
     Unknown,
     Value,
-    literal_of,
     render,
 )
 from analyzer.rules.base import Example, Rule, RuleContext
 from analyzer.rules.iac004_dms_role_name import DMS_ROLES, ROLE_TYPE
-from analyzer.rules.iac013_account_singleton import singleton_specs
+from analyzer.rules.iac013_account_singleton import conditional, singleton_specs
 
 # Names AWS looks up by exact value: a stack must create them with exactly this name (once per
 # account), so a suffix would break them. The DMS roles come from IAC004's table (IAC004 and IAC013
@@ -123,18 +122,9 @@ def classify_name(resource: Resource, project: Project) -> Verdict | None:
     if _scoped_in_deployment(resource, project):
         return Verdict.SCOPED
     verdict = _value_verdict(value, project)
-    if verdict in (Verdict.FIXED, Verdict.ENV_NAME_ONLY) and not created_by_default(resource):
+    if verdict in (Verdict.FIXED, Verdict.ENV_NAME_ONLY) and conditional(resource):
         return Verdict.UNKNOWN  # a production-only resource is not created by the other deployments
     return verdict
-
-
-def created_by_default(resource: Resource) -> bool:
-    """False for a resource under a CloudFormation ``Condition`` that a deployment keeping every
-    parameter's default (the suffix aside) may not create: the plugin records the condition's
-    value in that deployment as ``ConditionDefault`` when it can decide it."""
-    if "Condition" not in resource.options:
-        return True
-    return literal_of(resource.options.get("ConditionDefault")) is True
 
 
 def suffix_coverage(project: Project) -> SuffixCoverage:

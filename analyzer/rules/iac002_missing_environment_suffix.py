@@ -83,6 +83,9 @@ EXTRA_SCOPES: Mapping[str, tuple[str, ...]] = {
     # AppSync API Reference, CreateDataSource / CreateFunction: names are unique per API.
     "AWS::AppSync::DataSource": ("ApiId",),
     "AWS::AppSync::FunctionConfiguration": ("ApiId",),
+    # Application Auto Scaling API Reference, PutScalingPolicy: a policy is identified by its name
+    # together with the scalable target (namespace, resource id, dimension) it belongs to.
+    "AWS::ApplicationAutoScaling::ScalingPolicy": ("ScalingTargetId", "ResourceId"),
 }
 
 # Origins that name a value known to be the same for two deployments into one account and region,

@@ -101,3 +101,48 @@ def test_sam_s3_event_with_a_policy_naming_the_bucket_is_the_real_cycle(tmp_path
     assert "Policies[0].S3ReadPolicy.BucketName" in cycle.message
     # Naming the bucket by a literal (the documented way out) leaves only the event: no cycle.
     assert "IAC011" not in rule_ids(findings(tmp_path / "literal", SAM_S3_EVENT % "uploads-bucket"))
+
+
+# An AWS sample's ECS service scaling policy: 'AStepPolicy' is unique per scalable target, and the
+# target is this stack's own service, so two deployments never share the name.
+SCALING_POLICY = """\
+AWSTemplateFormatVersion: '2010-09-09'
+Resources:
+  Cluster:
+    Type: AWS::ECS::Cluster
+  Target:
+    Type: AWS::ApplicationAutoScaling::ScalableTarget
+    Properties:
+      MaxCapacity: 2
+      MinCapacity: 1
+      ResourceId: !Sub service/${Cluster}/web
+      ScalableDimension: ecs:service:DesiredCount
+      ServiceNamespace: ecs
+  ByTarget:
+    Type: AWS::ApplicationAutoScaling::ScalingPolicy
+    Properties:
+      PolicyName: AStepPolicy
+      PolicyType: StepScaling
+      ScalingTargetId: !Ref Target
+  ByResource:
+    Type: AWS::ApplicationAutoScaling::ScalingPolicy
+    Properties:
+      PolicyName: CpuPolicy
+      PolicyType: TargetTrackingScaling
+      ResourceId: !Sub service/${Cluster}/web
+      ScalableDimension: ecs:service:DesiredCount
+      ServiceNamespace: ecs
+  Elsewhere:
+    Type: AWS::ApplicationAutoScaling::ScalingPolicy
+    Properties:
+      PolicyName: SharedPolicy
+      PolicyType: TargetTrackingScaling
+      ResourceId: service/shared-cluster/web
+      ScalableDimension: ecs:service:DesiredCount
+      ServiceNamespace: ecs
+"""
+
+
+def test_a_scaling_policy_name_is_scoped_by_this_stacks_scalable_target(tmp_path: Path) -> None:
+    reported = {f.resource for f in findings(tmp_path, SCALING_POLICY) if f.rule_id == "IAC002"}
+    assert reported == {"Elsewhere"}  # the same fixed target in every deployment: the name collides

@@ -86,6 +86,12 @@ EXTRA_SCOPES: Mapping[str, tuple[str, ...]] = {
     # Application Auto Scaling API Reference, PutScalingPolicy: a policy is identified by its name
     # together with the scalable target (namespace, resource id, dimension) it belongs to.
     "AWS::ApplicationAutoScaling::ScalingPolicy": ("ScalingTargetId", "ResourceId"),
+    # Amazon EKS API Reference, CreateNodegroup: the node group's name is unique within its cluster.
+    "AWS::EKS::Nodegroup": ("ClusterName",),
+    # Kinesis Data Streams API Reference, RegisterStreamConsumer: consumer names are unique per stream.
+    "AWS::Kinesis::StreamConsumer": ("StreamARN",),
+    # EventBridge Scheduler API Reference, CreateSchedule: names are unique within a schedule group.
+    "AWS::Scheduler::Schedule": ("GroupName",),
 }
 
 # Origins that name a value known to be the same for two deployments into one account and region,

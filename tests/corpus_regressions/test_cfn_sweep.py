@@ -146,3 +146,60 @@ Resources:
 def test_a_scaling_policy_name_is_scoped_by_this_stacks_scalable_target(tmp_path: Path) -> None:
     reported = {f.resource for f in findings(tmp_path, SCALING_POLICY) if f.rule_id == "IAC002"}
     assert reported == {"Elsewhere"}  # the same fixed target in every deployment: the name collides
+
+
+# A fixed node group, consumer or schedule name inside this deployment's own cluster, stream or
+# schedule group (a CDK `add_nodegroup_capacity(..., nodegroup_name="workers")` renders the same).
+PARENT_SCOPED = """\
+AWSTemplateFormatVersion: '2010-09-09'
+Parameters:
+  EnvironmentSuffix: {Type: String, Default: dev}
+  NodeRoleArn: {Type: String}
+Resources:
+  Cluster:
+    Type: AWS::EKS::Cluster
+    Properties:
+      Name: !Sub eks-${EnvironmentSuffix}
+      RoleArn: !Ref NodeRoleArn
+      ResourcesVpcConfig: {SubnetIds: [subnet-1, subnet-2]}
+  Workers:
+    Type: AWS::EKS::Nodegroup
+    Properties:
+      ClusterName: !Ref Cluster
+      NodegroupName: workers
+      NodeRole: !Ref NodeRoleArn
+      Subnets: [subnet-1]
+  Stream:
+    Type: AWS::Kinesis::Stream
+    Properties: {ShardCount: 1}
+  Reader:
+    Type: AWS::Kinesis::StreamConsumer
+    Properties:
+      ConsumerName: analytics
+      StreamARN: !GetAtt Stream.Arn
+  Group:
+    Type: AWS::Scheduler::ScheduleGroup
+    Properties: {Name: !Sub "jobs-${EnvironmentSuffix}"}
+  Nightly:
+    Type: AWS::Scheduler::Schedule
+    Properties:
+      Name: nightly
+      GroupName: !Ref Group
+      ScheduleExpression: rate(1 day)
+      FlexibleTimeWindow: {Mode: "OFF"}
+      Target: {Arn: "arn:aws:sqs:us-east-1:123456789012:q", RoleArn: "arn:aws:iam::123456789012:role/r"}
+  DefaultGroup:
+    Type: AWS::Scheduler::Schedule
+    Properties:
+      Name: hourly
+      ScheduleExpression: rate(1 hour)
+      FlexibleTimeWindow: {Mode: "OFF"}
+      Target: {Arn: "arn:aws:sqs:us-east-1:123456789012:q", RoleArn: "arn:aws:iam::123456789012:role/r"}
+"""
+
+
+def test_names_unique_within_this_deployments_parent_are_not_fixed_names(tmp_path: Path) -> None:
+    found = findings(tmp_path, PARENT_SCOPED)
+    assert "IAC901" not in [f.rule_id for f in found]
+    reported = {f.resource for f in found if f.rule_id == "IAC002"}
+    assert reported == {"DefaultGroup"}  # the account's default schedule group is shared

@@ -184,7 +184,14 @@ def sdk_services(project: Project) -> set[str]:
     return used
 
 
+# A CloudFormation type name written as the service ("AWS::S3::Bucket"): its namespace names it.
+_TYPE_NAME = re.compile(r"^\s*AWS::([A-Za-z0-9]+)::[A-Za-z0-9:]+\s*$")
+
+
 def normalize_service(name: str) -> str:
+    typed = _TYPE_NAME.match(name)
+    if typed:
+        name = typed.group(1)
     text = re.sub(r"[^a-z0-9]", "", name.lower())
     return re.sub(r"^(?:amazon|aws)(?=.)", "", text)
 

@@ -177,3 +177,7 @@ def test_service_names_normalize() -> None:
     assert normalize_service("Amazon API Gateway") == "apigateway"
     assert normalize_service("AWS Secrets Manager") == "secretsmanager"
     assert normalize_service("AWS") == "aws"
+    # Some metadata lists CloudFormation type names: the namespace is the service.
+    assert normalize_service("AWS::S3::Bucket") == "s3"
+    assert normalize_service("AWS::CloudWatch::Logs") == "cloudwatch"
+    assert normalize_service("AWS::CodePipeline::Pipeline") == "codepipeline"

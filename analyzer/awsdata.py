@@ -317,7 +317,9 @@ def to_instance(value: Value | None, opaque: Origin = Origin.NONE) -> Any:
     return Opaque(render(value))
 
 
-def properties_instance(properties: Mapping[str, Value], opaque: Origin = Origin.NONE) -> dict[str, Any] | Opaque:
+def properties_instance(
+    properties: Mapping[str, Value], opaque: Origin = Origin.NONE
+) -> dict[str, Any] | Opaque:
     """The properties as plain data; ``Opaque`` when the mapping itself is an unevaluated intrinsic
     (``Properties: !If [...]``, ``Fn::Transform``), so not even its keys are known."""
     if any(_is_intrinsic_key(name) for name in properties):

@@ -163,6 +163,37 @@ def property_schema(resource_type: str, name: str, region: str = DEFAULT_REGION)
     return node if isinstance(node, dict) else None
 
 
+def schema_at(resource_type: str, path: str, region: str = DEFAULT_REGION) -> Mapping[str, Any] | None:
+    """The provider schema of the property at ``path`` ("TokenValidityUnits.AccessToken",
+    "Users[0].Password"), following ``$ref``s into ``definitions`` and list ``items``; None when
+    a step is not declared (a free-form map such as Lambda environment variables)."""
+    schema = provider_schema(resource_type, region)
+    if schema is None:
+        return None
+    definitions = schema.get("definitions", {})
+
+    def resolve(node: Any) -> Any:
+        for _ in range(10):  # $ref chains are short; bounded anyway
+            ref = node.get("$ref") if isinstance(node, dict) else None
+            if not (isinstance(ref, str) and ref.startswith("#/definitions/")):
+                break
+            node = definitions.get(ref.removeprefix("#/definitions/"))
+        return node
+
+    node: Any = schema
+    for step in re.findall(r"[^.\[\]]+|\[\d+\]", path):
+        node = resolve(node)
+        if not isinstance(node, dict):
+            return None
+        if step.startswith("["):
+            node = node.get("items")
+        else:
+            properties = node.get("properties")
+            node = properties.get(step) if isinstance(properties, dict) else None
+    node = resolve(node)
+    return node if isinstance(node, dict) else None
+
+
 def extension_dir_name(resource_type: str) -> str:
     """cfn-lint's folder name for a type: ``AWS::RDS::DBCluster`` -> ``aws_rds_dbcluster``."""
     return resource_type.replace("::", "_").lower()

@@ -16,6 +16,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
+from analyzer import awsdata
 from analyzer.findings import Finding, Severity
 from analyzer.model import Concat, Literal, Location, Origin, Project, Resource, Value
 from analyzer.rules.base import Example, Rule, RuleContext
@@ -82,6 +83,13 @@ def _walk(value: Value | None, path: str, secret_above: bool) -> Iterator[tuple[
                     yield f"{path}.{key}", value
 
 
+def _enumerated(resource: Resource, path: str) -> bool:
+    """A property the resource schema restricts to listed values (Cognito's
+    ``TokenValidityUnits.AccessToken``: seconds, minutes, ...) holds a setting, not a secret."""
+    schema = awsdata.schema_at(resource.type, path)
+    return bool(schema and isinstance(schema.get("enum"), list))
+
+
 def _json_object(text: str) -> dict | None:
     if not text.lstrip().startswith("{"):
         return None
@@ -104,7 +112,9 @@ def literal_secrets(project: Project) -> list[LiteralSecret]:
                     else []
                 )
             else:
-                hits = list(_walk(value, name, secret_name(name)))
+                hits = [
+                    hit for hit in _walk(value, name, secret_name(name)) if not _enumerated(resource, hit[0])
+                ]
             for path, hit in hits:
                 where = hit.location or resource.location_of(name)
                 text = hit.value if isinstance(hit, Literal) and isinstance(hit.value, str) else ""
@@ -157,8 +167,10 @@ class HardcodedSecret(Rule):
     have a `Default` (a `NoEcho` parameter hides the value in the console, not in the template).
     Values from dynamic references (`{{resolve:secretsmanager:...}}`), encrypted secret config
     (`config.require_secret` of a `secure:` value), parameters without a default and lookups are
-    fine; so are ARNs and parameter paths that point at a secret. A secret read from a plain-text
-    value in `Pulumi.<stack>.yaml` or `cdk.json` is reported at the read.
+    fine; so are ARNs and parameter paths that point at a secret, and properties the resource
+    schema restricts to listed values (Cognito's `TokenValidityUnits.AccessToken: minutes` is a
+    unit, not a token). A secret read from a plain-text value in `Pulumi.<stack>.yaml` or
+    `cdk.json` is reported at the read.
 
     ## Why is this bad
     The secret is in version control, in every clone and in the synthesized template, and it is

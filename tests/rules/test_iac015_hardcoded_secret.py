@@ -150,3 +150,15 @@ def test_pulumi_stack_file_with_a_plain_text_secret(tmp_path) -> None:
     (finding,) = scan([tmp_path / "plain"], Config(), rules=[HardcodedSecret]).findings
     assert "plain text" in finding.message and finding.resource == "db"
     assert scan([tmp_path / "secure"], Config(), rules=[HardcodedSecret]).findings == []
+
+
+def test_a_property_the_schema_restricts_to_listed_values_is_a_setting() -> None:
+    # Cognito's TokenValidityUnits.AccessToken is "seconds" | "minutes" | ...: named like a token.
+    units = Literal({"AccessToken": Literal("minutes"), "RefreshToken": Literal("days")})
+    client = res("Client", "AWS::Cognito::UserPoolClient", {"TokenValidityUnits": units})
+    assert run(client) == []
+    # A broker user's password has no such list: still a literal secret.
+    user = Literal({"Username": Literal("admin"), "Password": Literal("Sup3rS3cretPassw0rd")})
+    broker = res("Broker", "AWS::AmazonMQ::Broker", {"Users": Literal((user,))})
+    (finding,) = run(broker)
+    assert "Users[0].Password" in finding.message

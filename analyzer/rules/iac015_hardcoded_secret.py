@@ -83,11 +83,14 @@ def _walk(value: Value | None, path: str, secret_above: bool) -> Iterator[tuple[
                     yield f"{path}.{key}", value
 
 
-def _enumerated(resource: Resource, path: str) -> bool:
+def _setting(resource: Resource, path: str) -> bool:
     """A property the resource schema restricts to listed values (Cognito's
-    ``TokenValidityUnits.AccessToken``: seconds, minutes, ...) holds a setting, not a secret."""
+    ``TokenValidityUnits.AccessToken``: seconds, minutes, ...) or to a flag or a number (RDS's
+    ``ManageMasterUserPassword: "true"``) holds a setting, not a secret."""
     schema = awsdata.schema_at(resource.type, path)
-    return bool(schema and isinstance(schema.get("enum"), list))
+    if not schema:
+        return False
+    return isinstance(schema.get("enum"), list) or schema.get("type") in ("boolean", "integer", "number")
 
 
 def _json_object(text: str) -> dict | None:
@@ -113,7 +116,7 @@ def literal_secrets(project: Project) -> list[LiteralSecret]:
                 )
             else:
                 hits = [
-                    hit for hit in _walk(value, name, secret_name(name)) if not _enumerated(resource, hit[0])
+                    hit for hit in _walk(value, name, secret_name(name)) if not _setting(resource, hit[0])
                 ]
             for path, hit in hits:
                 where = hit.location or resource.location_of(name)
@@ -168,8 +171,9 @@ class HardcodedSecret(Rule):
     Values from dynamic references (`{{resolve:secretsmanager:...}}`), encrypted secret config
     (`config.require_secret` of a `secure:` value), parameters without a default and lookups are
     fine; so are ARNs and parameter paths that point at a secret, and properties the resource
-    schema restricts to listed values (Cognito's `TokenValidityUnits.AccessToken: minutes` is a
-    unit, not a token). A secret read from a plain-text value in `Pulumi.<stack>.yaml` or
+    schema restricts to listed values, a flag or a number (Cognito's
+    `TokenValidityUnits.AccessToken: minutes` is a unit, RDS's `ManageMasterUserPassword: "true"`
+    a switch). A secret read from a plain-text value in `Pulumi.<stack>.yaml` or
     `cdk.json` is reported at the read.
 
     ## Why is this bad

@@ -152,11 +152,14 @@ def test_pulumi_stack_file_with_a_plain_text_secret(tmp_path) -> None:
     assert scan([tmp_path / "secure"], Config(), rules=[HardcodedSecret]).findings == []
 
 
-def test_a_property_the_schema_restricts_to_listed_values_is_a_setting() -> None:
+def test_a_property_the_schema_restricts_to_listed_values_or_a_flag_is_a_setting() -> None:
     # Cognito's TokenValidityUnits.AccessToken is "seconds" | "minutes" | ...: named like a token.
     units = Literal({"AccessToken": Literal("minutes"), "RefreshToken": Literal("days")})
     client = res("Client", "AWS::Cognito::UserPoolClient", {"TokenValidityUnits": units})
     assert run(client) == []
+    # ManageMasterUserPassword is a boolean in the schema, even written as the text "true".
+    cluster = res("Db", "AWS::RDS::DBCluster", {"ManageMasterUserPassword": Literal("true")})
+    assert run(cluster) == []
     # A broker user's password has no such list: still a literal secret.
     user = Literal({"Username": Literal("admin"), "Password": Literal("Sup3rS3cretPassw0rd")})
     broker = res("Broker", "AWS::AmazonMQ::Broker", {"Users": Literal((user,))})

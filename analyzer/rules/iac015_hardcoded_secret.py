@@ -129,10 +129,14 @@ def parameter_defaults(project: Project) -> list[tuple[str, Literal]]:
     """Template parameters named like a secret that carry a literal default."""
     if project.platform != "cloudformation":
         return []
+    # A parameter whose AllowedValues list its choices ("true"/"false" for ManageMasterUserPassword)
+    # is a switch, not a secret.
+    choices = project.facts.get("parameter_allowed_values")
+    listed = set(choices) if isinstance(choices, dict) else set()
     return [
         (name, value)
         for name, value in project.parameters.items()
-        if secret_name(name) and isinstance(value, Literal) and _secret_text(value)
+        if secret_name(name) and name not in listed and isinstance(value, Literal) and _secret_text(value)
     ]
 
 
@@ -174,7 +178,8 @@ class HardcodedSecret(Rule):
     schema restricts to listed values, a flag or a number (Cognito's
     `TokenValidityUnits.AccessToken: minutes` is a unit, RDS's `ManageMasterUserPassword: "true"`
     a switch). A secret read from a plain-text value in `Pulumi.<stack>.yaml` or
-    `cdk.json` is reported at the read.
+    `cdk.json` is reported at the read. A template parameter with `AllowedValues` is a choice,
+    not a secret.
 
     ## Why is this bad
     The secret is in version control, in every clone and in the synthesized template, and it is

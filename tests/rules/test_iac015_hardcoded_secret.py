@@ -165,3 +165,16 @@ def test_a_property_the_schema_restricts_to_listed_values_or_a_flag_is_a_setting
     broker = res("Broker", "AWS::AmazonMQ::Broker", {"Users": Literal((user,))})
     (finding,) = run(broker)
     assert "Users[0].Password" in finding.message
+
+
+def test_a_parameter_with_listed_allowed_values_is_a_switch() -> None:
+    switch = Literal("true", Origin.PARAMETER | Origin.CONFIG, Location(PATH, 2))
+    secret = Literal("ChangeMe123!", Origin.PARAMETER | Origin.CONFIG, Location(PATH, 6))
+    project = Project(
+        root="/x",
+        platform="cloudformation",
+        parameters={"ManageMasterUserPassword": switch, "DbPassword": secret},
+        facts={"parameter_allowed_values": {"ManageMasterUserPassword": ["true", "false"]}},
+    )
+    (finding,) = HardcodedSecret().check(RuleContext(project, ResourceGraph(project)))
+    assert "DbPassword" in finding.message

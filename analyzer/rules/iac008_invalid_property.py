@@ -500,6 +500,13 @@ def _describe(error: Any, resource: Resource) -> Iterator[tuple[str, list[Any], 
             f"pattern:{where}",
         )
         return
+    if validator == "not":  # a value the schema excludes (RDS PostgreSQL's reserved 'admin' user)
+        yield (
+            f"{where or 'properties'} must not be {_short(error.instance)}: the resource schema excludes it",
+            path,
+            f"not:{where}",
+        )
+        return
     if validator in ("maxLength", "minLength", "maximum", "minimum", "maxItems", "minItems"):
         yield f"{where or 'properties'}: {error.message}", path, f"{validator}:{where}"
         return

@@ -203,3 +203,45 @@ def test_names_unique_within_this_deployments_parent_are_not_fixed_names(tmp_pat
     assert "IAC901" not in [f.rule_id for f in found]
     reported = {f.resource for f in found if f.rule_id == "IAC002"}
     assert reported == {"DefaultGroup"}  # the account's default schedule group is shared
+
+
+# A VPC whose internet gateway exists only in production: the NAT gateway cannot be ordered after
+# the gateway attachment with DependsOn (the default deployment does not create it, and a DependsOn
+# on it would fail the template). A condition that holds with the defaults still counts.
+NAT_AND_CONDITIONAL_GATEWAY = """\
+AWSTemplateFormatVersion: '2010-09-09'
+Parameters:
+  Environment: {Type: String, Default: dev, AllowedValues: [dev, prod]}
+  WithGateway: {Type: String, Default: "true"}
+Conditions:
+  IsProduction: !Equals [!Ref Environment, prod]
+  HasGateway: !Equals [!Ref WithGateway, "true"]
+Resources:
+  Vpc:
+    Type: AWS::EC2::VPC
+    Properties: {CidrBlock: 10.0.0.0/16}
+  Public:
+    Type: AWS::EC2::Subnet
+    Properties: {VpcId: !Ref Vpc, CidrBlock: 10.0.0.0/24}
+  Gateway:
+    Type: AWS::EC2::InternetGateway
+    Condition: %(condition)s
+  Attachment:
+    Type: AWS::EC2::VPCGatewayAttachment
+    Condition: %(condition)s
+    Properties: {VpcId: !Ref Vpc, InternetGatewayId: !Ref Gateway}
+  Eip:
+    Type: AWS::EC2::EIP
+    Properties: {Domain: vpc}
+  Nat:
+    Type: AWS::EC2::NatGateway
+    Properties: {SubnetId: !Ref Public, AllocationId: !GetAtt Eip.AllocationId}
+"""
+
+
+def test_an_ordering_on_a_production_only_prerequisite_is_not_asked_for(tmp_path: Path) -> None:
+    production_only = NAT_AND_CONDITIONAL_GATEWAY % {"condition": "IsProduction"}
+    assert "IAC005" not in rule_ids(findings(tmp_path / "prod", production_only))
+    by_default = NAT_AND_CONDITIONAL_GATEWAY % {"condition": "HasGateway"}
+    nat = [f for f in findings(tmp_path / "default", by_default) if f.rule_id == "IAC005"]
+    assert [f.resource for f in nat] == ["Nat"]

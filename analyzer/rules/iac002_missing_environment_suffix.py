@@ -15,18 +15,7 @@ from functools import cache
 
 from analyzer.awsdata import provider_schema
 from analyzer.findings import Finding, Severity
-from analyzer.model import (
-    Concat,
-    Literal,
-    Location,
-    Origin,
-    Project,
-    Ref,
-    Resource,
-    Unknown,
-    Value,
-    render,
-)
+from analyzer.model import Concat, Literal, Location, Origin, Project, Ref, Resource, Unknown, Value, render
 from analyzer.rules.base import Example, Rule, RuleContext
 from analyzer.rules.iac004_dms_role_name import DMS_ROLES, ROLE_TYPE
 from analyzer.rules.iac013_account_singleton import conditional, singleton_specs

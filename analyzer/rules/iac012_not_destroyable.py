@@ -163,8 +163,13 @@ def _lifecycle(resource: Resource, platform: str) -> Iterator[Blocker]:
             resource.id,
             resource.type,
             f"{word}: {shown}",
-            "deleting the stack leaves it in the account (it keeps costing, and a later deployment that "
-            "reuses its name fails with 'already exists')",
+            "deleting the stack leaves it in the account (it keeps costing"
+            # only a named resource blocks the next deployment; an auto-named one just stays behind
+            + (
+                ", and a later deployment that reuses its name fails with 'already exists')"
+                if resource.name
+                else ")"
+            ),
             fix,
             _where(resource, policy_value),
             blocks=True,

@@ -29,7 +29,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from analyzer.model import Concat, Literal, Value, render
+from analyzer.model import Concat, Literal, Origin, Value, render
 
 DEFAULT_REGION = "us-east-1"
 _OWN_DATA = Path(__file__).parent / "data"
@@ -160,6 +160,37 @@ def property_schema(resource_type: str, name: str, region: str = DEFAULT_REGION)
     ref = node.get("$ref") if isinstance(node, dict) else None
     if isinstance(ref, str) and ref.startswith("#/definitions/"):
         node = schema.get("definitions", {}).get(ref.removeprefix("#/definitions/"))
+    return node if isinstance(node, dict) else None
+
+
+def schema_at(resource_type: str, path: str, region: str = DEFAULT_REGION) -> Mapping[str, Any] | None:
+    """The provider schema of the property at ``path`` ("TokenValidityUnits.AccessToken",
+    "Users[0].Password"), following ``$ref``s into ``definitions`` and list ``items``; None when
+    a step is not declared (a free-form map such as Lambda environment variables)."""
+    schema = provider_schema(resource_type, region)
+    if schema is None:
+        return None
+    definitions = schema.get("definitions", {})
+
+    def resolve(node: Any) -> Any:
+        for _ in range(10):  # $ref chains are short; bounded anyway
+            ref = node.get("$ref") if isinstance(node, dict) else None
+            if not (isinstance(ref, str) and ref.startswith("#/definitions/")):
+                break
+            node = definitions.get(ref.removeprefix("#/definitions/"))
+        return node
+
+    node: Any = schema
+    for step in re.findall(r"[^.\[\]]+|\[\d+\]", path):
+        node = resolve(node)
+        if not isinstance(node, dict):
+            return None
+        if step.startswith("["):
+            node = node.get("items")
+        else:
+            properties = node.get("properties")
+            node = properties.get(step) if isinstance(properties, dict) else None
+    node = resolve(node)
     return node if isinstance(node, dict) else None
 
 
@@ -295,16 +326,20 @@ class PartialStr(str):
     __slots__ = ()
 
 
-def to_instance(value: Value | None) -> Any:
-    """Plain data for a model value, with unknown parts as ``Opaque`` / ``PartialStr``."""
+def to_instance(value: Value | None, opaque: Origin = Origin.NONE) -> Any:
+    """Plain data for a model value, with unknown parts as ``Opaque`` / ``PartialStr``; a literal
+    whose origin meets ``opaque`` counts as unknown too (a caller that cannot trust, say, a
+    parameter's default)."""
+    if isinstance(value, Literal) and value.origin & opaque:
+        return Opaque(render(value))
     if isinstance(value, Literal):
         inner = value.value
         if isinstance(inner, tuple):
-            return [to_instance(item) for item in inner]
+            return [to_instance(item, opaque) for item in inner]
         if isinstance(inner, dict):
             if any(_is_intrinsic_key(key) for key in inner):
                 return Opaque("intrinsic function")  # left unevaluated by the plugin
-            return {str(key): to_instance(item) for key, item in inner.items()}
+            return {str(key): to_instance(item, opaque) for key, item in inner.items()}
         return inner
     if isinstance(value, Concat):
         return PartialStr(render(value))
@@ -313,12 +348,14 @@ def to_instance(value: Value | None) -> Any:
     return Opaque(render(value))
 
 
-def properties_instance(properties: Mapping[str, Value]) -> dict[str, Any] | Opaque:
+def properties_instance(
+    properties: Mapping[str, Value], opaque: Origin = Origin.NONE
+) -> dict[str, Any] | Opaque:
     """The properties as plain data; ``Opaque`` when the mapping itself is an unevaluated intrinsic
     (``Properties: !If [...]``, ``Fn::Transform``), so not even its keys are known."""
     if any(_is_intrinsic_key(name) for name in properties):
         return Opaque("intrinsic function")
-    return {name: to_instance(value) for name, value in properties.items()}
+    return {name: to_instance(value, opaque) for name, value in properties.items()}
 
 
 def _is_intrinsic_key(key: object) -> bool:

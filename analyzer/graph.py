@@ -75,6 +75,21 @@ _EDGE_KINDS: dict[tuple[str, str], EdgeKind] = {
     ("AWS::CloudTrail::Trail", "CloudWatchLogsRoleArn"): EdgeKind.ASSUMES_ROLE,
 }
 
+# SAM's Events on a function or state machine are not inputs of it: the transform turns each one
+# into resources that wait for the function. A bucket notification, an API route and a Cognito
+# trigger are added to the bucket, API or user pool the event names (so that resource waits for the
+# function); an event source mapping, rule, subscription or filter is a new resource that refers to
+# both. Source: the AWS SAM specification, EventSource types (S3, Api, HttpApi, Cognito, SQS, ...).
+_SAM_EVENT_HOLDERS = frozenset({"AWS::Serverless::Function", "AWS::Serverless::StateMachine"})
+_SAM_EVENT_SOURCE = re.compile(r"^Events\.[^.]+\.Properties\.(Bucket|UserPool|RestApiId|ApiId)$")
+# The property SAM writes into the named resource, for the reversed edge's path.
+_SAM_EVENT_FIELD = {
+    "Bucket": "NotificationConfiguration",
+    "UserPool": "LambdaConfig",
+    "RestApiId": "DefinitionBody",
+    "ApiId": "DefinitionBody",
+}
+
 _INDEX = re.compile(r"\[\d+\]")
 
 
@@ -102,8 +117,14 @@ class ResourceGraph:
         for name, value in resource.properties.items():
             for path, ref in iter_refs(value, name):
                 if ref.resource in known and ref.resource != resource.id:
-                    kind = _edge_kind(resource.type, path)
                     location = ref.location or resource.location_of(name)
+                    if resource.type in _SAM_EVENT_HOLDERS and name == "Events":
+                        source = _SAM_EVENT_SOURCE.match(path)
+                        if source:  # the named resource waits for the function, not the reverse
+                            field = _SAM_EVENT_FIELD[source.group(1)]
+                            self._add(Edge(ref.resource, resource.id, EdgeKind.REFERENCE, field, location))
+                        continue
+                    kind = _edge_kind(resource.type, path)
                     self._add(Edge(resource.id, ref.resource, kind, path, location))
         for dependency in resource.depends_on:
             if dependency.target in known and dependency.target != resource.id:

@@ -367,3 +367,13 @@ def test_rules_never_raise_on_arbitrary_values(specs: list) -> None:
     for rule in (UnavailableEngineVersion(), InvalidProperty(), NameConstraint(), LambdaHandlerNotFound()):
         for finding in rule.check(context):
             assert finding.rule_id == rule.id and finding.message
+
+
+def test_schema_at_follows_definitions_and_list_items() -> None:
+    units = awsdata.schema_at("AWS::Cognito::UserPoolClient", "TokenValidityUnits.AccessToken")
+    assert units is not None and "minutes" in units["enum"]
+    password = awsdata.schema_at("AWS::AmazonMQ::Broker", "Users[0].Password")
+    assert password is not None and password.get("type") == "string"
+    # Free-form maps (Lambda environment variables) and unknown steps have no schema.
+    assert awsdata.schema_at("AWS::Lambda::Function", "Environment.Variables.DB_PASSWORD") is None
+    assert awsdata.schema_at("AWS::Nope::Nothing", "Name") is None

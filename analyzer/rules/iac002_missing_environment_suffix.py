@@ -19,7 +19,7 @@ from analyzer.findings import Finding, Severity
 from analyzer.model import Concat, Literal, Location, Origin, Project, Ref, Resource, Unknown, Value, render
 from analyzer.rules.base import Example, Rule, RuleContext
 from analyzer.rules.iac004_dms_role_name import DMS_ROLES, ROLE_TYPE
-from analyzer.rules.iac013_account_singleton import singleton_specs
+from analyzer.rules.iac013_account_singleton import conditional, singleton_specs
 
 # Names AWS looks up by exact value: a stack must create them with exactly this name (once per
 # account), so a suffix would break them. The DMS roles come from IAC004's table (IAC004 and IAC013
@@ -73,6 +73,15 @@ EXTRA_SCOPES: Mapping[str, tuple[str, ...]] = {
     # AppSync API Reference, CreateDataSource / CreateFunction: names are unique per API.
     "AWS::AppSync::DataSource": ("ApiId",),
     "AWS::AppSync::FunctionConfiguration": ("ApiId",),
+    # Application Auto Scaling API Reference, PutScalingPolicy: a policy is identified by its name
+    # together with the scalable target (namespace, resource id, dimension) it belongs to.
+    "AWS::ApplicationAutoScaling::ScalingPolicy": ("ScalingTargetId", "ResourceId"),
+    # Amazon EKS API Reference, CreateNodegroup: the node group's name is unique within its cluster.
+    "AWS::EKS::Nodegroup": ("ClusterName",),
+    # Kinesis Data Streams API Reference, RegisterStreamConsumer: consumer names are unique per stream.
+    "AWS::Kinesis::StreamConsumer": ("StreamARN",),
+    # EventBridge Scheduler API Reference, CreateSchedule: names are unique within a schedule group.
+    "AWS::Scheduler::Schedule": ("GroupName",),
 }
 
 # Origins that name a value known to be the same for two deployments into one account and region,
@@ -100,7 +109,10 @@ def classify_name(resource: Resource, project: Project) -> Verdict | None:
         return Verdict.EXEMPT
     if _scoped_in_deployment(resource, project):
         return Verdict.SCOPED
-    return _value_verdict(value, project)
+    verdict = _value_verdict(value, project)
+    if verdict in (Verdict.FIXED, Verdict.ENV_NAME_ONLY) and conditional(resource):
+        return Verdict.UNKNOWN  # a production-only resource is not created by the other deployments
+    return verdict
 
 
 def suffix_coverage(project: Project) -> SuffixCoverage:
@@ -278,7 +290,10 @@ class MissingEnvironmentSuffix(Rule):
     repeat (hosted zones, ECS task definition families, IAM inline policies) and per-account
     singletons (AWS Config's recorder).
     A name with a part from outside the worktree (a config value without default, an import, a
-    conditional) is left alone.
+    conditional) is left alone, and so is a resource under a CloudFormation `Condition` unless the
+    condition holds when every parameter but the suffix keeps its default (a production-only bucket
+    behind `IsProd: !Equals [!Ref Environment, prod]` with `Default: dev` is created by no pull
+    request's deployment).
 
     It also reports, once per project, a suffix that is declared but reaches no resource name. The
     reports' coverage figure ("named resources with the environment suffix: 23 of 23") counts the same
@@ -629,6 +644,28 @@ Resources:
         title="CloudFormation YAML: one name without the suffix",
     ),
     Example.cfn_yaml(
+        _CFN_SUFFIX_PARAMETER
+        + """\
+  EnableArchive:
+    Type: String
+    AllowedValues: ["true", "false"]
+    Default: "true"
+Conditions:
+  CreateArchive: !Equals [!Ref EnableArchive, "true"]
+Resources:
+  ArchiveBucket:
+    Type: AWS::S3::Bucket
+    Condition: CreateArchive
+    Properties:
+      BucketName: tap-archive-bucket  # expect: IAC002
+  Queue:
+    Type: AWS::SQS::Queue
+    Properties:
+      QueueName: !Sub "jobs-${EnvironmentSuffix}"
+""",
+        title="CloudFormation: a condition every deployment with default parameters meets",
+    ),
+    Example.cfn_yaml(
         """\
 AWSTemplateFormatVersion: "2010-09-09"
 Parameters:
@@ -972,5 +1009,27 @@ Resources:
       Name: internal.example.com
 """,
         title="a security group name is unique per VPC (this stack's own); hosted zones may share names",
+    ),
+    Example.cfn_yaml(
+        _CFN_SUFFIX_PARAMETER
+        + """\
+  Environment:
+    Type: String
+    AllowedValues: [dev, prod]
+    Default: dev
+Conditions:
+  IsProd: !Equals [!Ref Environment, prod]
+Resources:
+  AuditBucket:
+    Type: AWS::S3::Bucket
+    Condition: IsProd
+    Properties:
+      BucketName: !Sub "${AWS::AccountId}-prod-audit-logs"
+  Queue:
+    Type: AWS::SQS::Queue
+    Properties:
+      QueueName: !Sub "jobs-${EnvironmentSuffix}"
+""",
+        title="a production-only resource, which no pull request's deployment creates",
     ),
 ]

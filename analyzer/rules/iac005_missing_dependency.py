@@ -47,6 +47,7 @@ from analyzer.graph import EdgeKind, ResourceGraph
 from analyzer.model import Literal, Project, Ref, Resource, Value, get_path, items_of, iter_refs, render
 from analyzer.rules.base import Example, Rule, RuleContext
 from analyzer.rules.iac004_dms_role_name import dms_role_uses
+from analyzer.rules.iac013_account_singleton import conditional
 
 _DATA = Path(__file__).resolve().parent.parent / "data" / "orderings.json"
 
@@ -503,6 +504,9 @@ class MissingDependency(Rule):
     documentation for the exact relations); an ordering the platform makes itself (a CDK L2
     construct waits for its role's DefaultPolicy) counts as present, and a resource that waits for
     something the analysis cannot see into (a Pulumi component, a CDK construct) is not reported.
+    Neither is a CloudFormation resource on either side of a pair whose `Condition` may be false
+    when every parameter keeps its default: the default deployment does not create it, and a
+    `DependsOn` on a resource that is not created fails the template.
 
     ## Why is this bad
     Without an ordering the deployment tool creates both at once, and AWS rejects the dependent
@@ -1054,9 +1058,12 @@ class MissingDependency(Rule):
         for ordering in orderings():
             relate = _RELATIONS[ordering.relation["kind"]]
             for dependent in scope.of_types(ordering.dependent_types):
-                if not _all_hold(dependent, ordering.dependent_when):
-                    continue
+                if not _all_hold(dependent, ordering.dependent_when) or conditional(dependent):
+                    continue  # a resource the default deployment may not create races with nothing
                 missing = _unmet(scope, dependent, relate(scope, dependent, ordering.relation))
+                # A DependsOn on a resource that may not exist fails the template, so a prerequisite
+                # under a Condition the default deployment may not meet is not asked for.
+                missing = [prerequisite for prerequisite in missing if not conditional(prerequisite)]
                 if missing and not _ordering_unknown(scope, dependent):
                     yield self._report(scope, ordering, dependent, missing)
 

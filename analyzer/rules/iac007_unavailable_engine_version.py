@@ -41,7 +41,8 @@ FRAGMENTS: tuple[_Fragment, ...] = (
 # IAC008 leaves enum errors on these to this rule.
 SCHEMA_VERSION_PROPERTIES: tuple[tuple[str, str], ...] = (("AWS::DocDB::DBCluster", "EngineVersion"),)
 
-_LAMBDA_TYPES = ("AWS::Lambda::Function",)
+# SAM functions (Runtime set on the function or in Globals) become Lambda functions with the same runtime.
+_LAMBDA_TYPES = ("AWS::Lambda::Function", "AWS::Serverless::Function")
 _DMS_TYPES = ("AWS::DMS::ReplicationInstance",)
 _RDS_NOUN = {"AWS::RDS::DBCluster": "DB clusters", "AWS::RDS::DBInstance": "DB instances"}
 
@@ -229,6 +230,21 @@ class UnavailableEngineVersion(Rule):
                     )
             """,
             title="a Lambda runtime Lambda no longer creates",
+        ),
+        Example.cfn_yaml(
+            """
+            Transform: AWS::Serverless-2016-10-31
+            Globals:
+              Function:
+                Runtime: go1.x  # expect: IAC007
+            Resources:
+              Worker:
+                Type: AWS::Serverless::Function
+                Properties:
+                  Handler: bootstrap
+                  CodeUri: s3://artifacts-bucket/worker.zip
+            """,
+            title="a SAM function's runtime from Globals",
         ),
     ]
 

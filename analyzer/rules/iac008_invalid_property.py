@@ -9,7 +9,7 @@ from typing import Any
 
 from analyzer import awsdata
 from analyzer.findings import Finding, Severity
-from analyzer.model import Location, Project, Resource, get_path
+from analyzer.model import Location, Origin, Project, Resource, get_path
 from analyzer.rules.base import Example, Rule, RuleContext
 from analyzer.rules.iac007_unavailable_engine_version import SCHEMA_VERSION_PROPERTIES
 from analyzer.rules.iac009_name_constraint import name_property
@@ -34,8 +34,9 @@ class InvalidProperty(Rule):
     `AWS::S3::Buckets`). CloudFormation's own conversions are accepted (`"30"` for an integer,
     `true` for a string).
 
-    Only what the data proves is reported: a value that comes from a parameter without default,
-    an `Fn::If` with different branches, a reference to another resource or an `Fn::Sub` with
+    Only what the data proves is reported: a value that comes from a parameter without default
+    (or from any parameter on a resource with a `Condition`, which may exclude that very default:
+    conditions are not evaluated), an `Fn::If` with different branches, a reference to another resource or an `Fn::Sub` with
     unknown parts is never judged, and neither is any condition of the schema that depends on it.
     Engine versions are left to IAC007 and physical-name patterns and lengths to IAC009.
 
@@ -115,6 +116,24 @@ class InvalidProperty(Rule):
                     ZipFile: "def handler(event, context):\\n    return 1\\n"
             """,
             title="coerced numbers and values known only at deploy time",
+        ),
+        Example.cfn_yaml(
+            """
+            Parameters:
+              AlbArn:
+                Type: String
+                Default: ""
+            Conditions:
+              HasAlb: !Not [!Equals [!Ref AlbArn, ""]]
+            Resources:
+              Association:
+                Type: AWS::WAFv2::WebACLAssociation
+                Condition: HasAlb
+                Properties:
+                  ResourceArn: !Ref AlbArn
+                  WebACLArn: !GetAtt Acl.Arn
+            """,
+            title="a parameter default the resource's condition excludes",
         ),
         Example.pulumi(
             """
@@ -321,7 +340,11 @@ class InvalidProperty(Rule):
         )
 
     def _check_resource(self, resource: Resource, schema: Mapping[str, Any]) -> Iterator[Finding]:
-        instance = awsdata.properties_instance(resource.properties)
+        # A resource under a Condition is often created only when a parameter is set (`HasAlb:
+        # !Not [!Equals [!Ref AlbArn, ""]]`): its parameter defaults may be exactly the values the
+        # condition excludes, and conditions are not evaluated, so they are not judged there.
+        unproven = Origin.PARAMETER if "Condition" in resource.options else Origin.NONE
+        instance = awsdata.properties_instance(resource.properties, unproven)
         if isinstance(instance, awsdata.Opaque):
             return  # the properties are an intrinsic function: not even their names are known
         skipped = {prop for kind, prop in SCHEMA_VERSION_PROPERTIES if kind == resource.type}
@@ -475,6 +498,13 @@ def _describe(error: Any, resource: Resource) -> Iterator[tuple[str, list[Any], 
             f"{where} {error.instance!r} does not match the pattern {error.validator_value}",
             path,
             f"pattern:{where}",
+        )
+        return
+    if validator == "not":  # a value the schema excludes (RDS PostgreSQL's reserved 'admin' user)
+        yield (
+            f"{where or 'properties'} must not be {_short(error.instance)}: the resource schema excludes it",
+            path,
+            f"not:{where}",
         )
         return
     if validator in ("maxLength", "minLength", "maximum", "minimum", "maxItems", "minItems"):

@@ -81,6 +81,16 @@ NAME_RULES: Mapping[str, NameRule] = {
         "StateMachineName", 80, "Step Functions CreateStateMachine: 1-80 characters"
     ),
     "AWS::Events::Rule": NameRule("Name", 64, "EventBridge PutRule: Name, 1-64 characters"),
+    # SAM resources become the resources above with the same name (the transform copies it).
+    "AWS::Serverless::Function": NameRule(
+        "FunctionName", 64, "Lambda CreateFunction: function name up to 64 characters"
+    ),
+    "AWS::Serverless::StateMachine": NameRule(
+        "Name", 80, "Step Functions CreateStateMachine: 1-80 characters"
+    ),
+    "AWS::Serverless::SimpleTable": NameRule(
+        "TableName", 255, "DynamoDB CreateTable: TableName, 3-255 characters"
+    ),
 }
 
 _FIFO_SUFFIX = ".fifo"

@@ -19,6 +19,7 @@ from analyzer.findings import Finding, Related, Severity
 from analyzer.graph import ResourceGraph
 from analyzer.model import Literal, Location, Project, Resource, Value, get_path, items_of
 from analyzer.rules.base import Example, Rule, RuleContext
+from analyzer.rules.iac013_account_singleton import conditional
 
 # Lifecycle option values, in the neutral words plugins record (CFN DeletionPolicy/UpdateReplacePolicy,
 # CDK RemovalPolicy, Pulumi ResourceOptions). Source: CloudFormation User Guide "DeletionPolicy
@@ -109,6 +110,8 @@ def teardown_blockers(project: Project, graph: ResourceGraph | None = None) -> l
     graph = graph or ResourceGraph(project)
     found: list[Blocker] = []
     for resource in project.resources:
+        if conditional(resource):
+            continue  # a production-only resource: the ephemeral deployments never create it
         found.extend(_lifecycle(resource, project.platform))
         found.extend(_protection(resource))
         found.extend(_final_snapshot(resource))
@@ -148,8 +151,13 @@ def _lifecycle(resource: Resource, platform: str) -> Iterator[Blocker]:
             resource.id,
             resource.type,
             f"{word}: {shown}",
-            "deleting the stack leaves it in the account (it keeps costing, and a later deployment that "
-            "reuses its name fails with 'already exists')",
+            "deleting the stack leaves it in the account (it keeps costing"
+            # only a named resource blocks the next deployment; an auto-named one just stays behind
+            + (
+                ", and a later deployment that reuses its name fails with 'already exists')"
+                if resource.name
+                else ")"
+            ),
             fix,
             _where(resource, policy_value),
             blocks=True,
@@ -350,7 +358,9 @@ class NotDestroyable(Rule):
     not reported; nor is one holding only Pulumi `BucketObject`s, which `pulumi destroy` deletes
     before their bucket. CloudFormation has no built-in way to empty a bucket, so there only the policies
     are checked. CDK's L2 `kms.Key(pending_window=...)` is not in the model, so CDK L2 keys are
-    not checked for it.
+    not checked for it. A CloudFormation resource under a `Condition` that may be false when every
+    parameter keeps its default (a production-only resource) is not reported: the ephemeral
+    environments do not create it.
 
     ## Why is this bad
     Review reports require "no Retain policies, infrastructure fully destroyable". A retained
@@ -399,6 +409,24 @@ class NotDestroyable(Rule):
                 Properties:
                   PendingWindowInDays: 7
             """,
+        ),
+        Example.cfn_yaml(
+            """
+            Parameters:
+              Environment:
+                Type: String
+                AllowedValues: [dev, prod]
+                Default: dev
+            Conditions:
+              IsProd: !Equals [!Ref Environment, prod]
+            Resources:
+              AuditBucket:
+                Type: AWS::S3::Bucket
+                Condition: IsProd
+                DeletionPolicy: Retain
+                UpdateReplacePolicy: Retain
+            """,
+            title="retained behind a production-only condition, as the fix suggests",
         ),
         Example.pulumi(
             """

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from analyzer.facts import Singleton
 from analyzer.findings import Finding, Severity
-from analyzer.model import Literal, Project, Resource
+from analyzer.model import Literal, Project, Resource, literal_of
 from analyzer.rules.base import Example, Rule, RuleContext
 from analyzer.rules.iac004_dms_role_name import DMS_ROLES, ROLE_TYPE
 
@@ -58,8 +58,13 @@ _DMS_NAMES = {spec.name: spec for spec in DMS_ROLES}
 
 def conditional(resource: Resource) -> bool:
     """Created only under a condition the deployment chooses (a CloudFormation ``Condition``; a
-    plugin that records conditional creation on Python platforms uses the same option)."""
-    return "Condition" in resource.options
+    plugin that records conditional creation on Python platforms uses the same option), unless the
+    plugin decided that the condition holds when every parameter keeps its default
+    (``ConditionDefault``): a TAP pipeline sets only the suffix, so such a resource is created by
+    every deployment."""
+    if "Condition" not in resource.options:
+        return False
+    return literal_of(resource.options.get("ConditionDefault")) is not True
 
 
 def account_singletons(project: Project) -> list[Singleton]:
@@ -115,7 +120,9 @@ class AccountSingleton(Rule):
     encryption by default, the S3 account public access block). The table with its sources is
     `analyzer/data/singletons.json`.
 
-    A CloudFormation resource with a `Condition` is not reported. The Pulumi and CDK plugins do
+    A CloudFormation resource with a `Condition` is not reported, unless the condition holds when
+    every parameter keeps its default (a deployment that sets only the suffix creates it). The
+    Pulumi and CDK plugins do
     not record whether a resource is created inside an `if`, so on those platforms a singleton
     behind a configuration flag is reported too: suppress it with a reason, or move it to an
     account-level stack.
@@ -204,6 +211,24 @@ class AccountSingleton(Rule):
               ApiAccount:  # expect: IAC013
                 Type: AWS::ApiGateway::Account
             """,
+        ),
+        Example.cfn_yaml(
+            """
+            Parameters:
+              EnableGuardDuty:
+                Type: String
+                AllowedValues: ["true", "false"]
+                Default: "true"
+            Conditions:
+              CreateDetector: !Equals [!Ref EnableGuardDuty, "true"]
+            Resources:
+              Detector:  # expect: IAC013
+                Type: AWS::GuardDuty::Detector
+                Condition: CreateDetector
+                Properties:
+                  Enable: true
+            """,
+            title="a condition that holds with the parameters' defaults",
         ),
         Example.pulumi(
             """

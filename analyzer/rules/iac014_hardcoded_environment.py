@@ -119,15 +119,18 @@ class Assumption:
     fix: str = ""  # lookups: the fix in the platform's terms (else the kind's)
 
 
-def _literal_strings(value: Value | None, path: str) -> Iterator[tuple[str, str, Value]]:
-    """(path, text, value) for every literal string inside ``value``, Concat parts included."""
+def _literal_strings(
+    value: Value | None, path: str, fragment: bool = False
+) -> Iterator[tuple[str, str, Value, bool]]:
+    """(path, text, value, fragment) for every literal string inside ``value``, Concat parts
+    included; ``fragment`` is True for a part of a Concat (only a piece of the final string)."""
     if isinstance(value, Concat):
         for part in value.parts:
-            yield from _literal_strings(part, path)
+            yield from _literal_strings(part, path, True)
     elif isinstance(value, Literal):
         inner = value.value
         if isinstance(inner, str):
-            yield path, inner, value
+            yield path, inner, value, fragment
         elif isinstance(inner, tuple):
             for index, item in enumerate(inner):
                 yield from _literal_strings(item, f"{path}[{index}]")
@@ -145,7 +148,7 @@ def resource_assumptions(resource: Resource) -> list[Assumption]:
     found: list[Assumption] = []
     seen: set[tuple[str, str]] = set()
     for name, value in resource.properties.items():
-        for path, text, part in _literal_strings(value, name):
+        for path, text, part, fragment in _literal_strings(value, name):
             if _settable(part):
                 continue
             where = part.location or resource.location_of(name)
@@ -155,8 +158,12 @@ def resource_assumptions(resource: Resource) -> list[Assumption]:
                 hits.append(("ami", text))
             elif ZONE_NAME.match(text):
                 hits.append(("zone", text))
-            elif path.rsplit(".", 1)[-1] == "KeyName" and text.strip():
-                hits.append(("key-pair", text))
+            elif path.rsplit(".", 1)[-1] == "KeyName":
+                # A key pair is assumed only where a whole literal names one to use: the KeyName of
+                # an AWS::EC2::KeyPair is the key it creates (its own name), and a piece of a
+                # built name (`${AWS::StackName}-key`) is not the name of an existing key.
+                if text.strip() and not fragment and path != resource.name_property:
+                    hits.append(("key-pair", text))
             else:
                 for match in ARN_HEAD.finditer(text):
                     if match.group(3) and match.group(2):
@@ -408,6 +415,26 @@ class HardcodedEnvironment(Rule):
                   ManagedPolicyArns:
                     - arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole
             """,
+        ),
+        Example.cfn_yaml(
+            """
+            Parameters:
+              EnvironmentSuffix:
+                Type: String
+                Default: dev
+            Resources:
+              KeyPair:
+                Type: AWS::EC2::KeyPair
+                Properties:
+                  KeyName: !Sub ${AWS::StackName}-${EnvironmentSuffix}-keypair
+              Template:
+                Type: AWS::EC2::LaunchTemplate
+                Properties:
+                  LaunchTemplateData:
+                    ImageId: "{{resolve:ssm:/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64}}"
+                    KeyName: !Ref KeyPair
+            """,
+            title="a key pair the stack creates",
         ),
         Example.pulumi(
             """

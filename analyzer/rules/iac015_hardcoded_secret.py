@@ -16,6 +16,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
+from analyzer import awsdata
 from analyzer.findings import Finding, Severity
 from analyzer.model import Concat, Literal, Location, Origin, Project, Resource, Unknown, Value
 from analyzer.rules.base import Example, Rule, RuleContext
@@ -88,6 +89,16 @@ def _walk(value: Value | None, path: str, secret_above: bool) -> Iterator[tuple[
                     yield f"{path}.{key}", value
 
 
+def _setting(resource: Resource, path: str) -> bool:
+    """A property the resource schema restricts to listed values (Cognito's
+    ``TokenValidityUnits.AccessToken``: seconds, minutes, ...) or to a flag or a number (RDS's
+    ``ManageMasterUserPassword: "true"``) holds a setting, not a secret."""
+    schema = awsdata.schema_at(resource.type, path)
+    if not schema:
+        return False
+    return isinstance(schema.get("enum"), list) or schema.get("type") in ("boolean", "integer", "number")
+
+
 def _json_object(text: str) -> dict | None:
     if not text.lstrip().startswith("{"):
         return None
@@ -110,7 +121,9 @@ def literal_secrets(project: Project) -> list[LiteralSecret]:
                     else []
                 )
             else:
-                hits = list(_walk(value, name, secret_name(name)))
+                hits = [
+                    hit for hit in _walk(value, name, secret_name(name)) if not _setting(resource, hit[0])
+                ]
             for path, hit in hits:
                 fallback = hit.fallback if isinstance(hit, Unknown) else None
                 text_value = fallback or hit
@@ -143,10 +156,14 @@ def parameter_defaults(project: Project) -> list[tuple[str, Literal]]:
     """Template parameters named like a secret that carry a literal default."""
     if project.platform != "cloudformation":
         return []
+    # A parameter whose AllowedValues list its choices ("true"/"false" for ManageMasterUserPassword)
+    # is a switch, not a secret.
+    choices = project.facts.get("parameter_allowed_values")
+    listed = set(choices) if isinstance(choices, dict) else set()
     return [
         (name, value)
         for name, value in project.parameters.items()
-        if secret_name(name) and isinstance(value, Literal) and _secret_text(value)
+        if secret_name(name) and name not in listed and isinstance(value, Literal) and _secret_text(value)
     ]
 
 
@@ -184,10 +201,13 @@ class HardcodedSecret(Rule):
     have a `Default` (a `NoEcho` parameter hides the value in the console, not in the template).
     Values from dynamic references (`{{resolve:secretsmanager:...}}`), encrypted secret config
     (`config.require_secret` of a `secure:` value), parameters without a default and lookups are
-    fine; so are ARNs and parameter paths that point at a secret. A secret read from a plain-text
-    value in `Pulumi.<stack>.yaml` or `cdk.json` is reported at the read, and so is literal text an
-    unset input falls back to (`config.get_secret("dbPassword") or "ChangeMe123!"`,
-    `os.getenv("DB_PASSWORD", "changeme")`).
+    fine; so are ARNs and parameter paths that point at a secret, and properties the resource
+    schema restricts to listed values, a flag or a number (Cognito's
+    `TokenValidityUnits.AccessToken: minutes` is a unit, RDS's `ManageMasterUserPassword: "true"`
+    a switch). A template parameter with `AllowedValues` is a choice, not a secret. A secret read
+    from a plain-text value in `Pulumi.<stack>.yaml` or `cdk.json` is reported at the read, and so
+    is literal text an unset input falls back to (`config.get_secret("dbPassword") or
+    "ChangeMe123!"`, `os.getenv("DB_PASSWORD", "changeme")`).
 
     ## Why is this bad
     The secret is in version control, in every clone and in the synthesized template, and it is

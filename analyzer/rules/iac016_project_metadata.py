@@ -8,12 +8,12 @@ the rule turns its disagreements into findings. Rules never read files: the plug
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 from analyzer.facts import MetadataCheck
 from analyzer.findings import Finding, Severity
-from analyzer.model import Location, Project
+from analyzer.model import Literal, Location, Project, Value
 from analyzer.rules.base import Example, Rule, RuleContext
 
 METADATA_FILE = "metadata.json"
@@ -132,6 +132,49 @@ SDK_CLIENTS: dict[str, tuple[str, ...]] = {
 }
 
 
+# IAM action prefixes (service authorization reference) -> SERVICE_TYPES keys, where they differ
+# from the prefix itself and from the SDK client names above.
+IAM_PREFIXES: dict[str, tuple[str, ...]] = {
+    "states": ("stepfunctions",),
+    "elasticloadbalancing": ("elb", "alb", "elasticloadbalancing"),
+    "execute-api": ("apigateway",),
+    "kafka": ("msk",),
+    "cognito-identity": ("cognito",),
+}
+
+
+def granted_services(project: Project) -> set[str]:
+    """SERVICE_TYPES keys whose actions an IAM statement of the project allows (``ses:SendEmail``):
+    the project uses that service even when it creates nothing of it (sends mail, reads a
+    parameter, calls an existing API)."""
+    used: set[str] = set()
+    for resource in project.resources:
+        for value in resource.properties.values():
+            for action in _allowed_actions(value):
+                prefix = action.split(":", 1)[0].lower()
+                used.update(IAM_PREFIXES.get(prefix) or SDK_CLIENTS.get(prefix) or (prefix,))
+    return used
+
+
+def _allowed_actions(value: Value, depth: int = 0) -> Iterator[str]:
+    """Literal ``service:Action`` strings of the Allow statements inside ``value``."""
+    if depth > 40 or not isinstance(value, Literal):
+        return
+    inner = value.value
+    if isinstance(inner, tuple):
+        for item in inner:
+            yield from _allowed_actions(item, depth + 1)
+    elif isinstance(inner, dict):
+        effect, action = inner.get("Effect"), inner.get("Action")
+        if isinstance(effect, Literal) and effect.value == "Allow" and isinstance(action, Literal):
+            listed = action.value if isinstance(action.value, tuple) else (action,)
+            for item in listed:
+                if isinstance(item, Literal) and isinstance(item.value, str) and ":" in item.value:
+                    yield item.value
+        for item in inner.values():
+            yield from _allowed_actions(item, depth + 1)
+
+
 def sdk_services(project: Project) -> set[str]:
     """SERVICE_TYPES keys the project's function code calls through the SDK (it uses, not creates, them)."""
     used: set[str] = set()
@@ -141,7 +184,14 @@ def sdk_services(project: Project) -> set[str]:
     return used
 
 
+# A CloudFormation type name written as the service ("AWS::S3::Bucket"): its namespace names it.
+_TYPE_NAME = re.compile(r"^\s*AWS::([A-Za-z0-9]+)::[A-Za-z0-9:]+\s*$")
+
+
 def normalize_service(name: str) -> str:
+    typed = _TYPE_NAME.match(name)
+    if typed:
+        name = typed.group(1)
     text = re.sub(r"[^a-z0-9]", "", name.lower())
     return re.sub(r"^(?:amazon|aws)(?=.)", "", text)
 
@@ -192,7 +242,7 @@ def metadata_check(project: Project, required: Iterable[str] = DEFAULT_REQUIRED)
     types = [(_neutral_type(r.type), r.source_type) for r in project.resources]
     without: list[str] = []
     unknown: list[str] = []
-    called = sdk_services(project)
+    called = sdk_services(project) | granted_services(project)
     named_keys: set[str] = set()
     for service in named:
         key = normalize_service(service)
@@ -259,8 +309,8 @@ class ProjectMetadata(Rule):
     detected platform and language, the required fields (`platform`, `language`, `complexity`,
     `aws_services`; configurable with `required-fields` in
     `[tool.iacscan.rules.IAC016]`), and `aws_services` against the resources: a named service with
-    no resource of its own (and that no function calls through the SDK) is a note (the project may
-    only use an existing one), and so is a service with resources that `aws_services` does not
+    no resource of its own (that no function calls through the SDK and no IAM statement allows
+    actions of) is a note (the project may only use an existing one), and so is a service with resources that `aws_services` does not
     name (roles, logs, keys and networking are not asked for). Names the table does not know are not judged. Without `metadata.json`
     the rule says nothing.
 

@@ -10,7 +10,18 @@ from importlib import resources as package_files
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from analyzer.model import Dependency, FunctionCode, Literal, Location, ParseProblem, Resource, Value, render
+from analyzer.model import (
+    Dependency,
+    FunctionCode,
+    Literal,
+    Location,
+    ParseProblem,
+    Resource,
+    Value,
+    literal_of,
+    render,
+)
+from plugins.cloudformation.conditions import condition_holds, default_conditions
 from plugins.cloudformation.decoding import Decoded, location, plain
 from plugins.cloudformation.intrinsics import NO_VALUE, Evaluator
 
@@ -64,6 +75,7 @@ def build_resources(
         return Built(resources, problems)
     names = physical_name_properties()
     sam_globals = _sam_globals(template)
+    conditions = default_conditions(template.get("Conditions"), evaluator)
     for key, body in section.items():
         logical = str(key)
         where = location(path, key) or Location(path, 1)
@@ -104,6 +116,7 @@ def build_resources(
                 names,
                 root,
                 code_analyzer,
+                conditions,
             )
         )
     return Built(resources, problems)
@@ -121,6 +134,7 @@ def _resource(
     names: dict[str, str],
     root: Path,
     code_analyzer: CodeAnalyzer | None,
+    conditions: dict[str, bool | None] | None = None,
 ) -> Resource:
     path = decoded.path
     properties: dict[str, Value] = {}
@@ -145,6 +159,11 @@ def _resource(
             evaluated = evaluator.value(body[option], 1)
             if evaluated is not NO_VALUE:
                 options[option] = evaluated  # type: ignore[assignment]
+    # Whether a deployment that keeps every parameter's default creates it (plugins/cloudformation/
+    # conditions.py); absent when the condition cannot be decided.
+    holds = condition_holds(conditions or {}, literal_of(options.get("Condition")))
+    if holds is not None:
+        options["ConditionDefault"] = Literal(holds)
     metadata = plain(body.get("Metadata")) if isinstance(body.get("Metadata"), dict) else {}
     name_property = names.get(resource_type)
     name = properties.get(name_property) if name_property else None

@@ -102,6 +102,7 @@ Role:
     assert fn.depends_on == (Dependency("Log", Location("lib/TapStack.yml", 9, 16)),)
     assert fn.options == {
         "Condition": Literal("IsProd"),
+        "ConditionDefault": Literal(True),  # a == a: every deployment creates it
         "DeletionPolicy": Literal("Retain"),
         "UpdateReplacePolicy": Literal("Snapshot"),
     }

@@ -143,3 +143,18 @@ def test_nested_errors_point_at_the_offending_value() -> None:
     [finding] = run(function(TracingConfig=Literal({"Mode": mode}, location=Location(PATH, 43, 7))))
     assert finding.location == Location(PATH, 44, 15)
     assert "TracingConfig.Mode is 'Loud'" in finding.message
+
+
+def test_a_value_the_schema_excludes_is_named_plainly() -> None:
+    # RDS for PostgreSQL reserves 'admin' as a user name (cfn-lint expresses it as `not: {enum}`).
+    cluster = resource(
+        "AWS::RDS::DBCluster",
+        Engine=Literal("aurora-postgresql"),
+        MasterUsername=Literal("admin"),
+        ManageMasterUserPassword=Literal(True),
+    )
+    (finding,) = run(cluster)
+    assert (
+        "MasterUsername must not be 'admin'" in finding.message
+        and "should not be valid" not in finding.message
+    )

@@ -156,3 +156,12 @@ def test_room_for_the_pipelines_suffixes_is_enough() -> None:
     tight = concat([Literal("media-streaming-alb-"), SUFFIX])
     [finding] = run(named("AWS::ElasticLoadBalancingV2::LoadBalancer", "Name", tight))
     assert "35 characters with a 15-character suffix" in finding.message and "32" in finding.message
+
+
+def test_sam_function_and_state_machine_names_have_the_limits_of_what_they_become() -> None:
+    long_name = fn_name("order-processing-pipeline-ingest-validate-handler-")  # 50 + 15 > 64
+    (finding,) = run(named("AWS::Serverless::Function", "FunctionName", long_name))
+    assert "64" in finding.message
+    machine = fn_name("x" * 70 + "-")
+    (finding,) = run(named("AWS::Serverless::StateMachine", "Name", machine))
+    assert "80" in finding.message

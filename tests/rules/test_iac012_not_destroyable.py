@@ -209,3 +209,27 @@ def test_objects_pulumi_uploads_itself_do_not_block_the_teardown() -> None:
     for kind in ("Pulumi::AWS::S3::BucketObject", "Pulumi::AWS::S3::BucketObjectv2"):
         upload = res("index", kind, line=4, props={"Bucket": Ref("site", "Id")})
         assert run(bucket, upload, platform="pulumi") == []
+
+
+def test_only_a_named_retained_resource_is_said_to_block_the_next_deployment() -> None:
+    retain = {"DeletionPolicy": Literal("Retain")}
+    (auto_named,) = run(res("Logs", "AWS::S3::Bucket", options=retain))
+    assert "keeps costing" in auto_named.message and "already exists" not in auto_named.message
+    named = Resource(
+        "Table",
+        "AWS::DynamoDB::Table",
+        Location(PATH, 9),
+        properties={"TableName": Literal("orders")},
+        options=retain,
+        name=Literal("orders"),
+        name_property="TableName",
+    )
+    (finding,) = run(named)
+    assert "reuses its name fails with 'already exists'" in finding.message
+
+
+def test_a_production_only_retained_resource_is_not_reported() -> None:
+    prod_only = {"DeletionPolicy": Literal("Retain"), "Condition": Literal("IsProd")}
+    assert run(res("Audit", "AWS::S3::Bucket", options=prod_only)) == []
+    created = {**prod_only, "ConditionDefault": Literal(True)}
+    assert len(run(res("Audit", "AWS::S3::Bucket", options=created))) == 1

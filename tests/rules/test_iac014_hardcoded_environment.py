@@ -47,6 +47,28 @@ def test_ami_zone_and_key_pair_literals() -> None:
     assert "ami-0abcdef1234567890" in findings[0].message and "SSM" in findings[0].fix_hint
 
 
+def test_a_key_pair_the_stack_creates_or_builds_is_not_assumed() -> None:
+    # AWS::EC2::KeyPair's KeyName is the key it creates (its own physical name), not one to use.
+    created = Resource(
+        "Key",
+        "AWS::EC2::KeyPair",
+        Location(PATH, 3),
+        properties={"KeyName": Literal("deployer")},
+        property_locations={"KeyName": Location(PATH, 5)},
+        name_property="KeyName",
+    )
+    assert run(created) == []
+    # A name built from the deployment: its literal pieces ('-', '-key') are no key pair's name.
+    built = Concat(
+        (Unknown("stack", Origin.STACK_NAME), Literal("-"), Unknown("region", Origin.REGION), Literal("-key"))
+    )
+    assert run(res("Web", "AWS::EC2::Instance", {"KeyName": built})) == []
+    # A whole literal on a consumer (an instance, a launch template's data) still is.
+    template_data = Literal({"KeyName": Literal("deployer")})
+    (finding,) = run(res("Lt", "AWS::EC2::LaunchTemplate", {"LaunchTemplateData": template_data}))
+    assert finding.key == "key-pair:deployer"
+
+
 def test_arn_account_and_region() -> None:
     topic = res(
         "Topic", "AWS::SNS::Topic", {"KmsMasterKeyId": Literal("arn:aws:kms:us-east-1:123456789012:key/abc")}

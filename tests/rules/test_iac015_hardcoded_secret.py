@@ -172,3 +172,31 @@ def test_literal_fallback_of_an_unset_input_is_reported_at_the_literal() -> None
     for quiet in (Literal(""), Literal("arn:aws:secretsmanager:us-east-1:1:secret:x"), None):
         props = {"MasterUserPassword": Unknown("x", Origin.CONFIG, fallback=quiet)}
         assert run(res("db", "AWS::RDS::DBInstance", props), platform="pulumi") == []
+
+
+def test_a_property_the_schema_restricts_to_listed_values_or_a_flag_is_a_setting() -> None:
+    # Cognito's TokenValidityUnits.AccessToken is "seconds" | "minutes" | ...: named like a token.
+    units = Literal({"AccessToken": Literal("minutes"), "RefreshToken": Literal("days")})
+    client = res("Client", "AWS::Cognito::UserPoolClient", {"TokenValidityUnits": units})
+    assert run(client) == []
+    # ManageMasterUserPassword is a boolean in the schema, even written as the text "true".
+    cluster = res("Db", "AWS::RDS::DBCluster", {"ManageMasterUserPassword": Literal("true")})
+    assert run(cluster) == []
+    # A broker user's password has no such list: still a literal secret.
+    user = Literal({"Username": Literal("admin"), "Password": Literal("Sup3rS3cretPassw0rd")})
+    broker = res("Broker", "AWS::AmazonMQ::Broker", {"Users": Literal((user,))})
+    (finding,) = run(broker)
+    assert "Users[0].Password" in finding.message
+
+
+def test_a_parameter_with_listed_allowed_values_is_a_switch() -> None:
+    switch = Literal("true", Origin.PARAMETER | Origin.CONFIG, Location(PATH, 2))
+    secret = Literal("ChangeMe123!", Origin.PARAMETER | Origin.CONFIG, Location(PATH, 6))
+    project = Project(
+        root="/x",
+        platform="cloudformation",
+        parameters={"ManageMasterUserPassword": switch, "DbPassword": secret},
+        facts={"parameter_allowed_values": {"ManageMasterUserPassword": ["true", "false"]}},
+    )
+    (finding,) = HardcodedSecret().check(RuleContext(project, ResourceGraph(project)))
+    assert "DbPassword" in finding.message

@@ -6,7 +6,7 @@ from typing import Any
 
 from analyzer.findings import Severity
 from analyzer.graph import ResourceGraph
-from analyzer.model import FunctionCode, Location, Project, Resource, SdkCall
+from analyzer.model import FunctionCode, Literal, Location, Project, Resource, SdkCall
 from analyzer.rules.base import RuleContext
 from analyzer.rules.iac016_project_metadata import ProjectMetadata, metadata_check, normalize_service
 
@@ -108,6 +108,55 @@ def test_sdk_calls_count_as_using_a_service_and_pulumi_only_types_count_for_thei
     assert run(p) == []
 
 
+def test_services_a_policy_allows_count_as_used_but_denied_ones_do_not() -> None:
+    def statement(effect: str, *actions: str) -> Literal:
+        listed = Literal(tuple(Literal(a) for a in actions))
+        return Literal({"Effect": Literal(effect), "Action": listed, "Resource": Literal("*")})
+
+    document = Literal(
+        {"Statement": Literal((statement("Allow", "ses:SendEmail", "states:StartExecution"),))}
+    )
+    role = Resource(
+        "Role",
+        "AWS::IAM::Role",
+        Location("lib/TapStack.yml", 1),
+        properties={"Policies": Literal((Literal({"PolicyDocument": document}),))},
+    )
+    metadata = {
+        "platform": "cfn",
+        "language": "yaml",
+        "aws_services": ["SES", "Step Functions", "SQS"],
+        **FULL,
+    }
+    p = Project(
+        root="/x",
+        platform="cloudformation",
+        entry_point="lib/TapStack.yml",
+        resources=(role,),
+        metadata=metadata,
+    )
+    (finding,) = run(p)
+    assert (
+        "SQS" in finding.message and "SES" not in finding.message and "Step Functions" not in finding.message
+    )
+    denied = Literal({"Statement": Literal((statement("Deny", "sqs:*"),))})
+    guard = Resource(
+        "Guard",
+        "AWS::IAM::ManagedPolicy",
+        Location("lib/TapStack.yml", 9),
+        properties={"PolicyDocument": denied},
+    )
+    p = Project(
+        root="/x",
+        platform="cloudformation",
+        entry_point="lib/TapStack.yml",
+        resources=(role, guard),
+        metadata=metadata,
+    )
+    (finding,) = run(p)
+    assert "SQS" in finding.message
+
+
 def test_companions_do_not_ask_for_their_service() -> None:
     companion = Resource(
         "S/F/Role",
@@ -128,3 +177,7 @@ def test_service_names_normalize() -> None:
     assert normalize_service("Amazon API Gateway") == "apigateway"
     assert normalize_service("AWS Secrets Manager") == "secretsmanager"
     assert normalize_service("AWS") == "aws"
+    # Some metadata lists CloudFormation type names: the namespace is the service.
+    assert normalize_service("AWS::S3::Bucket") == "s3"
+    assert normalize_service("AWS::CloudWatch::Logs") == "cloudwatch"
+    assert normalize_service("AWS::CodePipeline::Pipeline") == "codepipeline"

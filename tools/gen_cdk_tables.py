@@ -104,6 +104,9 @@ HAND_RENAMES: dict[str, dict[str, str]] = {
     "aws_elasticloadbalancingv2.NetworkLoadBalancer": {"load_balancer_name": "Name"},
     "aws_elasticloadbalancingv2.ApplicationTargetGroup": {"target_group_name": "Name"},
     "aws_elasticloadbalancingv2.NetworkTargetGroup": {"target_group_name": "Name"},
+    # aws-events/lib/rule.ts: name: this.physicalName (ruleName). The schema also lists a
+    # `RuleName` property, which the name match would otherwise pick.
+    "aws_events.Rule": {"rule_name": "Name"},
     "aws_iam.Role": {
         "assumed_by": "AssumeRolePolicyDocument",
         "managed_policies": "ManagedPolicyArns",
@@ -159,6 +162,7 @@ HAND_NAME_PROPS: dict[str, str] = {
     "aws_elasticloadbalancingv2.NetworkLoadBalancer": "load_balancer_name",
     "aws_elasticloadbalancingv2.ApplicationTargetGroup": "target_group_name",
     "aws_elasticloadbalancingv2.NetworkTargetGroup": "target_group_name",
+    "aws_events.Rule": "rule_name",
     "aws_rds.DatabaseInstance": "instance_identifier",
     "aws_rds.DatabaseCluster": "cluster_identifier",
     "aws_ecs.FargateTaskDefinition": "family",

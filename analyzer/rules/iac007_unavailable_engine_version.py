@@ -280,12 +280,10 @@ class UnavailableEngineVersion(Rule):
                 engine = instance.get("Engine")
                 if prop == "Engine" and isinstance(engine, str) and engine != engine.lower():
                     continue  # RDS compares engine names without case; the data lists lowercase ones
-                if (
-                    fragment.retired
-                    and prop == "EngineVersion"
-                    and _names_current_line(resource.type, engine, instance.get(prop))
-                ):
-                    continue  # a bare major ("14") that RDS resolves to a current minor version
+                if prop == "EngineVersion" and _names_current_line(resource.type, engine, instance.get(prop)):
+                    # a bare major ("14", MySQL "8.0") that RDS resolves to a current minor version:
+                    # cfn-lint lists some of these as deprecated and leaves others out altogether
+                    continue
                 yield self._fragment_finding(resource, fragment, prop, instance)
 
     def _fragment_finding(

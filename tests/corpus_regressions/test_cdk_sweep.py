@@ -1,0 +1,139 @@
+"""Regressions from a sweep of real CDK Python TAP worktrees (docs/precision.md, "CDK sweep").
+
+Each test is a reduction in our own names of a shape that was misread: a false alarm that was
+fixed, or a blocker that was missed. Worktrees are scanned through the real engine and plugins.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+from analyzer.findings import Finding
+from analyzer.rules.base import Example
+from tests.cdk.scanning import describe, scan_example
+
+PROPS = """\
+from typing import Optional
+
+import aws_cdk as cdk
+
+
+class TapStackProps(cdk.StackProps):
+    def __init__(self, environment_suffix: Optional[str] = None, **kwargs):
+        super().__init__(**kwargs)
+        self.environment_suffix = environment_suffix
+"""
+
+
+def stack(body: str, imports: str) -> str:
+    """A TapStack whose ``__init__`` runs ``body`` with ``sfx`` bound to the suffix."""
+    head = textwrap.dedent(imports).strip() + "\n" + PROPS
+    init = (
+        "\n\nclass TapStack(cdk.Stack):\n"
+        "    def __init__(self, scope, construct_id, props=None, **kwargs):\n"
+        "        super().__init__(scope, construct_id, **kwargs)\n"
+        "        sfx = props.environment_suffix if props else 'dev'\n"
+    )
+    return head + init + textwrap.indent(textwrap.dedent(body).strip() + "\n", " " * 8)
+
+
+def scan_stack(tmp_path: Path, body: str, imports: str, **extra: str) -> list[Finding]:
+    found, _ = scan_example(Example.cdk(stack(body, imports), **extra), tmp_path)
+    return found
+
+
+def of_rule(found: list[Finding], rule: str) -> list[Finding]:
+    """The rule's findings on resources (IAC002 adds a worktree-level "suffix unused" one)."""
+    return [f for f in found if f.rule_id == rule and f.resource is not None]
+
+
+# jsii renames a construct's `scope` parameter to `scope_` when the L1 props have a `scope` of
+# their own (WAFv2 web ACLs, IP sets, rule groups). The keyword used to be read as the construct
+# scope, so the web ACL lost its stack: its id became `?/Acl` and it had no stack name.
+def test_l1_construct_with_a_scope_property_stays_in_its_stack(tmp_path: Path) -> None:
+    found = scan_stack(
+        tmp_path,
+        """
+        wafv2.CfnWebACL(
+            self, "Acl", name="edge-acl", scope="REGIONAL",
+            default_action=wafv2.CfnWebACL.DefaultActionProperty(allow={}),
+            visibility_config=wafv2.CfnWebACL.VisibilityConfigProperty(
+                cloud_watch_metrics_enabled=True, metric_name="acl", sampled_requests_enabled=True
+            ),
+        )
+        """,
+        "from aws_cdk import aws_wafv2 as wafv2",
+    )
+    names = of_rule(found, "IAC002")
+    assert len(names) == 1, describe(found)
+    assert "'TapStack{environment_suffix}/Acl'" in names[0].message
+
+
+# `events.Rule(rule_name=...)` sets the rule's physical name (aws-events rule.ts: name:
+# this.physicalName). The generated table had matched the keyword to the schema's `RuleName`
+# property instead of `Name`, so a fixed rule name was never checked.
+EVENTS = "from aws_cdk import aws_events as events"
+
+
+def test_fixed_event_rule_name_is_reported(tmp_path: Path) -> None:
+    body = 'events.Rule(self, "Nightly", rule_name=%s, schedule=events.Schedule.rate(cdk.Duration.days(1)))'
+    found = scan_stack(tmp_path / "fixed", body % '"nightly-report"', EVENTS)
+    names = of_rule(found, "IAC002")
+    assert len(names) == 1 and "'nightly-report'" in names[0].message, describe(found)
+    assert scan_stack(tmp_path / "suffixed", body % 'f"nightly-report-{sfx}"', EVENTS) == []
+
+
+# RDS takes MySQL's "8.0" (CDK `MysqlEngineVersion.VER_8_0`) and creates that line's default minor
+# version. cfn-lint's version list has only full versions for mysql, so "8.0" was reported as a
+# version MySQL does not have; a version that really does not exist is still reported.
+RDS = "from aws_cdk import aws_ec2 as ec2, aws_rds as rds"
+RDS_BODY = """
+net = ec2.Vpc(self, "Net", max_azs=2)
+rds.DatabaseInstance(
+    self, "Db", vpc=net, removal_policy=cdk.RemovalPolicy.DESTROY,
+    engine=rds.DatabaseInstanceEngine.mysql(version=%s),
+)
+"""
+
+
+def test_mysql_major_minor_line_is_not_reported(tmp_path: Path) -> None:
+    found = scan_stack(tmp_path, RDS_BODY % "rds.MysqlEngineVersion.VER_8_0", RDS)
+    assert of_rule(found, "IAC007") == [], describe(found)
+
+
+def test_mysql_version_that_does_not_exist_is_reported(tmp_path: Path) -> None:
+    body = RDS_BODY % 'rds.MysqlEngineVersion.of("8.0.12", "8.0")'
+    found = of_rule(scan_stack(tmp_path, body, RDS), "IAC007")
+    assert len(found) == 1 and "has no version 8.0.12" in found[0].message
+
+
+# A helper that returns `Code.from_asset(dir)` when the directory exists and inline code otherwise:
+# only the inline fallback was seen (the conditional return was dropped), so the handler was
+# judged against the inline text. Which code deploys is decided at synth time: no finding.
+CODE_PICKER = """
+import os
+from aws_cdk import aws_lambda as lambda_
+
+
+def pick_code():
+    for path in [os.path.join(os.getcwd(), "lambda")]:
+        if os.path.isdir(path):
+            return lambda_.Code.from_asset(path)
+    return lambda_.Code.from_inline("def main(event, context):\\n    return 1\\n")
+"""
+
+
+def test_code_chosen_at_synth_time_is_not_judged(tmp_path: Path) -> None:
+    found = scan_stack(
+        tmp_path,
+        """
+        lambda_.Function(
+            self, "Worker", runtime=lambda_.Runtime.PYTHON_3_12,
+            handler="worker.main", code=pick_code(),
+        )
+        """,
+        "from aws_cdk import aws_lambda as lambda_\nfrom lib.code import pick_code",
+        **{"lib/code.py": CODE_PICKER},
+    )
+    assert of_rule(found, "IAC010") == [], describe(found)

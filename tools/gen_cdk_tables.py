@@ -894,6 +894,21 @@ def _resolve(
 # --------------------------------------------------------------------------------------------------
 
 
+def module_names(asm: Assembly) -> dict[str, str]:
+    """Python module -> its public top-level names (classes, enums, interfaces, structs), space
+    separated: what ``module.Name`` can read without AttributeError."""
+    names: dict[str, set[str]] = {}
+    for fqn in asm.types:
+        path = asm.python_path(fqn)
+        if not path:
+            continue
+        module = module_of(path)
+        rest = path[len(module) + 1 :]
+        if rest and "." not in rest and not rest.startswith("_"):
+            names.setdefault(module, set()).add(rest)
+    return {module: " ".join(sorted(found)) for module, found in sorted(names.items())}
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--wheel", type=Path, help="a downloaded aws_cdk_lib wheel (else pip downloads it)")
@@ -923,6 +938,7 @@ def main() -> int:
             modules.setdefault(module_of(path), {}).setdefault(section, {})[path] = entry
     tables = {
         "version": VERSION,
+        "names": module_names(asm),
         "modules": {
             name: json.dumps(blob, separators=(",", ":"), sort_keys=True) for name, blob in modules.items()
         },

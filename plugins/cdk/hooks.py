@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, cast
 
-from analyzer.model import Literal, Location, Origin, Unknown, Value, concat
+from analyzer.model import AttributeProblem, Literal, Location, Origin, Unknown, Value, concat
 from analyzer.python.evaluator import CallSite, Evaluator, Hooks
 from analyzer.python.signatures import Param, ParamKind, Signature, mro
 from analyzer.python.values import EValue, ExternalObj, InstanceObj, JsonText, Obj, to_value
@@ -295,6 +295,8 @@ class CdkHooks(Hooks):
             pseudo = _PSEUDO.get(name)
             if pseudo is not None:
                 return pseudo
+        if isinstance(target, ExternalObj) and target.qualname.startswith("aws_cdk."):
+            self._misplaced_name(ev, target.qualname, name, location)
         if isinstance(target, InstanceObj) and "cdk" in target.data:
             if name == "node":
                 return NodeObj(self.builder, target)
@@ -309,6 +311,19 @@ class CdkHooks(Hooks):
             if name == "add_dependency":
                 return _AddDependency(self.builder, target)
         return None
+
+    @staticmethod
+    def _misplaced_name(ev: Evaluator, module: str, name: str, location: Location) -> None:
+        """``cloudwatch.SnsAction``: a name this aws-cdk-lib module does not have but another one
+        does raises AttributeError when the app runs (unless the read is guarded)."""
+        if ev.attribute_guard:
+            return
+        elsewhere = tables.misplaced_name(module, name)
+        key = ("", 0, module, name)  # the first read raises: one problem per module and name
+        if elsewhere and key not in ev.attribute_problems:
+            ev.attribute_problems[key] = AttributeProblem(
+                module, name, location, None, elsewhere, kind="module"
+            )
 
     def method_call(self, ev: Evaluator, target: EValue, name: str, site: CallSite) -> EValue | None:
         built = target.data.get("construct") if isinstance(target, InstanceObj) else None

@@ -137,3 +137,25 @@ def test_code_chosen_at_synth_time_is_not_judged(tmp_path: Path) -> None:
         **{"lib/code.py": CODE_PICKER},
     )
     assert of_rule(found, "IAC010") == [], describe(found)
+
+
+# `kinesisanalyticsv2.CfnApplicationV2`: aws_kinesisanalyticsv2 names the class CfnApplication (the
+# V2 spelling lives in aws_kinesisanalytics), so the read raises AttributeError at synth. Reported
+# once per module and name, at the first read, and only for names another module defines.
+def test_library_class_read_from_the_wrong_module_is_reported_once(tmp_path: Path) -> None:
+    found = scan_stack(
+        tmp_path,
+        """
+        role = iam.Role(self, "Runner", assumed_by=iam.ServicePrincipal("kinesisanalytics.amazonaws.com"))
+        flink.CfnApplicationV2(
+            self, "Flink", runtime_environment="FLINK-1_18", service_execution_role=role.role_arn,
+            application_configuration=flink.CfnApplicationV2.ApplicationConfigurationProperty(),
+        )
+        flink.CfnApplication  # the class this module does have
+        """,
+        "from aws_cdk import aws_iam as iam, aws_kinesisanalyticsv2 as flink",
+    )
+    reported = [f for f in found if f.rule_id == "IAC001"]
+    assert len(reported) == 1, describe(found)
+    assert "aws_cdk.aws_kinesisanalyticsv2" in reported[0].message
+    assert "aws_cdk.aws_kinesisanalytics has it" in reported[0].message

@@ -28,7 +28,16 @@ from analyzer.model import (
     Value,
     render,
 )
-from analyzer.python.values import EValue, ExternalObj, InstanceObj, JsonText, Obj, id_text, to_value
+from analyzer.python.values import (
+    EValue,
+    ExternalObj,
+    InstanceObj,
+    JsonText,
+    Obj,
+    id_text,
+    origin_of,
+    to_value,
+)
 from plugins.cdk import apigateway, integrations, renames, tables
 from plugins.cdk.objects import (
     AppObj,
@@ -69,6 +78,9 @@ class Scope:
     id_value: Value
     stack: StackInfo | None
     location: Location | None = None
+    # Where the ids along the path came from (a stack id built from the suffix): ``node.path``
+    # and names built from it differ per deployment when this does.
+    origin: Origin = Origin.NONE
 
 
 @dataclass(slots=True)
@@ -136,11 +148,12 @@ class Builder:
     def child_scope(self, parent: EValue | None, id_value: EValue | None, location: Location) -> Scope:
         parent_scope = self.scope_of(parent)
         text = id_text(to_value(id_value)) if id_value is not None else "?"
+        origin = origin_of(to_value(id_value)) if id_value is not None else Origin.NONE
         if parent_scope is None:
             path = "?/" + text if not isinstance(parent, AppObj) else text
-            return Scope(path, to_value(id_value), None, location)
+            return Scope(path, to_value(id_value), None, location, origin)
         path = f"{parent_scope.path}/{text}" if parent_scope.path else text
-        return Scope(path, to_value(id_value), parent_scope.stack, location)
+        return Scope(path, to_value(id_value), parent_scope.stack, location, parent_scope.origin | origin)
 
     def register_user_construct(
         self,
@@ -183,7 +196,7 @@ class Builder:
                     scope.path + ".NestedStack", "AWS::CloudFormation::Stack", site.location, base, parent
                 )
             )
-        return Scope(scope.path, scope.id_value, stack, site.location)
+        return Scope(scope.path, scope.id_value, stack, site.location, scope.origin)
 
     def adopt(self, instance: InstanceObj, built: ConstructObj) -> None:
         """A worktree subclass instance stands for the library construct it built: children
@@ -347,7 +360,11 @@ class Builder:
         self, obj: ConstructObj, record: ResourceRecord, companion: dict[str, Any], site: CallSite
     ) -> ConstructObj:
         child = Scope(
-            f"{obj.scope.path}/{companion['id']}", Literal(companion["id"]), obj.scope.stack, site.location
+            f"{obj.scope.path}/{companion['id']}",
+            Literal(companion["id"]),
+            obj.scope.stack,
+            site.location,
+            obj.scope.origin,
         )
         sub = self._add(
             ResourceRecord(
@@ -785,7 +802,9 @@ class Builder:
             return existing
         stack_path = schedule.scope.stack.path if schedule.scope.stack else schedule.scope.path
         name = "SchedulerRoleForTarget-" + target.scope.path.rsplit("/", 1)[-1]
-        scope = Scope(f"{stack_path}/{name}", Literal(name), schedule.scope.stack, site.location)
+        scope = Scope(
+            f"{stack_path}/{name}", Literal(name), schedule.scope.stack, site.location, schedule.scope.origin
+        )
         role = self._add(
             ResourceRecord(
                 scope.path,

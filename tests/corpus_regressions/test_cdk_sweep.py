@@ -159,3 +159,24 @@ def test_library_class_read_from_the_wrong_module_is_reported_once(tmp_path: Pat
     assert len(reported) == 1, describe(found)
     assert "aws_cdk.aws_kinesisanalyticsv2" in reported[0].message
     assert "aws_cdk.aws_kinesisanalytics has it" in reported[0].message
+
+
+# `self.node.path` holds the stack id, which the entry point builds from the suffix; it was a plain
+# literal of the path's rendering ("TapStack{environment_suffix}/..."), so a name built from it
+# looked fixed. It now carries the ids' origins; a path of fixed ids is still a fixed name.
+PATH_NAME = 'sqs.Queue(self, "Jobs", queue_name=f"jobs-{self.node.path}".replace("/", "-"))'
+FIXED_APP = """\
+import aws_cdk as cdk
+from lib.tap_stack import TapStack, TapStackProps
+
+app = cdk.App()
+TapStack(app, "TapStack", props=TapStackProps(environment_suffix="dev"))
+app.synth()
+"""
+
+
+def test_name_from_the_construct_path_carries_the_stack_id(tmp_path: Path) -> None:
+    imports = "from aws_cdk import aws_sqs as sqs"
+    assert of_rule(scan_stack(tmp_path / "suffixed", PATH_NAME, imports), "IAC002") == []
+    fixed = of_rule(scan_stack(tmp_path / "fixed", PATH_NAME, imports, app=FIXED_APP), "IAC002")
+    assert len(fixed) == 1 and "'jobs-TapStack'" in fixed[0].message

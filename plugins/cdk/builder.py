@@ -182,6 +182,10 @@ class Builder:
             name = parent.name  # CloudFormation names a nested stack after its parent stack
         elif stack_name is not None and not (isinstance(stack_name, Literal) and stack_name.value is None):
             name = to_value(stack_name)
+        elif "/" in scope.path:
+            # core/lib/stack.ts generateStackName: a stack below another construct (a stage, a
+            # stack) is named from every id on its path plus a hash, not from its own id alone.
+            name = Unknown("the stack name CDK derives from the construct path", scope.origin, site.location)
         else:
             name = scope.id_value
         stack = StackInfo(scope.path, name, nested, parent, site.location, owner)

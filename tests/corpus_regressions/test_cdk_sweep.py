@@ -180,3 +180,26 @@ def test_name_from_the_construct_path_carries_the_stack_id(tmp_path: Path) -> No
     assert of_rule(scan_stack(tmp_path / "suffixed", PATH_NAME, imports), "IAC002") == []
     fixed = of_rule(scan_stack(tmp_path / "fixed", PATH_NAME, imports, app=FIXED_APP), "IAC002")
     assert len(fixed) == 1 and "'jobs-TapStack'" in fixed[0].message
+
+
+# A stack created inside another stack (or a nested stack, or a stage) is named by CDK from every
+# id on its construct path plus a hash (core/lib/stack.ts generateStackName), not from its own id:
+# `self.stack_name` there was the bare id ("Resource"), a fixed text, so names built from it
+# looked the same on every deployment.
+INNER_STACK = """
+import aws_cdk as cdk
+from aws_cdk import aws_sqs as sqs
+
+
+class Inner(cdk.Stack):
+    def __init__(self, scope, construct_id, **kwargs):
+        super().__init__(scope, construct_id, **kwargs)
+        sqs.Queue(self, "Jobs", queue_name=f"{self.stack_name}-jobs")
+"""
+
+
+def test_stack_inside_a_stack_is_named_from_its_path(tmp_path: Path) -> None:
+    found = scan_stack(
+        tmp_path, 'Inner(self, "Resource")', "from lib.inner import Inner", **{"lib/inner.py": INNER_STACK}
+    )
+    assert of_rule(found, "IAC002") == [], describe(found)

@@ -240,6 +240,11 @@ COMPANIONS: dict[str, list[dict[str, Any]]] = {
     ],
     # aws-s3/lib/bucket.ts: auto_delete_objects adds a bucket policy and a custom resource.
     "aws_s3.Bucket": [{"id": "Policy", "type": "AWS::S3::BucketPolicy", "when": "auto_delete_objects"}],
+    # aws-cloudtrail/lib/cloudtrail.ts: `this.s3bucket = props.bucket || new s3.Bucket(this, 'S3',
+    # {encryption, enforceSSL: true})`: no removalPolicy, so the Bucket default (retain) applies.
+    "aws_cloudtrail.Trail": [
+        {"id": "S3", "type": "AWS::S3::Bucket", "unless": "bucket", "removal": "retain", "of": "Bucket"}
+    ],
 }
 
 # Grant methods the JavaScript reading cannot resolve (dynamic action lists). Source noted per entry.

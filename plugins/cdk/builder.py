@@ -382,6 +382,14 @@ class Builder:
         )
         if obj.scope.stack is not None:
             sub.options["StackName"] = obj.scope.stack.name
+        default = companion.get("removal")
+        if default in _DEFAULT_REMOVAL and not site.star_kwargs:
+            # the companion's own class default (a Trail's bucket is an s3.Bucket: retain)
+            self._removal(sub, ExternalObj(f"aws_cdk.RemovalPolicy.{default.upper()}"))
+            sub.options["RemovalPolicy"] = Literal(
+                f"{default} (the default of {companion.get('of', 'the construct')})", location=site.location
+            )
+            sub.removal_default = True
         if companion["type"] == ROLE_TYPE:
             sub.properties["AssumeRolePolicyDocument"] = _trust(Literal(companion.get("assumed_by", "")))
             if companion.get("managed"):

@@ -203,3 +203,16 @@ def test_stack_inside_a_stack_is_named_from_its_path(tmp_path: Path) -> None:
         tmp_path, 'Inner(self, "Resource")', "from lib.inner import Inner", **{"lib/inner.py": INNER_STACK}
     )
     assert of_rule(found, "IAC002") == [], describe(found)
+
+
+# `cloudtrail.Trail` without `bucket=` creates its own s3.Bucket (cloudtrail.ts: new s3.Bucket(this,
+# 'S3', ...)) with no removal policy, so the bucket's default applies and it outlives the stack.
+def test_trail_bucket_created_by_cdk_is_retained(tmp_path: Path) -> None:
+    imports = "from aws_cdk import aws_cloudtrail as cloudtrail, aws_s3 as s3"
+    found = of_rule(scan_stack(tmp_path / "own", 'cloudtrail.Trail(self, "Audit")', imports), "IAC012")
+    assert len(found) == 1 and "'TapStack{environment_suffix}/Audit/S3'" in found[0].message
+    given = """
+    logs = s3.Bucket(self, "Logs", removal_policy=cdk.RemovalPolicy.DESTROY, auto_delete_objects=True)
+    cloudtrail.Trail(self, "Audit", bucket=logs)
+    """
+    assert of_rule(scan_stack(tmp_path / "given", given, imports), "IAC012") == []

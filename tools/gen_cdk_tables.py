@@ -245,6 +245,24 @@ COMPANIONS: dict[str, list[dict[str, Any]]] = {
     "aws_cloudtrail.Trail": [
         {"id": "S3", "type": "AWS::S3::Bucket", "unless": "bucket", "removal": "retain", "of": "Bucket"}
     ],
+    # aws-ec2/lib/vpc-flow-logs.ts: `props.destination || FlowLogDestination.toCloudWatchLogs()`, whose
+    # bind creates `new iam.Role(scope, 'IAMRole', ...)` and `new logs.LogGroup(scope, 'LogGroup')`
+    # (no removalPolicy: the LogGroup default, retain).
+    "aws_ec2.FlowLog": [
+        {
+            "id": "IAMRole",
+            "type": "AWS::IAM::Role",
+            "unless": "destination",
+            "assumed_by": "vpc-flow-logs.amazonaws.com",
+        },
+        {
+            "id": "LogGroup",
+            "type": "AWS::Logs::LogGroup",
+            "unless": "destination",
+            "removal": "retain",
+            "of": "LogGroup",
+        },
+    ],
 }
 
 # Grant methods the JavaScript reading cannot resolve (dynamic action lists). Source noted per entry.

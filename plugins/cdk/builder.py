@@ -606,6 +606,21 @@ class Builder:
             return Literal(None)
         if name == "add_container" and record is not None:
             return self._add_container(obj, record, site)
+        if name == "add_flow_log" and record is not None and record.type == "AWS::EC2::VPC":
+            # aws-ec2/lib/vpc.ts addFlowLog: new FlowLog(this, id, {resourceType: fromVpc(this), ...})
+            from analyzer.python.evaluator import CallSite  # a cycle at import time otherwise
+
+            flow_site = CallSite(
+                site.node,
+                site.module,
+                [obj, site.arg(0, "id") or Literal("FlowLog")],
+                {key: value for key, value in site.kwargs.items() if key != "id"},
+                star_kwargs=site.star_kwargs,
+                arg_locations=site.arg_locations,
+                frame=site.frame,
+                at=site.at,
+            )
+            return self.construct(ev, "aws_cdk.aws_ec2.FlowLog", flow_site)
         return None
 
     def _integration_method(

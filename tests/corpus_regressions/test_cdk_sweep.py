@@ -216,3 +216,28 @@ def test_trail_bucket_created_by_cdk_is_retained(tmp_path: Path) -> None:
     cloudtrail.Trail(self, "Audit", bucket=logs)
     """
     assert of_rule(scan_stack(tmp_path / "given", given, imports), "IAC012") == []
+
+
+# A VPC flow log without `destination=` (ec2.FlowLog or vpc.add_flow_log) sends to CloudWatch Logs
+# through a log group CDK creates (vpc-flow-logs.ts: new logs.LogGroup(scope, 'LogGroup')), which is
+# retained by default; a flow log given its destination creates none.
+FLOW_LOGS = """
+net = ec2.Vpc(self, "Net", max_azs=2)
+ec2.FlowLog(self, "Traffic", resource_type=ec2.FlowLogResourceType.from_vpc(net))
+net.add_flow_log("Rejected", traffic_type=ec2.FlowLogTrafficType.REJECT)
+kept = logs.LogGroup(self, "Kept", removal_policy=cdk.RemovalPolicy.DESTROY)
+ec2.FlowLog(
+    self, "Given", resource_type=ec2.FlowLogResourceType.from_vpc(net),
+    destination=ec2.FlowLogDestination.to_cloud_watch_logs(kept),
+)
+"""
+
+
+def test_flow_log_default_log_group_is_retained(tmp_path: Path) -> None:
+    found = of_rule(
+        scan_stack(tmp_path, FLOW_LOGS, "from aws_cdk import aws_ec2 as ec2, aws_logs as logs"), "IAC012"
+    )
+    assert sorted(f.resource for f in found) == [
+        "TapStack{environment_suffix}/Net/Rejected/LogGroup",
+        "TapStack{environment_suffix}/Traffic/LogGroup",
+    ]

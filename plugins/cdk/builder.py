@@ -439,6 +439,13 @@ class Builder:
                 # aws-lambda/lib/function.ts and aws-stepfunctions/lib/state-machine.ts:
                 # resource.node.addDependency(this.role), so the role's DefaultPolicy comes first.
                 record.construct_dependencies.append((role_id, site.location))
+        if (
+            record.type == "AWS::Lambda::Function"
+            and level2
+            and "vpc" in kwargs
+            and not _is_none(kwargs["vpc"])
+        ):
+            self._function_vpc(obj, record, kwargs)
         if record.type == "AWS::ECS::TaskDefinition" and level2:
             for attr, prop in (("task_role", "TaskRoleArn"), ("execution_role", "ExecutionRoleArn")):
                 if attr in obj.links:
@@ -534,6 +541,27 @@ class Builder:
                     self.records[role_id].statements.extend(state.statements)
         elif isinstance(body, (Literal, Concat, JsonText, Unknown)):
             record.properties["DefinitionString"] = to_value(body)
+
+    def _function_vpc(self, obj: ConstructObj, record: ResourceRecord, kwargs: dict[str, EValue]) -> None:
+        """aws-lambda/lib/function.ts with `vpc`: VpcConfig with the selected subnets (not modelled,
+        so unknown), and the role CDK creates gets AWSLambdaVPCAccessExecutionRole; a role given
+        by the code gets nothing."""
+        subnets = Unknown("the VPC subnets the function is placed in", hint="vpc_subnets")
+        groups = Unknown("the function's security groups", hint="security_groups")
+        record.properties["VpcConfig"] = Literal({"SubnetIds": subnets, "SecurityGroupIds": groups})
+        if "role" in kwargs:
+            return
+        role_record = self.records.get(_resource_id(obj.links.get("role")) or "")
+        if role_record is None:
+            return
+        existing = role_record.properties.get("ManagedPolicyArns")
+        items = (
+            list(existing.value)
+            if isinstance(existing, Literal) and isinstance(existing.value, tuple)
+            else []
+        )
+        items.append(Literal("arn:aws:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole"))
+        role_record.properties["ManagedPolicyArns"] = Literal(tuple(items))
 
     def _mutable_role(self, role: EValue | None) -> bool:
         return isinstance(role, ConstructObj) and role.resource_id in self.records

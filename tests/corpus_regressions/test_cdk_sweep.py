@@ -241,3 +241,28 @@ def test_flow_log_default_log_group_is_retained(tmp_path: Path) -> None:
         "TapStack{environment_suffix}/Net/Rejected/LogGroup",
         "TapStack{environment_suffix}/Traffic/LogGroup",
     ]
+
+
+# A function placed in a VPC had no VpcConfig in the model (the L2 `vpc=` keyword has another
+# shape), so IAC005's "VPC function after the policy that lets its role create network
+# interfaces" never applied to CDK. The role CDK creates carries AWSLambdaVPCAccessExecutionRole
+# (function.ts), and a statement added to a role lands in its DefaultPolicy, which the function
+# waits for; a separate iam.Policy attached to the role is not waited for.
+VPC_FUNCTIONS = """
+net = ec2.Vpc(self, "Net", max_azs=2)
+code = lambda_.Code.from_inline("def handler(event, context):\\n    return 1\\n")
+eni = iam.PolicyStatement(actions=["ec2:CreateNetworkInterface", "ec2:DescribeNetworkInterfaces"], resources=["*"])
+detached = iam.Role(self, "Detached", assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"))
+iam.Policy(self, "Eni", statements=[eni], roles=[detached])
+lambda_.Function(self, "Late", runtime=lambda_.Runtime.PYTHON_3_12, handler="index.handler", code=code, vpc=net, role=detached)
+inline = iam.Role(self, "Inline", assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"))
+inline.add_to_policy(eni)
+lambda_.Function(self, "Ordered", runtime=lambda_.Runtime.PYTHON_3_12, handler="index.handler", code=code, vpc=net, role=inline)
+lambda_.Function(self, "Own", runtime=lambda_.Runtime.PYTHON_3_12, handler="index.handler", code=code, vpc=net)
+"""
+
+
+def test_vpc_function_waits_for_its_network_interface_policy(tmp_path: Path) -> None:
+    imports = "from aws_cdk import aws_ec2 as ec2, aws_iam as iam, aws_lambda as lambda_"
+    found = of_rule(scan_stack(tmp_path, VPC_FUNCTIONS, imports), "IAC005")
+    assert [f.resource for f in found] == ["TapStack{environment_suffix}/Late"], describe(found)

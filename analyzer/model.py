@@ -339,7 +339,7 @@ class AttributeProblem:
     location: Location
     definition: Location | None
     available: tuple[str, ...] = ()
-    kind: str = "class"  # "class": a worktree class; "module": a library module
+    kind: str = "class"  # "class": a worktree class; "module": a library module; "import": from it
 
 
 @dataclass(frozen=True, slots=True)

@@ -141,6 +141,9 @@ class Hooks:
         """The initializer signature of a library class (``aws_cdk.Stack``); None when unknown."""
         return None
 
+    def external_import(self, ev: Evaluator, module: str, name: str, location: Location) -> None:
+        """``from module import name`` where the module is a library (not in the worktree)."""
+
     def instance_created(self, ev: Evaluator, instance: InstanceObj, site: CallSite) -> None:
         """A worktree class was instantiated (before its ``__init__`` runs)."""
 
@@ -439,7 +442,10 @@ class Evaluator:
             local = (
                 alias.asname.name.value if alias.asname and isinstance(alias.asname.name, cst.Name) else name
             )
-            frame.locals[local] = self._from_import(module, name)
+            value = self._from_import(module, name)
+            if isinstance(value, ExternalObj):
+                self.hooks.external_import(self, module, name, frame.module.location(node))
+            frame.locals[local] = value
 
     def _module_value(self, dotted: str) -> EValue:
         ref = self.project.module_ref(dotted)
@@ -1573,7 +1579,9 @@ def _tests_attributes(frame: Frame, test: cst.BaseExpression) -> bool:
 
 
 def _catches_attribute_error(frame: Frame, handler: cst.CSTNode) -> bool:
-    return _catches(frame, handler, ("AttributeError", "Exception"))
+    # A handler for a missing name guards attribute reads and imports alike (ImportError also
+    # covers ModuleNotFoundError): what it guards is not reported as failing.
+    return _catches(frame, handler, ("AttributeError", "ImportError", "Exception"))
 
 
 def _catches(frame: Frame, handler: cst.CSTNode, names: tuple[str, ...]) -> bool:

@@ -181,7 +181,7 @@ class EntrypointArgsMismatch(Rule):
         return self.finding(message, problem.location, hint, key=key)
 
     def _attribute_finding(self, project: Project, problem: AttributeProblem) -> Finding:
-        if problem.kind == "module":
+        if problem.kind in ("module", "import"):
             return self._module_attribute_finding(project, problem)
         defines = f" (it defines {_quoted(problem.available)})" if problem.available else ""
         message = (
@@ -205,10 +205,17 @@ class EntrypointArgsMismatch(Rule):
 
     def _module_attribute_finding(self, project: Project, problem: AttributeProblem) -> Finding:
         where = " and ".join(problem.available)
-        message = (
-            f"module `{problem.owner_class}` has no attribute '{problem.attribute}' ({where} has it): "
-            f"reading it raises AttributeError when {_words(project).command} constructs the stack"
-        )
+        command = _words(project).command
+        if problem.kind == "import":
+            message = (
+                f"module `{problem.owner_class}` has no '{problem.attribute}' ({where} has it): "
+                f"`from {problem.owner_class} import {problem.attribute}` raises ImportError when {command} starts"
+            )
+        else:
+            message = (
+                f"module `{problem.owner_class}` has no attribute '{problem.attribute}' ({where} has it): "
+                f"reading it raises AttributeError when {command} constructs the stack"
+            )
         hint = f"import {problem.attribute} from {problem.available[0]}" if problem.available else ""
         return self.finding(
             message, problem.location, hint, key=f"module-attribute:{problem.owner_class}:{problem.attribute}"

@@ -312,18 +312,23 @@ class CdkHooks(Hooks):
                 return _AddDependency(self.builder, target)
         return None
 
+    def external_import(self, ev: Evaluator, module: str, name: str, location: Location) -> None:
+        if module.startswith("aws_cdk."):
+            self._misplaced_name(ev, module, name, location, kind="import")
+
     @staticmethod
-    def _misplaced_name(ev: Evaluator, module: str, name: str, location: Location) -> None:
+    def _misplaced_name(
+        ev: Evaluator, module: str, name: str, location: Location, kind: str = "module"
+    ) -> None:
         """``cloudwatch.SnsAction``: a name this aws-cdk-lib module does not have but another one
-        does raises AttributeError when the app runs (unless the read is guarded)."""
+        does raises AttributeError when the app runs (unless the read is guarded); imported with
+        ``from aws_cdk.aws_cloudwatch import SnsAction``, ImportError."""
         if ev.attribute_guard:
             return
         elsewhere = tables.misplaced_name(module, name)
         key = ("", 0, module, name)  # the first read raises: one problem per module and name
         if elsewhere and key not in ev.attribute_problems:
-            ev.attribute_problems[key] = AttributeProblem(
-                module, name, location, None, elsewhere, kind="module"
-            )
+            ev.attribute_problems[key] = AttributeProblem(module, name, location, None, elsewhere, kind=kind)
 
     def method_call(self, ev: Evaluator, target: EValue, name: str, site: CallSite) -> EValue | None:
         built = target.data.get("construct") if isinstance(target, InstanceObj) else None

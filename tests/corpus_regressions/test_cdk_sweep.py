@@ -266,3 +266,15 @@ def test_vpc_function_waits_for_its_network_interface_policy(tmp_path: Path) -> 
     imports = "from aws_cdk import aws_ec2 as ec2, aws_iam as iam, aws_lambda as lambda_"
     found = of_rule(scan_stack(tmp_path, VPC_FUNCTIONS, imports), "IAC005")
     assert [f.resource for f in found] == ["TapStack{environment_suffix}/Late"], describe(found)
+
+
+# The import form of the same mistake raises ImportError when the app starts; an import guarded by
+# `except ImportError` is not reported.
+def test_library_class_imported_from_the_wrong_module_is_reported(tmp_path: Path) -> None:
+    imports = "from aws_cdk.aws_cloudwatch import SnsAction\nfrom aws_cdk.aws_cloudwatch_actions import SnsAction as Ok"
+    found = [f for f in scan_stack(tmp_path / "plain", "Ok", imports) if f.rule_id == "IAC001"]
+    assert len(found) == 1 and "raises ImportError" in found[0].message, describe(found)
+    guarded = (
+        "try:\n    from aws_cdk.aws_cloudwatch import SnsAction\nexcept ImportError:\n    SnsAction = None"
+    )
+    assert [f for f in scan_stack(tmp_path / "guarded", "SnsAction", guarded) if f.rule_id == "IAC001"] == []

@@ -209,7 +209,7 @@ def add_api_method(
         lambda_permission(
             builder,
             function,
-            scope.path,
+            scope,
             f"ApiPermission.{label}{api_id}.{verb_text}..{path.strip('/').replace('/', '.')}",
             Literal("apigateway.amazonaws.com"),
             site.location,

@@ -804,12 +804,13 @@ class Builder:
             and isinstance(function, ConstructObj)
             and integrations.is_function(function)
         ):
-            # aws-events-targets/lib/util.ts addLambdaPermission: once per rule and function.
+            # aws-events-targets/lib/util.ts addLambdaPermission: once per rule and function, in
+            # the rule's scope (so that a rule and a function in two stacks make no cycle).
             integrations.lambda_permission(
                 self,
                 function,
-                function.scope.path,
-                "AllowEventRule" + integrations.unique_id(rule.scope.path),
+                rule.scope,
+                "AllowEventRule" + integrations.unique_id(function.scope.path),
                 Literal("events.amazonaws.com"),
                 site.location,
                 source_arn=Ref(record.id, "Arn"),

@@ -278,3 +278,89 @@ def test_library_class_imported_from_the_wrong_module_is_reported(tmp_path: Path
         "try:\n    from aws_cdk.aws_cloudwatch import SnsAction\nexcept ImportError:\n    SnsAction = None"
     )
     assert [f for f in scan_stack(tmp_path / "guarded", "SnsAction", guarded) if f.rule_id == "IAC001"] == []
+
+
+# Stacks that refer to each other: between top-level stacks of the app (CDK stops at synth), and
+# between a parent stack and its nested stack (the parent template has a circular dependency). A
+# reference one way only is fine.
+TWO_STACKS_APP = """\
+import aws_cdk as cdk
+from lib.stacks import Data, Compute
+
+app = cdk.App()
+sfx = app.node.try_get_context("environmentSuffix") or "dev"
+data = Data(app, f"Data{sfx}")
+compute = Compute(app, f"Compute{sfx}", bucket=data.bucket)
+data.publish(compute.fn)
+app.synth()
+"""
+
+TWO_STACKS = """\
+import aws_cdk as cdk
+from aws_cdk import aws_lambda as lambda_, aws_s3 as s3, aws_ssm as ssm
+
+
+class Data(cdk.Stack):
+    def __init__(self, scope, construct_id, **kwargs):
+        super().__init__(scope, construct_id, **kwargs)
+        self.bucket = s3.Bucket(self, "Files")
+
+    def publish(self, fn):
+        ssm.CfnParameter(self, "Handler", type="String", value=fn.function_arn)
+
+
+class Compute(cdk.Stack):
+    def __init__(self, scope, construct_id, bucket, **kwargs):
+        super().__init__(scope, construct_id, **kwargs)
+        self.fn = lambda_.Function(
+            self, "Fn", runtime=lambda_.Runtime.PYTHON_3_12, handler="index.handler",
+            code=lambda_.Code.from_inline("def handler(event, context):\\n    return 1\\n"),
+            environment={"BUCKET": bucket.bucket_name},
+        )
+"""
+
+
+def test_top_level_stacks_that_refer_to_each_other(tmp_path: Path) -> None:
+    example = Example(
+        {
+            "tap.py": TWO_STACKS_APP,
+            "cdk.json": '{"app": "python3 tap.py"}',
+            "lib/__init__.py": "",
+            "lib/stacks.py": TWO_STACKS,
+        }
+    )
+    found, _ = scan_example(example, tmp_path / "both")
+    cycles = [f for f in found if f.rule_id == "IAC011"]
+    assert len(cycles) == 1 and "CDK refuses the cyclic reference" in cycles[0].message, describe(found)
+    one_way = Example({**example.files, "tap.py": TWO_STACKS_APP.replace("data.publish(compute.fn)\n", "")})
+    found, _ = scan_example(one_way, tmp_path / "one-way")
+    assert [f for f in found if f.rule_id == "IAC011"] == []
+
+
+PARENT_AND_NESTED = """
+class Worker(cdk.NestedStack):
+    def __init__(self, scope, construct_id, table_name):
+        super().__init__(scope, construct_id)
+        self.queue = sqs.Queue(self, "Jobs", queue_name=f"{table_name}-jobs")
+        self.other = sqs.Queue(self, "Other")
+
+
+table = ddb.CfnTable(
+    self, "Items", key_schema=[{"attributeName": "id", "keyType": "HASH"}],
+    attribute_definitions=[{"attributeName": "id", "attributeType": "S"}], billing_mode="PAY_PER_REQUEST",
+)
+worker = Worker(self, "Worker", table.ref)
+sqs.CfnQueuePolicy(
+    self, "Access", queues=[worker.queue.queue_url],
+    policy_document={"Statement": [{"Effect": "Allow", "Principal": {"Service": "sns.amazonaws.com"}, "Action": "sqs:SendMessage", "Resource": "*"}]},
+)
+table.add_property_override("TableName", worker.other.queue_name)
+"""
+
+
+def test_parent_and_nested_stack_that_refer_to_each_other(tmp_path: Path) -> None:
+    imports = "from aws_cdk import aws_dynamodb as ddb, aws_sqs as sqs"
+    found = [f for f in scan_stack(tmp_path, PARENT_AND_NESTED, imports) if f.rule_id == "IAC011"]
+    assert len(found) == 1 and "a nested stack and the stack's own resources" in found[0].message, describe(
+        found
+    )

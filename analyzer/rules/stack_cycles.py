@@ -74,24 +74,45 @@ def stack_cycles(project: Project, graph: ResourceGraph) -> list[StackCycle]:
             condensed.add_edge(source, target, edge=edge, crossing=crossing)
     found: list[StackCycle] = []
     for component in nx.strongly_connected_components(condensed):
-        if len(component) < 2:
+        stack_nodes = sorted(node for node in component if _is_stack_node(node))
+        if len(component) < 2 or not stack_nodes:
             continue
-        sub = condensed.subgraph(component)
-        cycles = sorted(nx.simple_cycles(sub), key=lambda nodes: (len(nodes), sorted(nodes)))
-        for nodes in cycles:
-            hops = tuple(
-                StackHop(
-                    node, nodes[(index + 1) % len(nodes)], sub[node][nodes[(index + 1) % len(nodes)]]["edge"]
-                )
-                for index, node in enumerate(nodes)
+        nodes = _shortest_cycle_through(condensed.subgraph(component), stack_nodes)
+        if nodes is None:
+            continue
+        hops = tuple(
+            StackHop(
+                node,
+                nodes[(index + 1) % len(nodes)],
+                condensed[node][nodes[(index + 1) % len(nodes)]]["edge"],
             )
-            crossing = [sub[hop.source][hop.target]["crossing"] for hop in hops]
-            if any(crossing):  # a cycle of same-stack references only is IAC011's resource cycle
-                found.append(StackCycle(_rotate(hops), placement.level_of(nodes[0])))
-                break  # one cycle per tangle says what to fix
+            for index, node in enumerate(nodes)
+        )
+        # a cycle of same-stack references only is IAC011's resource cycle, reported as such
+        if any(condensed[hop.source][hop.target]["crossing"] for hop in hops):
+            found.append(StackCycle(_rotate(hops), placement.level_of(nodes[0])))
         if len(found) >= MAX_CYCLES:
             break
     return found
+
+
+def _is_stack_node(node: str) -> bool:
+    return node.startswith(_TOP) or node.endswith(NESTED_SUFFIX)
+
+
+def _shortest_cycle_through(graph: nx.DiGraph, through: list[str]) -> list[str] | None:
+    """The shortest cycle through one of ``through`` (breadth-first, no enumeration of cycles)."""
+    best: list[str] | None = None
+    for node in through:
+        for successor in sorted(graph.successors(node)):
+            try:
+                path = nx.shortest_path(graph, successor, node)
+            except nx.NetworkXNoPath:
+                continue
+            cycle = [node, *path[:-1]]
+            if best is None or len(cycle) < len(best):
+                best = cycle
+    return best
 
 
 def _rotate(hops: tuple[StackHop, ...]) -> tuple[StackHop, ...]:

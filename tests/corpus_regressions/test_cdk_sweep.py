@@ -364,3 +364,18 @@ def test_parent_and_nested_stack_that_refer_to_each_other(tmp_path: Path) -> Non
     assert len(found) == 1 and "a nested stack and the stack's own resources" in found[0].message, describe(
         found
     )
+
+
+# Functions made in a loop from one line: a fixed account/region in that line is one finding, not
+# one per iteration (as IAC007 already does for a runtime).
+def test_environment_assumption_in_a_loop_is_reported_once(tmp_path: Path) -> None:
+    body = """
+    for name in ["a", "b", "c"]:
+        lambda_.Function(
+            self, f"Fn{name}", runtime=lambda_.Runtime.PYTHON_3_12, handler="index.handler",
+            code=lambda_.Code.from_inline("def handler(event, context):\\n    return 1\\n"),
+            environment={"QUEUE_ARN": "arn:aws:sqs:us-east-1:111122223333:jobs"},
+        )
+    """
+    found = of_rule(scan_stack(tmp_path, body, "from aws_cdk import aws_lambda as lambda_"), "IAC014")
+    assert len(found) == 1, describe(found)

@@ -379,3 +379,17 @@ def test_environment_assumption_in_a_loop_is_reported_once(tmp_path: Path) -> No
     """
     found = of_rule(scan_stack(tmp_path, body, "from aws_cdk import aws_lambda as lambda_"), "IAC014")
     assert len(found) == 1, describe(found)
+
+
+# `auto_delete_objects=True` on a bucket whose removal policy is not DESTROY (given, or the retain
+# default) makes CDK throw at synth (bucket.ts); IAC012 says so, as an error. With DESTROY, nothing.
+def test_auto_delete_without_destroy_stops_the_synth(tmp_path: Path) -> None:
+    imports = "from aws_cdk import aws_s3 as s3"
+    found = of_rule(
+        scan_stack(tmp_path / "default", 's3.Bucket(self, "Files", auto_delete_objects=True)', imports),
+        "IAC012",
+    )
+    assert len(found) == 1 and "CDK stops at synth" in found[0].message
+    assert found[0].severity.name == "ERROR"
+    fine = 's3.Bucket(self, "Files", auto_delete_objects=True, removal_policy=cdk.RemovalPolicy.DESTROY)'
+    assert of_rule(scan_stack(tmp_path / "destroy", fine, imports), "IAC012") == []

@@ -33,6 +33,7 @@ from plugins.cdk.objects import (
     unwrap_site,
 )
 from plugins.cdk.renames import CredentialsObj
+from plugins.cdk.validations import construct_errors
 
 _STATE_MODULES = ("aws_cdk.aws_stepfunctions_tasks.", "aws_cdk.aws_stepfunctions.")
 _STATE_CLASSES = frozenset(
@@ -72,6 +73,7 @@ class CdkHooks(Hooks):
         self.builder = Builder(root, context, has_cdk_json)
         self.evaluator: Evaluator | None = None
         self.unknown_keywords: list[dict[str, Any]] = []  # keywords the aws-cdk-lib class lacks
+        self.construct_errors: list[dict[str, Any]] = []  # keyword combinations a construct refuses
 
     def context_values(self) -> dict[str, Value]:
         return dict(self.builder.context_reads)
@@ -120,6 +122,7 @@ class CdkHooks(Hooks):
             return None
         unwrap_site(site)
         self.unknown_keywords += unknown_keywords(qualname, site)
+        self.construct_errors += construct_errors(qualname, site)
         if qualname.endswith(".__init__"):
             return self._super_init(qualname.removesuffix(".__init__"), site)
         if qualname == "aws_cdk.App":

@@ -123,5 +123,6 @@ class CdkPlugin:
                 "stacks": hooks.builder.stack_facts(),
                 **({"cdk_out": synth_facts} if synth_facts else {}),
                 **({"unknown_keywords": hooks.unknown_keywords} if hooks.unknown_keywords else {}),
+                **({"construct_errors": hooks.construct_errors} if hooks.construct_errors else {}),
             },
         )

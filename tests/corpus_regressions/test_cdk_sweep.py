@@ -393,3 +393,39 @@ def test_auto_delete_without_destroy_stops_the_synth(tmp_path: Path) -> None:
     assert found[0].severity.name == "ERROR"
     fine = 's3.Bucket(self, "Files", auto_delete_objects=True, removal_policy=cdk.RemovalPolicy.DESTROY)'
     assert of_rule(scan_stack(tmp_path / "destroy", fine, imports), "IAC012") == []
+
+
+# Keyword combinations aws-cdk-lib constructs refuse in their constructors (ValidationError at
+# synth): reported by IAC008 with the construct's message. A value the analysis does not know (a
+# context read that may be None) is not judged.
+REFUSED = """
+lg = logs.LogGroup(self, "Lg", removal_policy=cdk.RemovalPolicy.DESTROY)
+s3.Bucket(self, "Site", public_read_access=True, removal_policy=cdk.RemovalPolicy.DESTROY)
+ddb.Table(
+    self, "Items", partition_key=ddb.Attribute(name="id", type=ddb.AttributeType.STRING),
+    billing_mode=ddb.BillingMode.PAY_PER_REQUEST, read_capacity=5, removal_policy=cdk.RemovalPolicy.DESTROY,
+)
+ddb.Table(
+    self, "Maybe", partition_key=ddb.Attribute(name="id", type=ddb.AttributeType.STRING),
+    billing_mode=ddb.BillingMode.PAY_PER_REQUEST, read_capacity=self.node.try_get_context("rcu"),
+    removal_policy=cdk.RemovalPolicy.DESTROY,
+)
+lambda_.Function(
+    self, "Fn", runtime=lambda_.Runtime.PYTHON_3_12, handler="index.handler",
+    code=lambda_.Code.from_inline("def handler(event, context):\\n    return 1\\n"),
+    log_group=lg, log_retention=logs.RetentionDays.ONE_WEEK,
+)
+ec2.Vpc(self, "Net", cidr="10.0.0.0/16", ip_addresses=ec2.IpAddresses.cidr("10.1.0.0/16"))
+"""
+
+
+def test_keyword_combinations_constructs_refuse(tmp_path: Path) -> None:
+    imports = "from aws_cdk import aws_dynamodb as ddb, aws_ec2 as ec2, aws_lambda as lambda_, aws_logs as logs, aws_s3 as s3"
+    found = [f for f in scan_stack(tmp_path, REFUSED, imports) if f.rule_id == "IAC008"]
+    classes = sorted(f.message.split("`")[1] for f in found)
+    assert classes == [
+        "aws_cdk.aws_dynamodb.Table",
+        "aws_cdk.aws_ec2.Vpc",
+        "aws_cdk.aws_lambda.Function",
+        "aws_cdk.aws_s3.Bucket",
+    ], describe(found)

@@ -47,8 +47,9 @@ class InvalidProperty(Rule):
     For CDK, a keyword combination that a construct's constructor refuses is reported with the
     construct's own message (a `ValidationError` at synth): `public_read_access=True` on a bucket
     without `block_public_access`, read/write capacity on a `PAY_PER_REQUEST` table, a function
-    with both `log_retention` and `log_group`, a VPC with both `cidr` and `ip_addresses`
-    (`plugins/cdk/validations.py`, each with its aws-cdk-lib source).
+    with both `log_retention` and `log_group`, a VPC with both `cidr` and `ip_addresses`, an Aurora
+    `DatabaseCluster` without `writer` (or mixing it with `instances`), `deploy_options` on a
+    `RestApi` with `deploy=False` (`plugins/cdk/validations.py`, each with its aws-cdk-lib source).
 
     For Pulumi and CDK, a keyword argument the provider class does not accept is reported
     (`aws.s3.Bucket(versioning_enabled=True)`, `s3.Bucket(self, "B", versioning_enabled=True)`,

@@ -78,6 +78,34 @@ CHECKS: tuple[_Check, ...] = (
         "CDK does not support setting logRetention and logGroup",
         "set the retention on the log group (logs.LogGroup(retention=...)) and drop log_retention",
     ),
+    # aws-rds/lib/cluster.ts (DatabaseCluster, unless LIMITLESS): writer/readers exclude
+    # instances/instanceProps, and one of writer or instanceProps is required
+    _Check(
+        "aws_cdk.aws_rds.DatabaseCluster",
+        ("writer", "readers"),
+        lambda site: (
+            ("writer" in site.kwargs or "readers" in site.kwargs)
+            and ("instances" in site.kwargs or "instance_props" in site.kwargs)
+            and "cluster_scalability_type" not in site.kwargs
+        ),
+        "Cannot provide writer or readers if instances or instanceProps are provided",
+        "keep writer=rds.ClusterInstance.provisioned(...) (and readers=) and drop instances/instance_props",
+    ),
+    _Check(
+        "aws_cdk.aws_rds.DatabaseCluster",
+        ("engine",),
+        lambda site: not {"writer", "instance_props", "cluster_scalability_type"} & set(site.kwargs),
+        "writer must be provided",
+        'add writer=rds.ClusterInstance.provisioned("Writer", ...) (or serverless_v2(...))',
+    ),
+    # aws-apigateway/lib/restapi.ts: deployOptions without a deployment
+    _Check(
+        "aws_cdk.aws_apigateway.RestApi",
+        ("deploy_options",),
+        lambda site: _is(site, "deploy", False) and _given(site, "deploy_options"),
+        "Cannot set 'deployOptions' if 'deploy' is disabled",
+        "drop deploy_options, or let the API deploy (deploy=True)",
+    ),
     # aws-ec2/lib/vpc.ts: if (props.ipAddresses && props.cidr) throw
     _Check(
         "aws_cdk.aws_ec2.Vpc",

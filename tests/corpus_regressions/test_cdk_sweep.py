@@ -415,17 +415,27 @@ lambda_.Function(
     code=lambda_.Code.from_inline("def handler(event, context):\\n    return 1\\n"),
     log_group=lg, log_retention=logs.RetentionDays.ONE_WEEK,
 )
-ec2.Vpc(self, "Net", cidr="10.0.0.0/16", ip_addresses=ec2.IpAddresses.cidr("10.1.0.0/16"))
+net = ec2.Vpc(self, "Net", cidr="10.0.0.0/16", ip_addresses=ec2.IpAddresses.cidr("10.1.0.0/16"))
+engine = rds.DatabaseClusterEngine.aurora_postgres(version=rds.AuroraPostgresEngineVersion.VER_16_4)
+rds.DatabaseCluster(self, "NoWriter", engine=engine, vpc=net, removal_policy=cdk.RemovalPolicy.DESTROY)
+rds.DatabaseCluster(
+    self, "Writer", engine=engine, vpc=net, removal_policy=cdk.RemovalPolicy.DESTROY,
+    writer=rds.ClusterInstance.serverless_v2("Writer"),
+)
 """
 
 
 def test_keyword_combinations_constructs_refuse(tmp_path: Path) -> None:
-    imports = "from aws_cdk import aws_dynamodb as ddb, aws_ec2 as ec2, aws_lambda as lambda_, aws_logs as logs, aws_s3 as s3"
+    imports = (
+        "from aws_cdk import aws_dynamodb as ddb, aws_ec2 as ec2, aws_lambda as lambda_, aws_logs as logs, "
+        "aws_rds as rds, aws_s3 as s3"
+    )
     found = [f for f in scan_stack(tmp_path, REFUSED, imports) if f.rule_id == "IAC008"]
     classes = sorted(f.message.split("`")[1] for f in found)
     assert classes == [
         "aws_cdk.aws_dynamodb.Table",
         "aws_cdk.aws_ec2.Vpc",
         "aws_cdk.aws_lambda.Function",
+        "aws_cdk.aws_rds.DatabaseCluster",
         "aws_cdk.aws_s3.Bucket",
     ], describe(found)

@@ -191,6 +191,7 @@ def test_rules_read_the_renamed_properties(tmp_path: Path) -> None:
             self,
             "Db",
             engine=rds.DatabaseClusterEngine.aurora_postgres(version=rds.AuroraPostgresEngineVersion.VER_16_8),
+            writer=rds.ClusterInstance.serverless_v2("Writer"),
             vpc=props.vpc,
             {_DESTROY},
             credentials=rds.Credentials.from_password(

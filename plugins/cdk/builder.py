@@ -1227,7 +1227,9 @@ def _cfn_value(value: EValue, target: str) -> Value:
 
 def _struct_keys(value: Value, struct: str, depth: int = 0) -> Value:
     """A plain dict given for an L1 property struct, in CloudFormation names: jsii passes dict keys
-    through in camelCase (``{"status": "Enabled"}`` is ``Status``); snake_case keys are accepted too."""
+    through in camelCase (``{"status": "Enabled"}`` is ``Status``). snake_case keys are read the same
+    way, although jsii passes a dict's keys unchanged (``$jsii.map``), so CDK does not see them: a
+    known gap (docs/precision-cdk.md), kept because reading them never invents a finding."""
     if depth > 12 or not isinstance(value, Literal):
         return value
     inner = value.value

@@ -917,6 +917,22 @@ def _resolve(
 # --------------------------------------------------------------------------------------------------
 
 
+def required_struct_fields(asm: Assembly) -> dict[str, list[str]]:
+    """L1 property struct -> the jsii (camelCase) names of its required fields: a plain dict given
+    for the struct must carry them under exactly these keys (jsii passes dict keys unchanged)."""
+    found: dict[str, list[str]] = {}
+    for fqn, t in asm.types.items():
+        if t["kind"] != "interface" or not t.get("datatype") or not fqn.startswith(LIB + "."):
+            continue
+        path = asm.python_path(fqn)
+        if not path or "Cfn" not in path:
+            continue
+        required = [p["name"] for p in t.get("properties", []) if not p.get("optional")]
+        if required:
+            found[path] = required
+    return found
+
+
 def module_names(asm: Assembly) -> dict[str, str]:
     """Python module -> its public top-level names (classes, enums, interfaces, structs), space
     separated: what ``module.Name`` can read without AttributeError."""
@@ -944,6 +960,7 @@ def main() -> int:
     cfn = CfnNames(cfn_schemas())
     classes, structs, mapped, unmapped = build_classes(asm, cfn)
     struct_types = structs.pop("__types__")
+    struct_required = required_struct_fields(asm)
     grants = build_grants(asm, sources)
     # constructs.Construct is in the `constructs` package, not aws-cdk-lib: Construct(scope, id).
     classes["constructs.Construct"] = {"args": ["scope", "id"], "kw": [], "level": 0}
@@ -955,6 +972,7 @@ def main() -> int:
         ("classes", classes),
         ("structs", structs),
         ("struct_types", struct_types),
+        ("struct_required", struct_required),
         ("grants", grants),
     ):
         for path, entry in table.items():

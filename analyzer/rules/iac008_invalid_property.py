@@ -49,7 +49,10 @@ class InvalidProperty(Rule):
     without `block_public_access`, read/write capacity on a `PAY_PER_REQUEST` table, a function
     with both `log_retention` and `log_group`, a VPC with both `cidr` and `ip_addresses`, an Aurora
     `DatabaseCluster` without `writer` (or mixing it with `instances`), `deploy_options` on a
-    `RestApi` with `deploy=False` (`plugins/cdk/validations.py`, each with its aws-cdk-lib source).
+    `RestApi` with `deploy=False` (`plugins/cdk/validations.py`, each with its aws-cdk-lib source);
+    and an L1 property struct given as a dict whose required field is written with its Python
+    name (`{"ip_protocol": "tcp"}`): jsii passes a dict's keys unchanged, so CDK finds
+    `ipProtocol` missing.
 
     For Pulumi and CDK, a keyword argument the provider class does not accept is reported
     (`aws.s3.Bucket(versioning_enabled=True)`, `s3.Bucket(self, "B", versioning_enabled=True)`,
@@ -374,8 +377,8 @@ class InvalidProperty(Rule):
                 continue  # one call evaluated more than once
             seen.add((fact["location"], message))
             yield self.finding(
-                f'`{cls}` refuses this combination of keywords: "{message}" (a ValidationError when '
-                f"`cdk synth` runs this line, before anything is deployed)",
+                f'`{cls}` stops the synth: "{message}" (a ValidationError when `cdk synth` runs this line, '
+                f"before anything is deployed)",
                 fact["location"],
                 str(fact.get("fix") or ""),
                 resource=_fact_resource(project, fact),

@@ -130,6 +130,8 @@ class Builder:
         # Aspects (``Aspects.of(scope).add(...)``, ``RemovalPolicies.of(scope)``) can change any
         # resource's removal policy after construction: defaults are then not known.
         self.aspects: list[Location] = []
+        # L1 struct dicts whose required keys are written with Python names (IAC008 facts)
+        self.construct_errors: list[dict[str, Any]] = []
         self._pending_dependencies: list[tuple[EValue, list[EValue], Location]] = []
 
     # -- scopes ----------------------------------------------------------------------------------
@@ -322,6 +324,20 @@ class Builder:
             converted = _cfn_value(value, target)
             struct = tables.struct_type(info.path, keyword)
             if struct is not None:
+                for missing, given in _python_named_required(converted, struct):
+                    self.construct_errors.append(
+                        {
+                            "resource": record.id,
+                            "call": site.location,
+                            "class": info.path,
+                            "keyword": keyword,
+                            "location": location,
+                            "message": f"{missing}: required but missing (the dict passes '{given}', "
+                            f"and jsii hands a dict's keys to CDK unchanged)",
+                            "fix": f"write the key as '{missing}' (camelCase), or build the struct with its class",
+                            "platform": "cdk",
+                        }
+                    )
                 converted = _struct_keys(converted, struct)
         else:
             if tables.struct_property(info.path, keyword) is None and target.lower() != keyword.replace(
@@ -1225,11 +1241,35 @@ def _cfn_value(value: EValue, target: str) -> Value:
     return to_value(value)
 
 
+def _python_named_required(value: Value, struct: str, depth: int = 0) -> list[tuple[str, str]]:
+    """(jsii name, key written) for each required field of ``struct`` that a plain dict gives only
+    under its Python (snake_case) name: jsii passes the dict as a map, so CDK's validator finds the
+    required field missing and stops the synth. Nested structs are followed."""
+    if depth > 12 or not isinstance(value, Literal):
+        return []
+    inner = value.value
+    if isinstance(inner, tuple):
+        return [pair for item in inner for pair in _python_named_required(item, struct, depth + 1)]
+    if not isinstance(inner, dict):
+        return []
+    found = [
+        (name, tables.snake(name))
+        for name in tables.struct_required(struct)
+        if name not in inner and tables.snake(name) in inner and tables.snake(name) != name
+    ]
+    for key, item in inner.items():
+        nested = tables.struct_type(struct, key if "_" in key or key.islower() else tables.snake(key))
+        if nested:
+            found += _python_named_required(item, nested, depth + 1)
+    return found
+
+
 def _struct_keys(value: Value, struct: str, depth: int = 0) -> Value:
     """A plain dict given for an L1 property struct, in CloudFormation names: jsii passes dict keys
     through in camelCase (``{"status": "Enabled"}`` is ``Status``). snake_case keys are read the same
-    way, although jsii passes a dict's keys unchanged (``$jsii.map``), so CDK does not see them: a
-    known gap (docs/precision-cdk.md), kept because reading them never invents a finding."""
+    way, although jsii passes a dict's keys unchanged (``$jsii.map``) and CDK does not see them: a
+    required field given only that way is reported (:func:`_python_named_required`); an optional
+    one is kept, which never invents a finding."""
     if depth > 12 or not isinstance(value, Literal):
         return value
     inner = value.value

@@ -123,6 +123,10 @@ class CdkPlugin:
                 "stacks": hooks.builder.stack_facts(),
                 **({"cdk_out": synth_facts} if synth_facts else {}),
                 **({"unknown_keywords": hooks.unknown_keywords} if hooks.unknown_keywords else {}),
-                **({"construct_errors": hooks.construct_errors} if hooks.construct_errors else {}),
+                **(
+                    {"construct_errors": [*hooks.construct_errors, *hooks.builder.construct_errors]}
+                    if hooks.construct_errors or hooks.builder.construct_errors
+                    else {}
+                ),
             },
         )

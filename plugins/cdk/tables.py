@@ -157,6 +157,11 @@ def struct_property(struct_path: str, keyword: str) -> str | None:
     return (_section("structs", struct_path) or {}).get(keyword)
 
 
+def struct_required(struct_path: str) -> list[str]:
+    """The jsii (camelCase) names of an L1 property struct's required fields."""
+    return list(_section("struct_required", struct_path) or [])
+
+
 def struct_type(owner: str, keyword: str) -> str | None:
     """The property struct an L1 keyword (or a struct's field) takes, for converting plain dicts."""
     return (_section("struct_types", owner) or {}).get(keyword)

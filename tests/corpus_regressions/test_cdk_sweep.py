@@ -439,3 +439,33 @@ def test_keyword_combinations_constructs_refuse(tmp_path: Path) -> None:
         "aws_cdk.aws_rds.DatabaseCluster",
         "aws_cdk.aws_s3.Bucket",
     ], describe(found)
+
+
+# An L1 property struct given as a plain dict with Python (snake_case) keys: jsii passes a dict's
+# keys unchanged, so CDK's validator finds the required `ipProtocol` missing and stops the synth.
+# camelCase keys and the struct class are fine.
+SNAKE_DICT = """
+net = ec2.CfnVPC(self, "Net", cidr_block="10.0.0.0/16")
+ec2.CfnSecurityGroup(
+    self, "Snake", group_description="web", vpc_id=net.ref,
+    security_group_ingress=[{"ip_protocol": "tcp", "cidr_ip": "10.0.0.0/16", "from_port": 443, "to_port": 443}],
+)
+ec2.CfnSecurityGroup(
+    self, "Camel", group_description="web", vpc_id=net.ref,
+    security_group_ingress=[{"ipProtocol": "tcp", "cidrIp": "10.0.0.0/16", "fromPort": 443, "toPort": 443}],
+)
+ec2.CfnSecurityGroup(
+    self, "Struct", group_description="web", vpc_id=net.ref,
+    security_group_ingress=[ec2.CfnSecurityGroup.IngressProperty(ip_protocol="tcp", cidr_ip="10.0.0.0/16")],
+)
+"""
+
+
+def test_struct_dict_with_python_names_misses_a_required_field(tmp_path: Path) -> None:
+    found = [
+        f
+        for f in scan_stack(tmp_path, SNAKE_DICT, "from aws_cdk import aws_ec2 as ec2")
+        if f.rule_id == "IAC008"
+    ]
+    assert len(found) == 1 and "ipProtocol: required but missing" in found[0].message, describe(found)
+    assert found[0].resource == "TapStack{environment_suffix}/Snake"

@@ -334,13 +334,16 @@ class ImportProblem:
 
 @dataclass(frozen=True, slots=True)
 class AttributeProblem:
-    """A component reads ``args.foo`` but the args class defines no ``foo``."""
+    """A component reads ``args.foo`` but the args class defines no ``foo``; or (``kind`` "module")
+    code reads a name a library module does not have (``cloudwatch.SnsAction``), ``available``
+    then listing where the library does define it."""
 
     owner_class: str
     attribute: str
     location: Location
     definition: Location | None
     available: tuple[str, ...] = ()
+    kind: str = "class"  # "class": a worktree class; "module": a library module; "import": from it
 
 
 @dataclass(frozen=True, slots=True)

@@ -104,6 +104,9 @@ HAND_RENAMES: dict[str, dict[str, str]] = {
     "aws_elasticloadbalancingv2.NetworkLoadBalancer": {"load_balancer_name": "Name"},
     "aws_elasticloadbalancingv2.ApplicationTargetGroup": {"target_group_name": "Name"},
     "aws_elasticloadbalancingv2.NetworkTargetGroup": {"target_group_name": "Name"},
+    # aws-events/lib/rule.ts: name: this.physicalName (ruleName). The schema also lists a
+    # `RuleName` property, which the name match would otherwise pick.
+    "aws_events.Rule": {"rule_name": "Name"},
     "aws_iam.Role": {
         "assumed_by": "AssumeRolePolicyDocument",
         "managed_policies": "ManagedPolicyArns",
@@ -159,6 +162,7 @@ HAND_NAME_PROPS: dict[str, str] = {
     "aws_elasticloadbalancingv2.NetworkLoadBalancer": "load_balancer_name",
     "aws_elasticloadbalancingv2.ApplicationTargetGroup": "target_group_name",
     "aws_elasticloadbalancingv2.NetworkTargetGroup": "target_group_name",
+    "aws_events.Rule": "rule_name",
     "aws_rds.DatabaseInstance": "instance_identifier",
     "aws_rds.DatabaseCluster": "cluster_identifier",
     "aws_ecs.FargateTaskDefinition": "family",
@@ -236,6 +240,29 @@ COMPANIONS: dict[str, list[dict[str, Any]]] = {
     ],
     # aws-s3/lib/bucket.ts: auto_delete_objects adds a bucket policy and a custom resource.
     "aws_s3.Bucket": [{"id": "Policy", "type": "AWS::S3::BucketPolicy", "when": "auto_delete_objects"}],
+    # aws-cloudtrail/lib/cloudtrail.ts: `this.s3bucket = props.bucket || new s3.Bucket(this, 'S3',
+    # {encryption, enforceSSL: true})`: no removalPolicy, so the Bucket default (retain) applies.
+    "aws_cloudtrail.Trail": [
+        {"id": "S3", "type": "AWS::S3::Bucket", "unless": "bucket", "removal": "retain", "of": "Bucket"}
+    ],
+    # aws-ec2/lib/vpc-flow-logs.ts: `props.destination || FlowLogDestination.toCloudWatchLogs()`, whose
+    # bind creates `new iam.Role(scope, 'IAMRole', ...)` and `new logs.LogGroup(scope, 'LogGroup')`
+    # (no removalPolicy: the LogGroup default, retain).
+    "aws_ec2.FlowLog": [
+        {
+            "id": "IAMRole",
+            "type": "AWS::IAM::Role",
+            "unless": "destination",
+            "assumed_by": "vpc-flow-logs.amazonaws.com",
+        },
+        {
+            "id": "LogGroup",
+            "type": "AWS::Logs::LogGroup",
+            "unless": "destination",
+            "removal": "retain",
+            "of": "LogGroup",
+        },
+    ],
 }
 
 # Grant methods the JavaScript reading cannot resolve (dynamic action lists). Source noted per entry.
@@ -890,6 +917,37 @@ def _resolve(
 # --------------------------------------------------------------------------------------------------
 
 
+def required_struct_fields(asm: Assembly) -> dict[str, list[str]]:
+    """L1 property struct -> the jsii (camelCase) names of its required fields: a plain dict given
+    for the struct must carry them under exactly these keys (jsii passes dict keys unchanged)."""
+    found: dict[str, list[str]] = {}
+    for fqn, t in asm.types.items():
+        if t["kind"] != "interface" or not t.get("datatype") or not fqn.startswith(LIB + "."):
+            continue
+        path = asm.python_path(fqn)
+        if not path or "Cfn" not in path:
+            continue
+        required = [p["name"] for p in t.get("properties", []) if not p.get("optional")]
+        if required:
+            found[path] = required
+    return found
+
+
+def module_names(asm: Assembly) -> dict[str, str]:
+    """Python module -> its public top-level names (classes, enums, interfaces, structs), space
+    separated: what ``module.Name`` can read without AttributeError."""
+    names: dict[str, set[str]] = {}
+    for fqn in asm.types:
+        path = asm.python_path(fqn)
+        if not path:
+            continue
+        module = module_of(path)
+        rest = path[len(module) + 1 :]
+        if rest and "." not in rest and not rest.startswith("_"):
+            names.setdefault(module, set()).add(rest)
+    return {module: " ".join(sorted(found)) for module, found in sorted(names.items())}
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--wheel", type=Path, help="a downloaded aws_cdk_lib wheel (else pip downloads it)")
@@ -902,6 +960,7 @@ def main() -> int:
     cfn = CfnNames(cfn_schemas())
     classes, structs, mapped, unmapped = build_classes(asm, cfn)
     struct_types = structs.pop("__types__")
+    struct_required = required_struct_fields(asm)
     grants = build_grants(asm, sources)
     # constructs.Construct is in the `constructs` package, not aws-cdk-lib: Construct(scope, id).
     classes["constructs.Construct"] = {"args": ["scope", "id"], "kw": [], "level": 0}
@@ -913,12 +972,14 @@ def main() -> int:
         ("classes", classes),
         ("structs", structs),
         ("struct_types", struct_types),
+        ("struct_required", struct_required),
         ("grants", grants),
     ):
         for path, entry in table.items():
             modules.setdefault(module_of(path), {}).setdefault(section, {})[path] = entry
     tables = {
         "version": VERSION,
+        "names": module_names(asm),
         "modules": {
             name: json.dumps(blob, separators=(",", ":"), sort_keys=True) for name, blob in modules.items()
         },

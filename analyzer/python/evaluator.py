@@ -111,12 +111,15 @@ class CallSite:
         return self.at if self.at is not None else self.module.location(self.node)
 
     def arg(self, index: int, keyword: str) -> EValue | None:
-        """The argument passed at position ``index`` or as ``keyword``."""
-        if keyword in self.kwargs:
-            return self.kwargs[keyword]
+        """The argument passed at position ``index`` or as ``keyword``.
+
+        A positional argument wins: Python rejects a call giving one parameter both ways, so a
+        keyword of the same name is another parameter (jsii renames a construct's ``scope``
+        parameter to ``scope_`` when its props have a ``scope`` too: ``CfnWebACL(self, "Acl",
+        scope="REGIONAL")``)."""
         if 0 <= index < len(self.args):
             return self.args[index]
-        return None
+        return self.kwargs.get(keyword)
 
 
 class Hooks:
@@ -138,6 +141,9 @@ class Hooks:
         """The initializer signature of a library class (``aws_cdk.Stack``); None when unknown."""
         return None
 
+    def external_import(self, ev: Evaluator, module: str, name: str, location: Location) -> None:
+        """``from module import name`` where the module is a library (not in the worktree)."""
+
     def instance_created(self, ev: Evaluator, instance: InstanceObj, site: CallSite) -> None:
         """A worktree class was instantiated (before its ``__init__`` runs)."""
 
@@ -152,6 +158,9 @@ class Frame:
     owner: ClassRef | None = None  # class whose method runs (for super())
     in_loop: int = 0
     is_module: bool = False
+    # Values returned on a path that an unknown condition chose (``if os.path.isdir(p): return
+    # a``): the function's result may be any of them, or what the remaining path returns.
+    returned: list[EValue] = field(default_factory=list)
 
     def lookup(self, name: str) -> EValue | None:
         frame: Frame | None = self
@@ -436,7 +445,10 @@ class Evaluator:
             local = (
                 alias.asname.name.value if alias.asname and isinstance(alias.asname.name, cst.Name) else name
             )
-            frame.locals[local] = self._from_import(module, name)
+            value = self._from_import(module, name)
+            if isinstance(value, ExternalObj):
+                self.hooks.external_import(self, module, name, frame.module.location(node))
+            frame.locals[local] = value
 
     def _module_value(self, dotted: str) -> EValue:
         ref = self.project.module_ref(dotted)
@@ -522,8 +534,10 @@ class Evaluator:
         first_stops = first is not None and first.kind in ("raise", "return")
         second_stops = second is not None and second.kind in ("raise", "return")
         if first_stops and not second_stops:
+            _note_return(frame, first)
             return None  # only the second path continues; its state is current
         if second_stops and not first_stops:
+            _note_return(frame, second)
             frame.locals.clear()
             frame.locals.update(after_first)
             if isinstance(frame.self_obj, InstanceObj) and attrs_first is not None:
@@ -977,11 +991,15 @@ class Evaluator:
             signal = self.exec_block(_body(function.ref.node.body), frame)
         finally:
             self.call_depth -= 1
-        if signal is not None and signal.kind == "return":
-            return signal.value if signal.value is not None else Literal(None)
         if signal is not None and signal.kind == "raise":
+            if frame.returned:  # the raise is one path; the others returned
+                return _merged_returns(frame.returned)
             return Unknown("the function raises", location=location, hint=function.ref.name + "()")
-        return Literal(None, location=location)
+        if signal is not None and signal.kind == "return":
+            value = signal.value if signal.value is not None else Literal(None)
+        else:
+            value = Literal(None, location=location)
+        return _merged_returns([*frame.returned, value])
 
     def _bind_parameters(
         self,
@@ -1569,7 +1587,9 @@ def _tests_attributes(frame: Frame, test: cst.BaseExpression) -> bool:
 
 
 def _catches_attribute_error(frame: Frame, handler: cst.CSTNode) -> bool:
-    return _catches(frame, handler, ("AttributeError", "Exception"))
+    # A handler for a missing name guards attribute reads and imports alike (ImportError also
+    # covers ModuleNotFoundError): what it guards is not reported as failing.
+    return _catches(frame, handler, ("AttributeError", "ImportError", "Exception"))
 
 
 def _catches(frame: Frame, handler: cst.CSTNode, names: tuple[str, ...]) -> bool:
@@ -1615,6 +1635,18 @@ def _hint_of(value: EValue) -> str:
     if isinstance(value, Ref):
         return value.resource
     return "value"
+
+
+def _note_return(frame: Frame, signal: _Signal | None) -> None:
+    if signal is not None and signal.kind == "return":
+        frame.returned.append(signal.value if signal.value is not None else Literal(None))
+
+
+def _merged_returns(values: list[EValue]) -> EValue:
+    result = values[0]
+    for value in values[1:]:
+        result = merge(result, value)
+    return result
 
 
 def _merge_into(current: dict[str, EValue], other: dict[str, EValue]) -> None:

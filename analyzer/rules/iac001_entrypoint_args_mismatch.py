@@ -181,6 +181,8 @@ class EntrypointArgsMismatch(Rule):
         return self.finding(message, problem.location, hint, key=key)
 
     def _attribute_finding(self, project: Project, problem: AttributeProblem) -> Finding:
+        if problem.kind in ("module", "import"):
+            return self._module_attribute_finding(project, problem)
         defines = f" (it defines {_quoted(problem.available)})" if problem.available else ""
         message = (
             f"`{problem.owner_class}` has no attribute '{problem.attribute}'{defines}: reading it raises "
@@ -199,6 +201,24 @@ class EntrypointArgsMismatch(Rule):
             hint,
             key=f"attribute:{problem.owner_class}:{problem.attribute}",
             related=related,
+        )
+
+    def _module_attribute_finding(self, project: Project, problem: AttributeProblem) -> Finding:
+        where = " and ".join(problem.available)
+        command = _words(project).command
+        if problem.kind == "import":
+            message = (
+                f"module `{problem.owner_class}` has no '{problem.attribute}' ({where} has it): "
+                f"`from {problem.owner_class} import {problem.attribute}` raises ImportError when {command} starts"
+            )
+        else:
+            message = (
+                f"module `{problem.owner_class}` has no attribute '{problem.attribute}' ({where} has it): "
+                f"reading it raises AttributeError when {command} constructs the stack"
+            )
+        hint = f"import {problem.attribute} from {problem.available[0]}" if problem.available else ""
+        return self.finding(
+            message, problem.location, hint, key=f"module-attribute:{problem.owner_class}:{problem.attribute}"
         )
 
 
@@ -601,6 +621,30 @@ app.synth()
 """,
         title="CDK: one positional argument more than the stack's signature takes",
     ),
+    Example.cdk(
+        """\
+import aws_cdk as cdk
+from aws_cdk import aws_cloudwatch as cloudwatch, aws_sns as sns
+
+
+class TapStackProps(cdk.StackProps):
+    def __init__(self, environment_suffix=None, **kwargs):
+        super().__init__(**kwargs)
+        self.environment_suffix = environment_suffix
+
+
+class TapStack(cdk.Stack):
+    def __init__(self, scope, construct_id, props=None, **kwargs):
+        super().__init__(scope, construct_id, **kwargs)
+        alerts = sns.Topic(self, "Alerts")
+        alarm = cloudwatch.Alarm(
+            self, "Errors", metric=cloudwatch.Metric(namespace="Tap", metric_name="Errors"),
+            threshold=1, evaluation_periods=1,
+        )
+        alarm.add_alarm_action(cloudwatch.SnsAction(alerts))  # expect: IAC001
+""",
+        title="CDK: a class read from the wrong library module (SnsAction is in aws_cloudwatch_actions)",
+    ),
 ]
 
 EntrypointArgsMismatch.VALID = [
@@ -791,6 +835,34 @@ TapStack(app, f"TapStack{environment_suffix}", props=props, stack_name=f"TapStac
 app.synth()
 """,
         title="CDK: keywords the props class forwards to aws_cdk.StackProps, which defines them",
+    ),
+    Example.cdk(
+        """\
+import aws_cdk as cdk
+from aws_cdk import aws_cloudwatch as cloudwatch, aws_cloudwatch_actions as actions, aws_sns as sns
+
+
+class TapStackProps(cdk.StackProps):
+    def __init__(self, environment_suffix=None, **kwargs):
+        super().__init__(**kwargs)
+        self.environment_suffix = environment_suffix
+
+
+class TapStack(cdk.Stack):
+    def __init__(self, scope, construct_id, props=None, **kwargs):
+        super().__init__(scope, construct_id, **kwargs)
+        alerts = sns.Topic(self, "Alerts")
+        alarm = cloudwatch.Alarm(
+            self, "Errors", metric=cloudwatch.Metric(namespace="Tap", metric_name="Errors"),
+            threshold=1, evaluation_periods=1,
+        )
+        alarm.add_alarm_action(actions.SnsAction(alerts))
+        # a name newer than the tables is not judged, nor a read guarded by hasattr
+        if hasattr(cloudwatch, "SnsAction"):
+            alarm.add_ok_action(cloudwatch.SnsAction(alerts))
+        cloudwatch.SomeFutureWidget
+""",
+        title="CDK: library classes read from the modules that define them",
     ),
     Example.cdk(
         """\

@@ -297,8 +297,8 @@ class UnavailableEngineVersion(Rule):
                 if prop == "Engine" and isinstance(engine, str) and engine != engine.lower():
                     continue  # RDS compares engine names without case; the data lists lowercase ones
                 if prop == "EngineVersion" and _names_current_line(resource.type, engine, instance.get(prop)):
-                    # A bare major ("14", "8.0") that RDS resolves to a current minor version: the
-                    # deprecated lists carry bare majors, the allowed lists (mysql) often lack them.
+                    # A bare major ("14", MySQL "8.0") that RDS resolves to a current minor version:
+                    # cfn-lint lists some as deprecated and leaves others out of the allowed lists.
                     continue
                 yield self._fragment_finding(resource, fragment, prop, instance)
 

@@ -45,6 +45,16 @@ class InvalidProperty(Rule):
     arguments into CloudFormation property names with tables that are not proven complete, and a
     gap in a table must not look like an invalid property.
 
+    For CDK, a keyword combination that a construct's constructor refuses is reported with the
+    construct's own message (a `ValidationError` at synth): `public_read_access=True` on a bucket
+    without `block_public_access`, read/write capacity on a `PAY_PER_REQUEST` table, a function
+    with both `log_retention` and `log_group`, a VPC with both `cidr` and `ip_addresses`, an Aurora
+    `DatabaseCluster` without `writer` (or mixing it with `instances`), `deploy_options` on a
+    `RestApi` with `deploy=False` (`plugins/cdk/validations.py`, each with its aws-cdk-lib source);
+    and an L1 property struct given as a dict whose required field is written with its Python
+    name (`{"ip_protocol": "tcp"}`): jsii passes a dict's keys unchanged, so CDK finds
+    `ipProtocol` missing.
+
     For Pulumi and CDK, a keyword argument the provider class does not accept is reported
     (`aws.s3.Bucket(versioning_enabled=True)`, `s3.Bucket(self, "B", versioning_enabled=True)`,
     `aws.rds.ClusterParameterGroupParameterArgs(apply_mode=...)`): the keywords of every pulumi-aws
@@ -195,6 +205,36 @@ class InvalidProperty(Rule):
             """,
             title="CDK props, inherited props and scope/id as keywords",
         ),
+        Example.cdk(
+            """
+            from aws_cdk import RemovalPolicy, Stack, aws_dynamodb as dynamodb, aws_s3 as s3
+            from constructs import Construct
+
+
+            class TapStack(Stack):
+                def __init__(self, scope: Construct, construct_id: str, **kwargs) -> None:
+                    super().__init__(scope, construct_id, **kwargs)
+                    s3.Bucket(
+                        self,
+                        "Site",
+                        website_index_document="index.html",
+                        public_read_access=True,
+                        block_public_access=s3.BlockPublicAccess.BLOCK_ACLS,
+                        removal_policy=RemovalPolicy.DESTROY,
+                        auto_delete_objects=True,
+                    )
+                    dynamodb.Table(
+                        self,
+                        "Items",
+                        partition_key=dynamodb.Attribute(name="id", type=dynamodb.AttributeType.STRING),
+                        billing_mode=dynamodb.BillingMode.PROVISIONED,
+                        read_capacity=5,
+                        write_capacity=5,
+                        removal_policy=RemovalPolicy.DESTROY,
+                    )
+            """,
+            title="CDK keyword combinations the constructs accept",
+        ),
     ]
     INVALID = [
         Example.cfn_yaml(
@@ -279,10 +319,31 @@ class InvalidProperty(Rule):
             """,
             title="a CDK prop that does not exist (memory_size)",
         ),
+        Example.cdk(
+            """
+            from aws_cdk import RemovalPolicy, Stack, aws_s3 as s3
+            from constructs import Construct
+
+
+            class TapStack(Stack):
+                def __init__(self, scope: Construct, construct_id: str, **kwargs) -> None:
+                    super().__init__(scope, construct_id, **kwargs)
+                    s3.Bucket(
+                        self,
+                        "Site",
+                        website_index_document="index.html",
+                        public_read_access=True,  # expect: IAC008
+                        removal_policy=RemovalPolicy.DESTROY,
+                        auto_delete_objects=True,
+                    )
+            """,
+            title="a CDK construct refusing a keyword combination (public read access, public access blocked)",
+        ),
     ]
 
     def check(self, ctx: RuleContext) -> Iterable[Finding]:
         yield from self._unknown_keywords(ctx.project)
+        yield from self._construct_errors(ctx.project)
         region = ctx.options.get("region")
         region = region if isinstance(region, str) else awsdata.DEFAULT_REGION
         for resource in ctx.project.resources:
@@ -318,6 +379,29 @@ class InvalidProperty(Rule):
                 f"use one of the keywords `{cls}` accepts" + (f", e.g. {', '.join(known)}" if known else ""),
                 resource=_fact_resource(project, fact),
                 key=f"kwarg:{cls}:{keyword}",
+            )
+
+    def _construct_errors(self, project: Project) -> Iterator[Finding]:
+        """Keyword combinations a CDK construct refuses in its constructor (facts the CDK plugin
+        records from the constructs' own checks): the synth stops before anything is deployed."""
+        facts = project.facts.get("construct_errors")
+        if not isinstance(facts, list):
+            return
+        seen: set[tuple[Location, str]] = set()
+        for fact in facts:
+            if not isinstance(fact, dict) or not isinstance(fact.get("location"), Location):
+                continue
+            cls, message = str(fact.get("class")), str(fact.get("message"))
+            if (fact["location"], message) in seen:
+                continue  # one call evaluated more than once
+            seen.add((fact["location"], message))
+            yield self.finding(
+                f'`{cls}` stops the synth: "{message}" (a ValidationError when `cdk synth` runs this line, '
+                f"before anything is deployed)",
+                fact["location"],
+                str(fact.get("fix") or ""),
+                resource=_fact_resource(project, fact),
+                key=f"construct:{cls}:{fact.get('keyword')}",
             )
 
     def _unknown_type(self, resource: Resource) -> Iterator[Finding]:

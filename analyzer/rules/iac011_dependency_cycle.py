@@ -17,6 +17,7 @@ from analyzer.findings import Finding, Related, Severity
 from analyzer.graph import Edge, EdgeKind, ResourceGraph
 from analyzer.model import Project, Resource
 from analyzer.rules.base import Example, Rule, RuleContext
+from analyzer.rules.stack_cycles import StackCycle, resource_pairs, stack_cycles
 
 # Platforms whose programs can express a cycle (see the module docstring).
 CYCLE_PLATFORMS = frozenset({"cloudformation", "cdk"})
@@ -149,6 +150,11 @@ class DependencyCycle(Rule):
     Each cycle is reported once, at its first-declared resource, as a path with every hop's
     location, together with the usual way to break it.
 
+    In a CDK app it also finds stacks that wait for each other: a reference from one stack to
+    another makes the whole referring stack wait (an output and a parameter between nested stacks,
+    an import between top-level stacks), so two stacks that refer to each other, directly or
+    through their parent, have no order even when their resources do.
+
     Only CloudFormation templates and CDK apps are checked: a Pulumi program cannot express a
     cycle (a resource object must exist before anything can refer to it).
 
@@ -159,7 +165,10 @@ class DependencyCycle(Rule):
     names a resource whose policy names the role, a bucket notification that waits for a Lambda
     permission whose `SourceArn` refers to the bucket, and (CDK) a function granted access to
     itself (`fn.grant_invoke(fn)`): the grant lands in the role's default policy, which the
-    function waits for.
+    function waits for. Between CDK stacks, the classic loop is a bucket notification in the
+    bucket's stack for a function in another stack that reads the bucket's name: CloudFormation
+    rejects the parent template, and between top-level stacks CDK stops at synth (`would create a
+    cyclic reference`).
 
     ## Example
     ```yaml
@@ -246,6 +255,52 @@ class DependencyCycle(Rule):
                     )
             """,
         ),
+        Example.cdk(
+            """
+            import aws_cdk as cdk
+            from aws_cdk import aws_events as events, aws_events_targets as targets, aws_lambda as lambda_
+            from aws_cdk import aws_s3 as s3
+
+
+            class TapStackProps(cdk.StackProps):
+                def __init__(self, environment_suffix=None, **kwargs):
+                    super().__init__(**kwargs)
+                    self.environment_suffix = environment_suffix
+
+
+            class Jobs(cdk.NestedStack):
+                def __init__(self, scope, construct_id):
+                    super().__init__(scope, construct_id)
+                    self.reports = s3.Bucket(self, "Reports")
+                    self.handler = lambda_.Function(
+                        self,
+                        "Handler",
+                        runtime=lambda_.Runtime.PYTHON_3_12,
+                        handler="index.handler",
+                        code=lambda_.Code.from_inline("def handler(event, context):\\n    return 1\\n"),
+                    )
+
+
+            class Schedules(cdk.NestedStack):
+                def __init__(self, scope, construct_id, jobs):
+                    super().__init__(scope, construct_id)
+                    events.Rule(
+                        self,
+                        "Nightly",
+                        schedule=events.Schedule.rate(cdk.Duration.days(1)),
+                        targets=[targets.LambdaFunction(jobs.handler)],
+                    )
+                    jobs.reports.grant_read(jobs.handler)
+
+
+            class TapStack(cdk.Stack):
+                def __init__(self, scope, construct_id, props=None, **kwargs):
+                    super().__init__(scope, construct_id, **kwargs)
+                    Schedules(self, "Schedules", Jobs(self, "Jobs"))
+            """,
+            title="CDK: a rule in one nested stack targets a function in another (CDK puts the permission "
+            "in the rule's stack, so only the rule's stack refers to the other)",
+        ),
     ]
     INVALID = [
         Example.cfn_yaml(
@@ -327,11 +382,55 @@ class DependencyCycle(Rule):
             """,
             title="an explicit dependency against a reference",
         ),
+        Example.cdk(
+            """
+            import aws_cdk as cdk
+            from aws_cdk import aws_lambda as lambda_, aws_s3 as s3, aws_s3_notifications as s3n
+
+
+            class TapStackProps(cdk.StackProps):
+                def __init__(self, environment_suffix=None, **kwargs):
+                    super().__init__(**kwargs)
+                    self.environment_suffix = environment_suffix
+
+
+            class Storage(cdk.NestedStack):
+                def __init__(self, scope, construct_id):
+                    super().__init__(scope, construct_id)
+                    self.bucket = s3.Bucket(self, "Uploads")
+
+
+            class Processing(cdk.NestedStack):
+                def __init__(self, scope, construct_id, bucket):
+                    super().__init__(scope, construct_id)
+                    self.handler = lambda_.Function(  # expect: IAC011
+                        self,
+                        "Handler",
+                        runtime=lambda_.Runtime.PYTHON_3_12,
+                        handler="index.handler",
+                        code=lambda_.Code.from_inline("def handler(event, context):\\n    return 1\\n"),
+                        environment={"BUCKET": bucket.bucket_name},
+                    )
+
+
+            class TapStack(cdk.Stack):
+                def __init__(self, scope, construct_id, props=None, **kwargs):
+                    super().__init__(scope, construct_id, **kwargs)
+                    storage = Storage(self, "Storage")
+                    processing = Processing(self, "Processing", storage.bucket)
+                    storage.bucket.add_event_notification(
+                        s3.EventType.OBJECT_CREATED, s3n.LambdaDestination(processing.handler)
+                    )
+            """,
+            title="CDK: two nested stacks that refer to each other (a notification one way, a name the other)",
+        ),
     ]
 
     def check(self, ctx: RuleContext) -> Iterable[Finding]:
         project = ctx.project
-        for group in _tangles(dependency_cycles(project, ctx.graph)):
+        cycles = dependency_cycles(project, ctx.graph)
+        reported = {(hop.source, hop.target) for cycle in cycles for hop in cycle.hops}
+        for group in _tangles(cycles):
             shown, rest = group[:PER_TANGLE], len(group) - PER_TANGLE
             for index, cycle in enumerate(shown):
                 more = (
@@ -342,6 +441,47 @@ class DependencyCycle(Rule):
                 finding = self._cycle_finding(project, cycle, more)
                 if finding is not None:
                     yield finding
+        for stack_cycle in stack_cycles(project, ctx.graph):
+            if resource_pairs(stack_cycle) <= reported:
+                continue  # the resources themselves form this cycle, reported above
+            found = self._stack_cycle_finding(project, stack_cycle)
+            if found is not None:
+                yield found
+
+    def _stack_cycle_finding(self, project: Project, cycle: StackCycle) -> Finding | None:
+        first = project.resource(cycle.hops[0].edge.source)
+        if first is None:
+            return None
+        names = [*cycle.stacks, cycle.stacks[0]]
+        hops = "; ".join(
+            f"'{hop.edge.source}' refers to '{hop.edge.target}'"
+            + (f" ({hop.edge.path})" if hop.edge.path else " (explicit dependency)")
+            for hop in cycle.hops
+        )
+        if cycle.level is None:
+            where = "CDK refuses the cyclic reference between the stacks at synth"
+        elif cycle.only_stacks:
+            where = f"in the template of '{cycle.level}' the nested stacks wait for each other"
+        else:
+            where = f"in the template of '{cycle.level}' a nested stack and the stack's own resources wait for each other"
+        message = (
+            f"Dependency cycle across stacks {' -> '.join(repr(name) for name in names)}: {hops}. "
+            f"A reference across stacks makes the whole stack wait ({where}), so no creation order exists"
+        )
+        related = [
+            Related(hop.edge.location, f"'{hop.edge.source}' refers to '{hop.edge.target}'")
+            for hop in cycle.hops
+            if hop.edge.location is not None
+        ]
+        return self.finding(
+            message,
+            first.location,
+            "keep the resources that refer to each other in one stack, or pass one of the values as a name "
+            "built from a known prefix instead of a reference",
+            resource=first.id,
+            key="stacks:" + "->".join(cycle.stacks),
+            related=related,
+        )
 
     def _cycle_finding(self, project: Project, cycle: Cycle, more: str) -> Finding | None:
         first = project.resource(cycle.members[0])

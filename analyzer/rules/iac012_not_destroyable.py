@@ -352,7 +352,8 @@ class NotDestroyable(Rule):
     logs, Firehose deliveries; in CDK also `BucketDeployment` uploads) without `force_destroy`
     (Pulumi) or `auto_delete_objects` (CDK), and
     KMS keys without a pending window (the default is 30 days on every platform). One finding per
-    resource lists every reason.
+    resource lists every reason. A CDK bucket with `auto_delete_objects=True` and a removal policy
+    other than `DESTROY` (given or defaulted) is reported as an error: CDK refuses it at synth.
 
     A bucket nothing in the project writes to may be empty at teardown and deletes fine, so it is
     not reported; nor is one holding only Pulumi `BucketObject`s, which `pulumi destroy` deletes
@@ -573,6 +574,15 @@ class NotDestroyable(Rule):
             message = f"{first.resource_type} '{resource_id}' is not cleanly destroyable: {reasons}"
             hint = "; ".join(dict.fromkeys(b.fix for b in blockers))
             related = [Related(b.location, b.reason) for b in blockers[1:] if b.location != first.location]
+            severity = None
+            resource = ctx.project.resource(resource_id)
+            if resource is not None and _auto_delete_without_destroy(ctx.project, resource):
+                # aws-s3/lib/bucket.ts: autoDeleteObjects with any other removal policy throws
+                message += (
+                    "; and with auto_delete_objects=True CDK stops at synth ('Cannot use "
+                    "autoDeleteObjects property on a bucket without setting removal policy to DESTROY')"
+                )
+                severity = Severity.ERROR
             yield self.finding(
                 message,
                 first.location,
@@ -580,4 +590,19 @@ class NotDestroyable(Rule):
                 resource=resource_id,
                 key=",".join(b.reason for b in blockers),
                 related=related,
+                severity=severity,
             )
+
+
+def _auto_delete_without_destroy(project: Project, resource: Resource) -> bool:
+    """A CDK bucket with ``auto_delete_objects=True`` whose removal policy is known and not destroy."""
+    if project.platform != "cdk" or resource.type != "AWS::S3::Bucket":
+        return False
+    auto, policy = resource.options.get("AutoDeleteObjects"), resource.options.get("RemovalPolicy")
+    return (
+        isinstance(auto, Literal)
+        and auto.value is True
+        and isinstance(policy, Literal)
+        and isinstance(policy.value, str)
+        and not policy.value.startswith("destroy")
+    )

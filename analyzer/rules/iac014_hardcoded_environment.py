@@ -592,8 +592,14 @@ class HardcodedEnvironment(Rule):
 
     def check(self, ctx: RuleContext) -> Iterable[Finding]:
         project = ctx.project
+        looped: set[tuple[object, str]] = set()  # one source line making several resources: say it once
         for item in environment_assumptions(project):
             what, fix = _WHAT[item.kind]
+            owner = project.resource(item.resource) if item.resource is not None else None
+            if owner is not None and owner.in_loop:
+                if (item.location, f"{item.kind}:{item.text}") in looped:
+                    continue
+                looped.add((item.location, f"{item.kind}:{item.text}"))
             fix = item.fix or fix
             described = what.format(text=item.text, detail=item.detail)
             if item.resource is None:

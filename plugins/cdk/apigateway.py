@@ -91,7 +91,7 @@ def _stage_name(options: EValue | None) -> Value:
 def _child(scope: Any, name: str) -> Any:
     from plugins.cdk.builder import Scope
 
-    return Scope(f"{scope.path}/{name}", Literal(name), scope.stack, scope.location)
+    return Scope(f"{scope.path}/{name}", Literal(name), scope.stack, scope.location, scope.origin)
 
 
 def api_resource_method(builder: Builder, resource: ConstructObj, name: str, site: CallSite) -> EValue | None:
@@ -209,7 +209,7 @@ def add_api_method(
         lambda_permission(
             builder,
             function,
-            scope.path,
+            scope,
             f"ApiPermission.{label}{api_id}.{verb_text}..{path.strip('/').replace('/', '.')}",
             Literal("apigateway.amazonaws.com"),
             site.location,

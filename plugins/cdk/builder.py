@@ -28,7 +28,16 @@ from analyzer.model import (
     Value,
     render,
 )
-from analyzer.python.values import EValue, ExternalObj, InstanceObj, JsonText, Obj, id_text, to_value
+from analyzer.python.values import (
+    EValue,
+    ExternalObj,
+    InstanceObj,
+    JsonText,
+    Obj,
+    id_text,
+    origin_of,
+    to_value,
+)
 from plugins.cdk import apigateway, integrations, renames, tables
 from plugins.cdk.objects import (
     AppObj,
@@ -69,6 +78,9 @@ class Scope:
     id_value: Value
     stack: StackInfo | None
     location: Location | None = None
+    # Where the ids along the path came from (a stack id built from the suffix): ``node.path``
+    # and names built from it differ per deployment when this does.
+    origin: Origin = Origin.NONE
 
 
 @dataclass(slots=True)
@@ -118,6 +130,8 @@ class Builder:
         # Aspects (``Aspects.of(scope).add(...)``, ``RemovalPolicies.of(scope)``) can change any
         # resource's removal policy after construction: defaults are then not known.
         self.aspects: list[Location] = []
+        # L1 struct dicts whose required keys are written with Python names (IAC008 facts)
+        self.construct_errors: list[dict[str, Any]] = []
         self._pending_dependencies: list[tuple[EValue, list[EValue], Location]] = []
 
     # -- scopes ----------------------------------------------------------------------------------
@@ -136,11 +150,12 @@ class Builder:
     def child_scope(self, parent: EValue | None, id_value: EValue | None, location: Location) -> Scope:
         parent_scope = self.scope_of(parent)
         text = id_text(to_value(id_value)) if id_value is not None else "?"
+        origin = origin_of(to_value(id_value)) if id_value is not None else Origin.NONE
         if parent_scope is None:
             path = "?/" + text if not isinstance(parent, AppObj) else text
-            return Scope(path, to_value(id_value), None, location)
+            return Scope(path, to_value(id_value), None, location, origin)
         path = f"{parent_scope.path}/{text}" if parent_scope.path else text
-        return Scope(path, to_value(id_value), parent_scope.stack, location)
+        return Scope(path, to_value(id_value), parent_scope.stack, location, parent_scope.origin | origin)
 
     def register_user_construct(
         self,
@@ -169,6 +184,10 @@ class Builder:
             name = parent.name  # CloudFormation names a nested stack after its parent stack
         elif stack_name is not None and not (isinstance(stack_name, Literal) and stack_name.value is None):
             name = to_value(stack_name)
+        elif "/" in scope.path:
+            # core/lib/stack.ts generateStackName: a stack below another construct (a stage, a
+            # stack) is named from every id on its path plus a hash, not from its own id alone.
+            name = Unknown("the stack name CDK derives from the construct path", scope.origin, site.location)
         else:
             name = scope.id_value
         stack = StackInfo(scope.path, name, nested, parent, site.location, owner)
@@ -183,7 +202,7 @@ class Builder:
                     scope.path + ".NestedStack", "AWS::CloudFormation::Stack", site.location, base, parent
                 )
             )
-        return Scope(scope.path, scope.id_value, stack, site.location)
+        return Scope(scope.path, scope.id_value, stack, site.location, scope.origin)
 
     def adopt(self, instance: InstanceObj, built: ConstructObj) -> None:
         """A worktree subclass instance stands for the library construct it built: children
@@ -305,6 +324,20 @@ class Builder:
             converted = _cfn_value(value, target)
             struct = tables.struct_type(info.path, keyword)
             if struct is not None:
+                for missing, given in _python_named_required(converted, struct):
+                    self.construct_errors.append(
+                        {
+                            "resource": record.id,
+                            "call": site.location,
+                            "class": info.path,
+                            "keyword": keyword,
+                            "location": location,
+                            "message": f"{missing}: required but missing (the dict passes '{given}', "
+                            f"and jsii hands a dict's keys to CDK unchanged)",
+                            "fix": f"write the key as '{missing}' (camelCase), or build the struct with its class",
+                            "platform": "cdk",
+                        }
+                    )
                 converted = _struct_keys(converted, struct)
         else:
             if tables.struct_property(info.path, keyword) is None and target.lower() != keyword.replace(
@@ -347,7 +380,11 @@ class Builder:
         self, obj: ConstructObj, record: ResourceRecord, companion: dict[str, Any], site: CallSite
     ) -> ConstructObj:
         child = Scope(
-            f"{obj.scope.path}/{companion['id']}", Literal(companion["id"]), obj.scope.stack, site.location
+            f"{obj.scope.path}/{companion['id']}",
+            Literal(companion["id"]),
+            obj.scope.stack,
+            site.location,
+            obj.scope.origin,
         )
         sub = self._add(
             ResourceRecord(
@@ -361,6 +398,14 @@ class Builder:
         )
         if obj.scope.stack is not None:
             sub.options["StackName"] = obj.scope.stack.name
+        default = companion.get("removal")
+        if default in _DEFAULT_REMOVAL and not site.star_kwargs:
+            # the companion's own class default (a Trail's bucket is an s3.Bucket: retain)
+            self._removal(sub, ExternalObj(f"aws_cdk.RemovalPolicy.{default.upper()}"))
+            sub.options["RemovalPolicy"] = Literal(
+                f"{default} (the default of {companion.get('of', 'the construct')})", location=site.location
+            )
+            sub.removal_default = True
         if companion["type"] == ROLE_TYPE:
             sub.properties["AssumeRolePolicyDocument"] = _trust(Literal(companion.get("assumed_by", "")))
             if companion.get("managed"):
@@ -410,6 +455,13 @@ class Builder:
                 # aws-lambda/lib/function.ts and aws-stepfunctions/lib/state-machine.ts:
                 # resource.node.addDependency(this.role), so the role's DefaultPolicy comes first.
                 record.construct_dependencies.append((role_id, site.location))
+        if (
+            record.type == "AWS::Lambda::Function"
+            and level2
+            and "vpc" in kwargs
+            and not _is_none(kwargs["vpc"])
+        ):
+            self._function_vpc(obj, record, kwargs)
         if record.type == "AWS::ECS::TaskDefinition" and level2:
             for attr, prop in (("task_role", "TaskRoleArn"), ("execution_role", "ExecutionRoleArn")):
                 if attr in obj.links:
@@ -514,6 +566,27 @@ class Builder:
         elif isinstance(body, (Literal, Concat, JsonText, Unknown)):
             record.properties["DefinitionString"] = to_value(body)
 
+    def _function_vpc(self, obj: ConstructObj, record: ResourceRecord, kwargs: dict[str, EValue]) -> None:
+        """aws-lambda/lib/function.ts with `vpc`: VpcConfig with the selected subnets (not modelled,
+        so unknown), and the role CDK creates gets AWSLambdaVPCAccessExecutionRole; a role given
+        by the code gets nothing."""
+        subnets = Unknown("the VPC subnets the function is placed in", hint="vpc_subnets")
+        groups = Unknown("the function's security groups", hint="security_groups")
+        record.properties["VpcConfig"] = Literal({"SubnetIds": subnets, "SecurityGroupIds": groups})
+        if "role" in kwargs:
+            return
+        role_record = self.records.get(_resource_id(obj.links.get("role")) or "")
+        if role_record is None:
+            return
+        existing = role_record.properties.get("ManagedPolicyArns")
+        items = (
+            list(existing.value)
+            if isinstance(existing, Literal) and isinstance(existing.value, tuple)
+            else []
+        )
+        items.append(Literal("arn:aws:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole"))
+        role_record.properties["ManagedPolicyArns"] = Literal(tuple(items))
+
     def _mutable_role(self, role: EValue | None) -> bool:
         return isinstance(role, ConstructObj) and role.resource_id in self.records
 
@@ -585,6 +658,21 @@ class Builder:
             return Literal(None)
         if name == "add_container" and record is not None:
             return self._add_container(obj, record, site)
+        if name == "add_flow_log" and record is not None and record.type == "AWS::EC2::VPC":
+            # aws-ec2/lib/vpc.ts addFlowLog: new FlowLog(this, id, {resourceType: fromVpc(this), ...})
+            from analyzer.python.evaluator import CallSite  # a cycle at import time otherwise
+
+            flow_site = CallSite(
+                site.node,
+                site.module,
+                [obj, site.arg(0, "id") or Literal("FlowLog")],
+                {key: value for key, value in site.kwargs.items() if key != "id"},
+                star_kwargs=site.star_kwargs,
+                arg_locations=site.arg_locations,
+                frame=site.frame,
+                at=site.at,
+            )
+            return self.construct(ev, "aws_cdk.aws_ec2.FlowLog", flow_site)
         return None
 
     def _integration_method(
@@ -778,12 +866,13 @@ class Builder:
             and isinstance(function, ConstructObj)
             and integrations.is_function(function)
         ):
-            # aws-events-targets/lib/util.ts addLambdaPermission: once per rule and function.
+            # aws-events-targets/lib/util.ts addLambdaPermission: once per rule and function, in
+            # the rule's scope (so that a rule and a function in two stacks make no cycle).
             integrations.lambda_permission(
                 self,
                 function,
-                function.scope.path,
-                "AllowEventRule" + integrations.unique_id(rule.scope.path),
+                rule.scope,
+                "AllowEventRule" + integrations.unique_id(function.scope.path),
                 Literal("events.amazonaws.com"),
                 site.location,
                 source_arn=Ref(record.id, "Arn"),
@@ -831,7 +920,9 @@ class Builder:
             return existing
         stack_path = schedule.scope.stack.path if schedule.scope.stack else schedule.scope.path
         name = "SchedulerRoleForTarget-" + target.scope.path.rsplit("/", 1)[-1]
-        scope = Scope(f"{stack_path}/{name}", Literal(name), schedule.scope.stack, site.location)
+        scope = Scope(
+            f"{stack_path}/{name}", Literal(name), schedule.scope.stack, site.location, schedule.scope.origin
+        )
         role = self._add(
             ResourceRecord(
                 scope.path,
@@ -1196,9 +1287,35 @@ def _cfn_value(value: EValue, target: str) -> Value:
     return to_value(value)
 
 
+def _python_named_required(value: Value, struct: str, depth: int = 0) -> list[tuple[str, str]]:
+    """(jsii name, key written) for each required field of ``struct`` that a plain dict gives only
+    under its Python (snake_case) name: jsii passes the dict as a map, so CDK's validator finds the
+    required field missing and stops the synth. Nested structs are followed."""
+    if depth > 12 or not isinstance(value, Literal):
+        return []
+    inner = value.value
+    if isinstance(inner, tuple):
+        return [pair for item in inner for pair in _python_named_required(item, struct, depth + 1)]
+    if not isinstance(inner, dict):
+        return []
+    found = [
+        (name, tables.snake(name))
+        for name in tables.struct_required(struct)
+        if name not in inner and tables.snake(name) in inner and tables.snake(name) != name
+    ]
+    for key, item in inner.items():
+        nested = tables.struct_type(struct, key if "_" in key or key.islower() else tables.snake(key))
+        if nested:
+            found += _python_named_required(item, nested, depth + 1)
+    return found
+
+
 def _struct_keys(value: Value, struct: str, depth: int = 0) -> Value:
     """A plain dict given for an L1 property struct, in CloudFormation names: jsii passes dict keys
-    through in camelCase (``{"status": "Enabled"}`` is ``Status``); snake_case keys are accepted too."""
+    through in camelCase (``{"status": "Enabled"}`` is ``Status``). snake_case keys are read the same
+    way, although jsii passes a dict's keys unchanged (``$jsii.map``) and CDK does not see them: a
+    required field given only that way is reported (:func:`_python_named_required`); an optional
+    one is kept, which never invents a finding."""
     if depth > 12 or not isinstance(value, Literal):
         return value
     inner = value.value

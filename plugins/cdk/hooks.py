@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, cast
 
-from analyzer.model import Literal, Location, Origin, Unknown, Value, concat
+from analyzer.model import AttributeProblem, Literal, Location, Origin, Unknown, Value, concat
 from analyzer.python.evaluator import CallSite, Evaluator, Hooks
 from analyzer.python.lookups import LookupRecorder
 from analyzer.python.signatures import Param, ParamKind, Signature, mro
@@ -34,6 +34,7 @@ from plugins.cdk.objects import (
     unwrap_site,
 )
 from plugins.cdk.renames import CredentialsObj
+from plugins.cdk.validations import construct_errors
 
 _STATE_MODULES = ("aws_cdk.aws_stepfunctions_tasks.", "aws_cdk.aws_stepfunctions.")
 _STATE_CLASSES = frozenset(
@@ -83,6 +84,7 @@ class CdkHooks(Hooks):
         self.unknown_keywords: list[dict[str, Any]] = []  # keywords the aws-cdk-lib class lacks
         # Context lookups (ec2.Vpc.from_lookup(is_default=True), ...): facts["lookups"].
         self.lookups = LookupRecorder(to_value, _unset_context)
+        self.construct_errors: list[dict[str, Any]] = []  # keyword combinations a construct refuses
 
     def context_values(self) -> dict[str, Value]:
         return dict(self.builder.context_reads)
@@ -133,6 +135,7 @@ class CdkHooks(Hooks):
         self.unknown_keywords += unknown_keywords(qualname, site)
         if _is_lookup(qualname):
             self.lookups.record(ev, qualname, site)
+        self.construct_errors += construct_errors(qualname, site)
         if qualname.endswith(".__init__"):
             return self._super_init(qualname.removesuffix(".__init__"), site)
         if qualname == "aws_cdk.App":
@@ -315,6 +318,8 @@ class CdkHooks(Hooks):
             pseudo = _PSEUDO.get(name)
             if pseudo is not None:
                 return pseudo
+        if isinstance(target, ExternalObj) and target.qualname.startswith("aws_cdk."):
+            self._misplaced_name(ev, target.qualname, name, location)
         if isinstance(target, InstanceObj) and "cdk" in target.data:
             if name == "node":
                 return NodeObj(self.builder, target)
@@ -329,6 +334,24 @@ class CdkHooks(Hooks):
             if name == "add_dependency":
                 return _AddDependency(self.builder, target)
         return None
+
+    def external_import(self, ev: Evaluator, module: str, name: str, location: Location) -> None:
+        if module.startswith("aws_cdk."):
+            self._misplaced_name(ev, module, name, location, kind="import")
+
+    @staticmethod
+    def _misplaced_name(
+        ev: Evaluator, module: str, name: str, location: Location, kind: str = "module"
+    ) -> None:
+        """``cloudwatch.SnsAction``: a name this aws-cdk-lib module does not have but another one
+        does raises AttributeError when the app runs (unless the read is guarded); imported with
+        ``from aws_cdk.aws_cloudwatch import SnsAction``, ImportError."""
+        if ev.attribute_guard:
+            return
+        elsewhere = tables.misplaced_name(module, name)
+        key = ("", 0, module, name)  # the first read raises: one problem per module and name
+        if elsewhere and key not in ev.attribute_problems:
+            ev.attribute_problems[key] = AttributeProblem(module, name, location, None, elsewhere, kind=kind)
 
     def method_call(self, ev: Evaluator, target: EValue, name: str, site: CallSite) -> EValue | None:
         built = target.data.get("construct") if isinstance(target, InstanceObj) else None

@@ -17,7 +17,7 @@ from plugins.cdk.objects import ConstructObj, PrincipalObj, TargetObj
 
 if TYPE_CHECKING:
     from analyzer.python.evaluator import CallSite
-    from plugins.cdk.builder import Builder, ResourceRecord
+    from plugins.cdk.builder import Builder, ResourceRecord, Scope
 
 PERMISSION = "AWS::Lambda::Permission"
 FUNCTION_TYPES = ("AWS::Lambda::Function", "AWS::Lambda::Alias", "AWS::Lambda::Version")
@@ -85,7 +85,7 @@ def principal_values(principal: EValue | None) -> list[Value]:
 def lambda_permission(
     builder: Builder,
     function: ConstructObj,
-    scope_path: str,
+    scope: Scope,
     name: str,
     principal: Value,
     location: Location,
@@ -95,17 +95,18 @@ def lambda_permission(
     action: Value | None = None,
     source_type: str = "aws_cdk.aws_lambda.Function#Permission",
 ) -> ResourceRecord:
-    """``fn.addPermission(id, ...)`` (function-base.ts): a ``CfnPermission`` at ``<scope>/<id>``.
+    """``fn.addPermission(id, ...)`` (function-base.ts): a ``CfnPermission`` at ``<scope>/<id>``, in
+    the scope's stack (a permission placed in another construct's scope lives in that stack).
 
     CDK never adds a second permission under the same id (``tryFindChild`` / memoized grants), so
     an existing record is returned as is."""
     from plugins.cdk.builder import ResourceRecord
 
-    resource_id = f"{scope_path}/{name}"
+    resource_id = f"{scope.path}/{name}"
     existing = builder.records.get(resource_id)
     if existing is not None and existing.type == PERMISSION:
         return existing
-    stack = function.scope.stack
+    stack = scope.stack
     record = builder.add_record(ResourceRecord(resource_id, PERMISSION, location, source_type, stack))
     record.properties = {
         "Action": action if action is not None else Literal("lambda:InvokeFunction"),
@@ -130,7 +131,7 @@ def add_permission(builder: Builder, function: ConstructObj, site: CallSite) -> 
     lambda_permission(
         builder,
         function,
-        scope.path,
+        scope,
         name,
         principals[0] if len(principals) == 1 else Unknown("several principals in one permission"),
         site.location,
@@ -149,7 +150,7 @@ def grant_invoke_to_service(
     ``grantInvoke`` -> ``Grant.addToPrincipalOrResource``), once per principal."""
     for value in principal_values(principal):
         name = "Invoke" + unique_id(render(value))
-        lambda_permission(builder, function, function.scope.path, name, value, site.location)
+        lambda_permission(builder, function, function.scope, name, value, site.location)
 
 
 # -- resource policies -------------------------------------------------------------------------------
@@ -249,7 +250,7 @@ def bucket_notification(
         permission = lambda_permission(
             builder,
             target,
-            bucket.scope.path,
+            bucket.scope,
             "AllowBucketNotificationsTo" + unique_id(target.scope.path),
             Literal("s3.amazonaws.com"),
             site.location,
@@ -350,7 +351,7 @@ def subscription(builder: Builder, topic: ConstructObj, subscriber: EValue | Non
         lambda_permission(
             builder,
             target,
-            target.scope.path,
+            target.scope,
             "AllowInvoke:" + unique_id(topic.scope.path),
             Literal("sns.amazonaws.com"),
             site.location,

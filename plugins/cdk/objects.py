@@ -57,7 +57,9 @@ class NodeObj(Obj):
         if name == "id" and scope is not None:
             return scope.id_value
         if name == "path" and scope is not None:
-            return Literal(scope.path)
+            if scope.origin:  # an id built from a value (the suffix): the text is only its rendering
+                return Unknown("the construct path", scope.origin, location, scope.path)
+            return Literal(scope.path, location=location)
         if name == "default_child" and isinstance(self.owner, ConstructObj):
             return self.owner
         if name in ("try_get_context", "get_context"):

@@ -124,5 +124,10 @@ class CdkPlugin:
                 **({"cdk_out": synth_facts} if synth_facts else {}),
                 **({"unknown_keywords": hooks.unknown_keywords} if hooks.unknown_keywords else {}),
                 **({"lookups": hooks.lookups.facts} if hooks.lookups.facts else {}),
+                **(
+                    {"construct_errors": [*hooks.construct_errors, *hooks.builder.construct_errors]}
+                    if hooks.construct_errors or hooks.builder.construct_errors
+                    else {}
+                ),
             },
         )

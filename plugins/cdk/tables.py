@@ -33,7 +33,8 @@ DATA = Path(__file__).parent / "data" / "cdk_tables.json.gz"
 
 @cache
 def tables() -> dict[str, Any]:
-    """The decompressed file: ``version``, ``modules`` (name -> JSON text), ``companions``."""
+    """The decompressed file: ``version``, ``modules`` (name -> JSON text), ``companions``,
+    ``names`` (module -> its public top-level names, space separated)."""
     return json.loads(gzip.decompress(DATA.read_bytes()))
 
 
@@ -82,6 +83,25 @@ class ConstructInfo:
 
     def cfn_property(self, keyword: str) -> str | None:
         return self.entry.get("cfn", {}).get(keyword)
+
+
+@cache
+def _names(module: str) -> frozenset[str] | None:
+    text = tables().get("names", {}).get(module)
+    return frozenset(text.split()) if text is not None else None
+
+
+def misplaced_name(module: str, name: str) -> tuple[str, ...]:
+    """The other aws-cdk-lib modules that define ``name`` when ``module`` (a module of the
+    library) does not: ``aws_cdk.aws_cloudwatch`` + ``SnsAction`` -> ``aws_cdk.aws_cloudwatch_actions``.
+    Empty when the module has it, is not a library module, or no module has it (a name newer than
+    these tables proves nothing)."""
+    known = _names(module)
+    if known is None or name in known or not name[:1].isupper():
+        return ()
+    return tuple(
+        other for other in tables().get("names", {}) if other != module and name in (_names(other) or ())
+    )
 
 
 def construct(path: str) -> ConstructInfo | None:
@@ -135,6 +155,11 @@ def struct(path: str) -> dict[str, str] | None:
 
 def struct_property(struct_path: str, keyword: str) -> str | None:
     return (_section("structs", struct_path) or {}).get(keyword)
+
+
+def struct_required(struct_path: str) -> list[str]:
+    """The jsii (camelCase) names of an L1 property struct's required fields."""
+    return list(_section("struct_required", struct_path) or [])
 
 
 def struct_type(owner: str, keyword: str) -> str | None:

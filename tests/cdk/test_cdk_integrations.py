@@ -117,11 +117,11 @@ def test_event_rule_target_adds_one_permission_per_rule(tmp_path: Path) -> None:
 """,
     )
     found = permissions(project)
-    assert list(found) == ["TapStackdev/Handler/AllowEventRuleTapStackdevEvery5"]
-    only = found["TapStackdev/Handler/AllowEventRuleTapStackdevEvery5"]
+    assert list(found) == ["TapStackdev/Every5/AllowEventRuleTapStackdevHandler"]
+    only = found["TapStackdev/Every5/AllowEventRuleTapStackdevHandler"]
     assert only["Principal"] == "events.amazonaws.com"
     assert only["SourceArn"] == Ref("TapStackdev/Every5", "Arn")
-    assert project.resource("TapStackdev/Handler/AllowEventRuleTapStackdevEvery5").options["StackName"]
+    assert project.resource("TapStackdev/Every5/AllowEventRuleTapStackdevHandler").options["StackName"]
 
 
 def test_bucket_notifications_wait_for_their_permission_and_policies(tmp_path: Path) -> None:

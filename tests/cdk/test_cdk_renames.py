@@ -191,6 +191,7 @@ def test_rules_read_the_renamed_properties(tmp_path: Path) -> None:
             self,
             "Db",
             engine=rds.DatabaseClusterEngine.aurora_postgres(version=rds.AuroraPostgresEngineVersion.VER_16_8),
+            writer=rds.ClusterInstance.serverless_v2("Writer"),
             vpc=props.vpc,
             {_DESTROY},
             credentials=rds.Credentials.from_password(
@@ -287,7 +288,7 @@ def test_subclass_instances_are_the_construct_when_passed_to_the_library(tmp_pat
     assert project.resource("TapStackdev/Data/AllowBucketNotificationsToTapStackdevFn").type == (
         "AWS::Lambda::Permission"
     )
-    assert project.resource("TapStackdev/Fn/AllowEventRuleTapStackdevTick") is not None
+    assert project.resource("TapStackdev/Tick/AllowEventRuleTapStackdevFn") is not None
     policy = project.resource("TapStackdev/Fn/ServiceRole/DefaultPolicy")
     assert policy is not None and "TapStackdev/Data" in {
         r.resource for _, r in iter_refs(policy.prop("PolicyDocument"))

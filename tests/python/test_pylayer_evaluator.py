@@ -156,6 +156,22 @@ def test_function_inlining_and_return(tmp_path: Path) -> None:
     assert module.namespace["y"].value == "none"
 
 
+def test_return_under_an_unknown_condition_is_one_possible_result(tmp_path: Path) -> None:
+    # `if os.path.isdir(p): return a` then `return b`: either may be the result. Only `b` used to
+    # come back, so a fallback written last (inline code, a default name) was taken as certain.
+    _, module = run(
+        tmp_path,
+        "import os\n"
+        "def pick(p):\n    if os.path.isdir(p):\n        return 'asset'\n    return 'inline'\n"
+        "def guard(p):\n    if not os.environ.get(p):\n        return None\n    return 'set'\n"
+        "def known(p):\n    if p:\n        return 'yes'\n    return 'no'\n"
+        "x = pick('lambda')\ny = guard('X')\nz = known('')\n",
+    )
+    assert isinstance(module.namespace["x"], Unknown)
+    assert module.namespace["y"].value == "set"  # an early `return None` keeps the other value
+    assert module.namespace["z"].value == "no"  # a known condition still picks its path
+
+
 def test_recursion_is_cut_at_the_call_depth(tmp_path: Path) -> None:
     _, module = run(tmp_path, "def f(n):\n    return f(n)\nx = f(1)\n")
     assert isinstance(module.namespace["x"], Unknown)

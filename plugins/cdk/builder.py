@@ -29,7 +29,7 @@ from analyzer.model import (
     render,
 )
 from analyzer.python.values import EValue, ExternalObj, InstanceObj, JsonText, Obj, id_text, to_value
-from plugins.cdk import apigateway, integrations, renames, tables
+from plugins.cdk import apigateway, environments, integrations, renames, tables
 from plugins.cdk.objects import (
     AppObj,
     ChainObj,
@@ -119,6 +119,11 @@ class Builder:
         # resource's removal policy after construction: defaults are then not known.
         self.aspects: list[Location] = []
         self._pending_dependencies: list[tuple[EValue, list[EValue], Location]] = []
+        # Stack environments (IAC021): every Stack.__init__ seen per stack object, where each stack
+        # object was created, and which objects claimed each construct path.
+        self._stack_envs: dict[int, list[environments.EnvObservation]] = {}
+        self._stack_created: dict[int, Location] = {}
+        self._path_owners: dict[str, set[int]] = {}
 
     # -- scopes ----------------------------------------------------------------------------------
 
@@ -173,6 +178,8 @@ class Builder:
             name = scope.id_value
         stack = StackInfo(scope.path, name, nested, parent, site.location, owner)
         self.stacks = [s for s in self.stacks if s.path != stack.path] + [stack]
+        self._path_owners.setdefault(stack.path, set()).add(id(owner))
+        self._stack_created.setdefault(id(owner), site.location)  # the first call: the instantiation
         previous = self._nested_records.pop(id(owner), None)
         if previous is not None:  # registered at construction; super().__init__ has the real args
             self.records.pop(previous, None)
@@ -190,6 +197,11 @@ class Builder:
         created with it as scope go under the construct's path."""
         self._keep.append(instance)
         self.scopes[id(instance)] = built.scope
+
+    def observe_stack_init(self, owner: Any, ev: Evaluator, site: CallSite, scope: EValue | None) -> None:
+        """A ``Stack.__init__`` call for the stack object ``owner`` (see :mod:`plugins.cdk.environments`)."""
+        observation = environments.observe(ev, site, scope, in_app=isinstance(scope, AppObj))
+        self._stack_envs.setdefault(id(owner), []).append(observation)
 
     def stack_of(self, value: EValue | None) -> EValue | None:
         """``Stack.of(construct)``: the stack object that holds it."""
@@ -235,6 +247,8 @@ class Builder:
         obj = ConstructObj(self, cls, scope, None)
         if tables.is_subclass(cls, STACK):  # a library stack used directly: cdk.Stack(app, "S")
             obj.scope = self._stack_scope(obj, cls, scope, site, site.kwargs.get("stack_name"))
+            self._keep.append(obj)
+            self.observe_stack_init(obj, ev, site, site.arg(0, "scope"))
             return obj
         if cls == "aws_cdk.aws_s3_deployment.BucketDeployment":
             integrations.bucket_deployment(self, obj, site)
@@ -1067,9 +1081,26 @@ class Builder:
                 "nested": stack.nested,
                 "parent": stack.parent.path if stack.parent else None,
                 "per_deployment": stack.name.origin.per_deployment or bool(stack.name.origin & Origin.SUFFIX),
+                **self._environment_facts(stack),
             }
             for stack in self.stacks
         }
+
+    def _environment_facts(self, stack: StackInfo) -> dict[str, Any]:
+        """``env``: given | absent | unknown (plugins/cdk/environments.py); ``created_at``: the call
+        that creates the stack; ``env_at``: the Stack.__init__ call(s) that received no env."""
+        observations = self._stack_envs.get(id(stack.owner), [])
+        # Two stack objects on one construct path (ids the analysis could not tell apart): which one
+        # a construct on that path belongs to is not known.
+        state = (
+            environments.merged(observations)
+            if len(self._path_owners.get(stack.path, ())) == 1
+            else "unknown"
+        )
+        facts: dict[str, Any] = {"env": state, "created_at": self._stack_created.get(id(stack.owner))}
+        if state == environments.ABSENT:
+            facts["env_at"] = [item.location for item in observations]
+        return facts
 
 
 # -- helpers ---------------------------------------------------------------------------------------

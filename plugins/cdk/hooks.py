@@ -114,6 +114,15 @@ class CdkHooks(Hooks):
         self.builder.register_user_construct(
             instance, base, site, scope_arg=scope, id_arg=id_value, stack_name=site.kwargs.get("stack_name")
         )
+        signature = ev.signature(instance.cls)
+        if (
+            tables.is_subclass(base, "aws_cdk.Stack")
+            and signature is not None
+            and signature.function is None
+            and not signature.dataclass_fields
+        ):
+            # A stack class that defines no __init__: this call is aws_cdk.Stack.__init__'s.
+            self.builder.observe_stack_init(instance, ev, site, scope)
 
     def _construct_base(self, ev: Evaluator, instance: InstanceObj) -> str | None:
         for item in mro(ev.project, instance.cls):
@@ -132,7 +141,12 @@ class CdkHooks(Hooks):
         unwrap_site(site)
         self.unknown_keywords += unknown_keywords(qualname, site)
         if _is_lookup(qualname):
-            self.lookups.record(ev, qualname, site)
+            fact = self.lookups.record(ev, qualname, site)
+            # The stack each run of the lookup is made in (its scope's), for IAC021; None: not known.
+            scope = self.builder.scope_of(site.arg(0, "scope"))
+            stack = scope.stack.path if scope is not None and scope.stack is not None else None
+            if stack not in fact.setdefault("stacks", []):
+                fact["stacks"].append(stack)
         if qualname.endswith(".__init__"):
             return self._super_init(qualname.removesuffix(".__init__"), site)
         if qualname == "aws_cdk.App":
@@ -302,6 +316,8 @@ class CdkHooks(Hooks):
                 id_arg=site.arg(1, "id"),
                 stack_name=site.kwargs.get("stack_name"),
             )
+            if tables.is_subclass(base, "aws_cdk.Stack") and self.evaluator is not None:
+                self.builder.observe_stack_init(instance, self.evaluator, site, site.arg(0, "scope"))
             return Literal(None)
         return None
 

@@ -1,0 +1,72 @@
+"""Which environment (account and region) each stack of the app is given, as far as it is certain.
+
+aws-cdk-lib core/lib/stack.ts resolves a stack's account and region from the ``env`` keyword that
+reaches ``Stack.__init__`` (``env.account ?? Stage.of(this).account ?? Aws.ACCOUNT_ID``); without
+it the stack is *environment-agnostic*: its account and region are CloudFormation pseudo parameters
+(tokens), and every context lookup made in it throws at synth (core/lib/context-provider.ts). A
+nested stack takes its parent's account and region (core/lib/nested-stack.ts), so only top-level
+stacks are judged here.
+
+Each ``Stack.__init__`` the evaluator runs for a stack (``super().__init__`` of a worktree subclass,
+the library ``cdk.Stack(app, ...)``, or the instantiation of a subclass that defines no
+``__init__``) is one observation:
+
+* ``"given"``: an ``env`` keyword other than a literal ``None`` reaches it (``cdk.Environment(...)``,
+  a dict, a variable, any unknown value: CDK_DEFAULT_ACCOUNT/REGION are set by the CLI at synth);
+* ``"absent"``: the call is fully known (no ``*args``/``**kwargs`` of unknown content), runs under no
+  undecided ``if`` and in no loop, and passes no ``env`` (or ``env=None``);
+* ``"unknown"``: anything else.
+
+A stack is ``absent`` only when every observation is, and it is judged only when its scope is the
+``cdk.App`` itself (a ``Stage`` may carry the account and region for the stacks inside it).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from analyzer.model import Literal, Location
+from analyzer.python.values import EValue
+
+if TYPE_CHECKING:
+    from analyzer.python.evaluator import CallSite, Evaluator
+
+GIVEN = "given"
+ABSENT = "absent"
+UNKNOWN = "unknown"
+
+
+@dataclass(frozen=True, slots=True)
+class EnvObservation:
+    """One ``Stack.__init__`` call for a stack: what it says about ``env``, and where it is."""
+
+    state: str  # GIVEN | ABSENT | UNKNOWN
+    location: Location  # the call that reaches Stack.__init__
+    in_app: bool  # the scope passed is the cdk.App
+
+
+def observe(ev: Evaluator, site: CallSite, scope: EValue | None, *, in_app: bool) -> EnvObservation:
+    """What the ``Stack.__init__`` call at ``site`` says about the stack's environment."""
+    env = site.kwargs.get("env")
+    if env is not None and not _is_none(env):
+        state = GIVEN
+    elif site.star_args or site.star_kwargs or ev.conditions or ev.loop_depth > 0 or scope is None:
+        state = UNKNOWN
+    else:
+        state = ABSENT
+    return EnvObservation(state, site.location, in_app)
+
+
+def merged(observations: list[EnvObservation]) -> str:
+    """The stack's environment over all its observations (none seen: unknown)."""
+    states = {item.state for item in observations}
+    if GIVEN in states:
+        return GIVEN
+    if states == {ABSENT} and all(item.in_app for item in observations):
+        return ABSENT
+    return UNKNOWN
+
+
+def _is_none(value: EValue) -> bool:
+    return isinstance(value, Literal) and value.value is None

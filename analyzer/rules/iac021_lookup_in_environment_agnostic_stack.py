@@ -92,7 +92,7 @@ def agnostic_lookups(project: Project) -> Iterator[AgnosticLookup]:
             continue
         for stack in dict.fromkeys(fact.get("stacks", ())):
             found = _agnostic_stack(stacks, stack) if isinstance(stack, str) else None
-            if found is None or _creation_fails(project, found[1]):
+            if found is None or _creation_unsure(project, found[1]):
                 continue
             top, created_at, env_at = found
             yield AgnosticLookup(call, provider, location, stack, top, created_at, env_at, condition)
@@ -119,12 +119,15 @@ def _agnostic_stack(
     return path, created_at, env_at
 
 
-def _creation_fails(project: Project, created_at: Location) -> bool:
-    """The call that creates the stack does not bind (IAC001's finding): that TypeError comes first."""
+def _creation_unsure(project: Project, created_at: Location) -> bool:
+    """The call that creates the stack does not bind (IAC001's finding: that TypeError comes first),
+    or may not (``*args`` of unknown length, a ``try`` that handles TypeError)."""
     return any(
         call.location.path == created_at.path
         and call.location.line == created_at.line
-        and (call.missing or call.unexpected or call.too_many_positional or call.duplicates)
+        and (
+            not call.certain or call.missing or call.unexpected or call.too_many_positional or call.duplicates
+        )
         for call in project.calls
     )
 

@@ -84,9 +84,11 @@ def agnostic_lookups(project: Project) -> Iterator[AgnosticLookup]:
         if not isinstance(fact, Mapping):
             continue
         call, location = fact.get("call"), fact.get("location")
-        provider = _PROVIDERS.get(call) if isinstance(call, str) else None
-        if provider is None or not isinstance(location, Location) or fact.get("in_try"):
+        if not isinstance(call, str) or call not in _PROVIDERS or not isinstance(location, Location):
+            continue
+        if fact.get("in_try"):
             continue  # a handler around the call may recover: the lookup raises in the program
+        provider = _PROVIDERS[call]
         condition = None if fact.get("runs_unconfigured") else (fact.get("condition") or None)
         if condition is not None and any(word in condition.lower() for word in _ENVIRONMENT_WORDS):
             continue

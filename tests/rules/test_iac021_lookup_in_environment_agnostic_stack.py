@@ -419,3 +419,26 @@ Resources:
     )
     found, _ = run(tmp_path / "cfn", template)
     assert found == []
+
+
+def test_lookup_as_the_fallback_of_or(tmp_path: Path) -> None:
+    # `team or lookup(...)`: the lookup runs when the left is falsy. With the left an unset context
+    # value, a default deployment runs it (error); with a constructor argument, only some do (warning).
+    stack = (
+        HEADER
+        + """
+
+class TapStack(cdk.Stack):
+    def __init__(self, scope: Construct, construct_id: str, owner=None, **kwargs):
+        super().__init__(scope, construct_id, **kwargs)
+        team = self.node.try_get_context("team")
+        team = team or ssm.StringParameter.value_from_lookup(self, "/team")  # expect: IAC021
+        owner = owner or ssm.StringParameter.value_from_lookup(self, "/owner")  # expect: IAC021
+"""
+    )
+    app = APP_HEAD + 'TapStack(app, "TapStackdev", owner=os.environ.get("OWNER"))\n'
+    found = assert_expected(tmp_path, Example.cdk(stack, app))
+    by_line = {f.location.line: f for f in found}
+    assert by_line[13].severity is Severity.ERROR
+    assert by_line[14].severity is Severity.WARNING
+    assert by_line[14].message.startswith("When `not (owner)` holds, ")

@@ -198,9 +198,13 @@ class Builder:
         self._keep.append(instance)
         self.scopes[id(instance)] = built.scope
 
-    def observe_stack_init(self, owner: Any, ev: Evaluator, site: CallSite, scope: EValue | None) -> None:
+    def observe_stack_init(
+        self, owner: Any, ev: Evaluator, site: CallSite, scope: EValue | None, *, followed: bool = True
+    ) -> None:
         """A ``Stack.__init__`` call for the stack object ``owner`` (see :mod:`plugins.cdk.environments`)."""
-        observation = environments.observe(ev, site, scope, in_app=isinstance(scope, AppObj))
+        observation = environments.observe(
+            ev, site, scope, in_app=isinstance(scope, AppObj), followed=followed
+        )
         self._stack_envs.setdefault(id(owner), []).append(observation)
 
     def stack_of(self, value: EValue | None) -> EValue | None:

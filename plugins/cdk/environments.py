@@ -46,12 +46,23 @@ class EnvObservation:
     in_app: bool  # the scope passed is the cdk.App
 
 
-def observe(ev: Evaluator, site: CallSite, scope: EValue | None, *, in_app: bool) -> EnvObservation:
-    """What the ``Stack.__init__`` call at ``site`` says about the stack's environment."""
+def observe(
+    ev: Evaluator, site: CallSite, scope: EValue | None, *, in_app: bool, followed: bool = True
+) -> EnvObservation:
+    """What the ``Stack.__init__`` call at ``site`` says about the stack's environment. ``followed``
+    is False for a stack class whose initializer the analysis cannot vouch for (a class decorator
+    along the MRO, a metaclass), which may hand ``Stack`` more than it shows."""
     env = site.kwargs.get("env")
     if env is not None and not _is_none(env):
         state = GIVEN
-    elif site.star_args or site.star_kwargs or ev.conditions or ev.loop_depth > 0 or scope is None:
+    elif (
+        not followed
+        or site.star_args
+        or site.star_kwargs
+        or ev.conditions
+        or ev.loop_depth > 0
+        or scope is None
+    ):
         state = UNKNOWN
     else:
         state = ABSENT

@@ -13,7 +13,8 @@ from typing import Any, cast
 from analyzer.model import Literal, Location, Origin, Unknown, Value, concat
 from analyzer.python.evaluator import CallSite, Evaluator, Hooks
 from analyzer.python.lookups import LookupRecorder
-from analyzer.python.signatures import Param, ParamKind, Signature, mro
+from analyzer.python.project import ClassRef
+from analyzer.python.signatures import Param, ParamKind, Signature, decorated, mro
 from analyzer.python.values import EValue, ExternalObj, InstanceObj, JsonText, Obj, to_value
 from plugins.cdk import tables
 from plugins.cdk.builder import Builder, json_document
@@ -317,7 +318,13 @@ class CdkHooks(Hooks):
                 stack_name=site.kwargs.get("stack_name"),
             )
             if tables.is_subclass(base, "aws_cdk.Stack") and self.evaluator is not None:
-                self.builder.observe_stack_init(instance, self.evaluator, site, site.arg(0, "scope"))
+                followed = self.evaluator.signature(instance.cls) is not None and not any(
+                    isinstance(item, ClassRef) and decorated(item.node)
+                    for item in mro(self.evaluator.project, instance.cls)
+                )
+                self.builder.observe_stack_init(
+                    instance, self.evaluator, site, site.arg(0, "scope"), followed=followed
+                )
             return Literal(None)
         return None
 

@@ -442,3 +442,16 @@ class TapStack(cdk.Stack):
     assert by_line[13].severity is Severity.ERROR
     assert by_line[14].severity is Severity.WARNING
     assert by_line[14].message.startswith("When `not (owner)` holds, ")
+
+
+@pytest.mark.parametrize("decorated", [True, False])
+def test_stack_class_the_analysis_cannot_vouch_for(tmp_path: Path, decorated: bool) -> None:
+    # A class decorator may wrap __init__ and hand Stack an env the code does not show.
+    stack = silent(TAP_STACK).replace(
+        "class TapStack(cdk.Stack):", ("@with_defaults\n" if decorated else "") + "class TapStack(cdk.Stack):"
+    )
+    stack = stack.replace(
+        "class TapStackProps", "def with_defaults(cls):\n    return cls\n\n\nclass TapStackProps"
+    )
+    found, _ = run(tmp_path, Example.cdk(stack, APP_HEAD + 'TapStack(app, "TapStackdev")\n'))
+    assert len(found) == (0 if decorated else 1), [f.message for f in found]

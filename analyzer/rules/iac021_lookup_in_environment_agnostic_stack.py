@@ -73,6 +73,7 @@ class AgnosticLookup:
     created_at: Location  # where the top-level stack is created
     env_at: tuple[Location, ...]  # the Stack.__init__ call(s) that receive no env
     condition: str | None  # the undecided `if` around the lookup, when a default deployment skips it
+    missing: tuple[str, ...] = ()  # an env reaches Stack but leaves these out ("account", "region")
 
 
 def agnostic_lookups(project: Project) -> Iterator[AgnosticLookup]:
@@ -96,13 +97,13 @@ def agnostic_lookups(project: Project) -> Iterator[AgnosticLookup]:
             found = _agnostic_stack(stacks, stack) if isinstance(stack, str) else None
             if found is None or _creation_unsure(project, found[1]):
                 continue
-            top, created_at, env_at = found
-            yield AgnosticLookup(call, provider, location, stack, top, created_at, env_at, condition)
+            top, created_at, env_at, missing = found
+            yield AgnosticLookup(call, provider, location, stack, top, created_at, env_at, condition, missing)
 
 
 def _agnostic_stack(
     stacks: Mapping[str, Any], path: str
-) -> tuple[str, Location, tuple[Location, ...]] | None:
+) -> tuple[str, Location, tuple[Location, ...], tuple[str, ...]] | None:
     """The top-level stack above ``path`` (itself unless nested), when it has no environment."""
     seen: set[str] = set()
     info = stacks.get(path)
@@ -118,7 +119,8 @@ def _agnostic_stack(
     env_at = tuple(item for item in info.get("env_at", ()) if isinstance(item, Location))
     if not isinstance(created_at, Location):
         return None
-    return path, created_at, env_at
+    missing = tuple(str(item) for item in info.get("env_missing", ()))
+    return path, created_at, env_at, missing
 
 
 def _creation_unsure(project: Project, created_at: Location) -> bool:
@@ -157,7 +159,8 @@ class LookupInEnvironmentAgnosticStack(Rule):
     class's `__init__` and every `super().__init__(..., **kwargs)` along the MRO up to
     `aws_cdk.Stack`. Any `env` that reaches `Stack.__init__` counts as an environment, whatever its
     value (`cdk.Environment(...)`, a dict, a variable; `CDK_DEFAULT_ACCOUNT`/`CDK_DEFAULT_REGION` are
-    set by the CDK CLI at synth). The rule stays silent when it cannot be sure: `**kwargs` or `*args`
+    set by the CDK CLI at synth), except a `cdk.Environment(...)` written with keywords only that
+    leaves `account` or `region` out (or `None`): that half stays unknown at synth, as without `env`. The rule stays silent when it cannot be sure: `**kwargs` or `*args`
     of unknown content on the way, a stack created under an undecided `if`, in a loop or inside a
     `Stage`, a stack class it cannot follow, a call that does not bind (IAC001 reports it), a lookup
     inside a `try` that handles `Exception`, or a lookup behind an `if` on the account, region or
@@ -355,7 +358,12 @@ class LookupInEnvironmentAgnosticStack(Rule):
         else:
             subject = f"nested stack '{item.stack}', whose parent stack '{item.top}' is created at {where}"
         init = ", ".join(f"{at.path}:{at.line}" for at in item.env_at)
-        reaches = f" (no env reaches aws_cdk.Stack.__init__ at {init})" if init else ""
+        if item.missing:
+            # cdk.Environment(region=...) alone: core/lib/stack.ts falls back to the token for the rest
+            gap = " and ".join(item.missing)
+            reaches = f" (the env that reaches aws_cdk.Stack.__init__ at {init} gives no {gap})"
+        else:
+            reaches = f" (no env reaches aws_cdk.Stack.__init__ at {init})" if init else ""
         when = f"When `{item.condition}` holds, " if item.condition else ""
         message = (
             f"{when}{call} runs in {subject} without an environment{reaches}: `cdk synth` fails with "
@@ -367,8 +375,10 @@ class LookupInEnvironmentAgnosticStack(Rule):
             f"hands it to super().__init__ (an env kept in a props object does not reach Stack); or avoid "
             f"the lookup: create the resource in the stack, or import it by an id from context or props"
         )
-        related = [Related(item.created_at, f"stack '{item.top}' is created here without env")]
-        related += [Related(at, "aws_cdk.Stack.__init__ receives no env here") for at in item.env_at]
+        without = "a complete env" if item.missing else "env"
+        related = [Related(item.created_at, f"stack '{item.top}' is created here without {without}")]
+        received = f"an env without {' and '.join(item.missing)}" if item.missing else "no env"
+        related += [Related(at, f"aws_cdk.Stack.__init__ receives {received} here") for at in item.env_at]
         severity = self.severity
         if item.condition is not None and self.severity is Severity.ERROR:
             severity = Severity.WARNING  # only the deployments that take this branch fail

@@ -1104,6 +1104,9 @@ class Builder:
         facts: dict[str, Any] = {"env": state, "created_at": self._stack_created.get(id(stack.owner))}
         if state == environments.ABSENT:
             facts["env_at"] = [item.location for item in observations]
+            missing = sorted({key for item in observations for key in item.missing})
+            if missing:
+                facts["env_missing"] = missing
         return facts
 
 

@@ -14,7 +14,9 @@ the library ``cdk.Stack(app, ...)``, or the instantiation of a subclass that def
 * ``"given"``: an ``env`` keyword other than a literal ``None`` reaches it (``cdk.Environment(...)``,
   a dict, a variable, any unknown value: CDK_DEFAULT_ACCOUNT/REGION are set by the CLI at synth);
 * ``"absent"``: the call is fully known (no ``*args``/``**kwargs`` of unknown content), runs under no
-  undecided ``if`` and in no loop, and passes no ``env`` (or ``env=None``);
+  undecided ``if`` and in no loop, and passes no ``env`` (or ``env=None``), or passes a
+  ``cdk.Environment(...)`` built from keywords only that leaves ``account`` or ``region`` out (or
+  ``None``): that one stays a token too (``missing`` names it);
 * ``"unknown"``: anything else.
 
 A stack is ``absent`` only when every observation is, and it is judged only when its scope is the
@@ -26,7 +28,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from analyzer.model import Literal, Location
+from analyzer.model import Literal, Location, Unknown
 from analyzer.python.values import EValue
 
 if TYPE_CHECKING:
@@ -44,6 +46,7 @@ class EnvObservation:
     state: str  # GIVEN | ABSENT | UNKNOWN
     location: Location  # the call that reaches Stack.__init__
     in_app: bool  # the scope passed is the cdk.App
+    missing: tuple[str, ...] = ()  # an env was given without these ("account", "region")
 
 
 def observe(
@@ -53,7 +56,8 @@ def observe(
     is False for a stack class whose initializer the analysis cannot vouch for (a class decorator
     along the MRO, a metaclass), which may hand ``Stack`` more than it shows."""
     env = site.kwargs.get("env")
-    if env is not None and not _is_none(env):
+    missing = partial_environment(env)
+    if env is not None and not _is_none(env) and not missing:
         state = GIVEN
     elif (
         not followed
@@ -66,7 +70,7 @@ def observe(
         state = UNKNOWN
     else:
         state = ABSENT
-    return EnvObservation(state, site.location, in_app)
+    return EnvObservation(state, site.location, in_app, missing if state == ABSENT else ())
 
 
 def merged(observations: list[EnvObservation]) -> str:
@@ -77,6 +81,30 @@ def merged(observations: list[EnvObservation]) -> str:
     if states == {ABSENT} and all(item.in_app for item in observations):
         return ABSENT
     return UNKNOWN
+
+
+# ``cdk.Environment(region="us-east-1")``: the value the plugin gives such a call (see
+# ``environment_value``), recognised by its reason. Only an Environment built from keywords alone
+# gets it; any other Environment is an ordinary unknown value (an env that counts as given).
+_PARTIAL = "an environment without "
+
+
+def environment_value(site: CallSite) -> Unknown | None:
+    """The value of ``cdk.Environment(...)`` when it certainly leaves the account or the region out,
+    else None (the evaluator's usual unknown result)."""
+    if site.args or site.star_args or site.star_kwargs:
+        return None
+    missing = [key for key in ("account", "region") if key not in site.kwargs or _is_none(site.kwargs[key])]
+    if not missing:
+        return None
+    return Unknown(_PARTIAL + " and ".join(missing), location=site.location, hint="cdk.Environment(...)")
+
+
+def partial_environment(value: EValue | None) -> tuple[str, ...]:
+    """What an ``env`` value made by :func:`environment_value` leaves out."""
+    if isinstance(value, Unknown) and value.reason.startswith(_PARTIAL):
+        return tuple(value.reason.removeprefix(_PARTIAL).split(" and "))
+    return ()
 
 
 def _is_none(value: EValue) -> bool:

@@ -18,6 +18,7 @@ from analyzer.python.signatures import Param, ParamKind, Signature, decorated, m
 from analyzer.python.values import EValue, ExternalObj, InstanceObj, JsonText, Obj, to_value
 from plugins.cdk import tables
 from plugins.cdk.builder import Builder, json_document
+from plugins.cdk.environments import environment_value
 from plugins.cdk.integrations import INTEGRATION_CLASSES, INTEGRATION_MODULES
 from plugins.cdk.keywords import unknown_keywords
 from plugins.cdk.objects import (
@@ -150,6 +151,8 @@ class CdkHooks(Hooks):
                 fact["stacks"].append(stack)
         if qualname.endswith(".__init__"):
             return self._super_init(qualname.removesuffix(".__init__"), site)
+        if qualname == "aws_cdk.Environment":
+            return environment_value(site)
         if qualname == "aws_cdk.App":
             app = AppObj(self.builder)
             self.builder.register_app(app)

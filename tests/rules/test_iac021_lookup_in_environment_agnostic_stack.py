@@ -455,3 +455,31 @@ def test_stack_class_the_analysis_cannot_vouch_for(tmp_path: Path, decorated: bo
     )
     found, _ = run(tmp_path, Example.cdk(stack, APP_HEAD + 'TapStack(app, "TapStackdev")\n'))
     assert len(found) == (0 if decorated else 1), [f.message for f in found]
+
+
+@pytest.mark.parametrize(
+    ("env", "reported"),
+    [
+        ('cdk.Environment(region="us-east-1")', "account"),
+        ('cdk.Environment(account=None, region=os.getenv("CDK_DEFAULT_REGION"))', "account"),
+        ('cdk.Environment(account=os.getenv("CDK_DEFAULT_ACCOUNT"))', "region"),
+        ("cdk.Environment()", "account and region"),
+        # Complete, or not known to be partial: an env.
+        ('cdk.Environment(account="123456789012", region="us-east-1")', None),
+        ('cdk.Environment(**json.loads(os.environ["STACK_ENV"]))', None),
+        ('{"region": "us-east-1"}', None),  # a dict may have lost entries the analysis cannot see
+    ],
+)
+def test_partial_environment(tmp_path: Path, env: str, reported: str | None) -> None:
+    # core/lib/stack.ts: env.account ?? Stage.of(this).account ?? Aws.ACCOUNT_ID: a missing key stays
+    # a token, and the lookup throws just as without env.
+    app = APP_HEAD + f'import json\n\nTapStack(app, "TapStackdev", env={env})\n'
+    found, _ = run(tmp_path, Example.cdk(silent(TAP_STACK), app))
+    if reported is None:
+        assert found == [], [f.message for f in found]
+    else:
+        (finding,) = found
+        assert f"the env that reaches aws_cdk.Stack.__init__ at lib/tap_stack.py:17 gives no {reported})" in (
+            finding.message
+        )
+        assert finding.related[0].message == "stack 'TapStackdev' is created here without a complete env"

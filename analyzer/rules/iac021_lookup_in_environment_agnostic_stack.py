@@ -153,7 +153,8 @@ class LookupInEnvironmentAgnosticStack(Rule):
     `kms.Key.from_lookup`, `iam.Role.from_lookup`, `ec2.PrefixList.from_lookup`, the ELBv2
     load balancer and listener `from_lookup`) made in a stack that is created without an environment:
     no `env` reaches `aws_cdk.Stack.__init__` for the stack the lookup's scope belongs to (for a
-    nested stack, its parent stack).
+    nested stack, its parent stack; a stack created inside another, non-nested, stack does not take
+    that stack's `env`: CDK falls back to the enclosing `Stage`, here the App, which has none).
 
     The stack is judged as the app builds it: the stack's creation in the entry point (`tap.py`), its
     class's `__init__` and every `super().__init__(..., **kwargs)` along the MRO up to

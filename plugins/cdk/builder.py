@@ -124,12 +124,16 @@ class Builder:
         self._stack_envs: dict[int, list[environments.EnvObservation]] = {}
         self._stack_created: dict[int, Location] = {}
         self._path_owners: dict[str, set[int]] = {}
+        # Objects whose nearest enclosing Stage is the cdk.App (no Stage in between): a stack there
+        # without env has no account or region (core/lib/stack.ts: env ?? Stage.of(this) ?? token).
+        self._app_staged: set[int] = set()
 
     # -- scopes ----------------------------------------------------------------------------------
 
     def register_app(self, app: AppObj) -> None:
         self._keep.append(app)
         self.scopes[id(app)] = Scope("", Literal(""), None)
+        self._app_staged.add(id(app))
 
     def scope_of(self, value: EValue | None) -> Scope | None:
         if isinstance(value, ConstructObj):
@@ -164,6 +168,7 @@ class Builder:
         self._keep.append(instance)
         instance.data["cdk"] = base
         self.scopes[id(instance)] = scope
+        self._note_staging(instance, base, scope_arg)
 
     def _stack_scope(
         self, owner: Any, base: str, scope: Scope, site: CallSite, stack_name: EValue | None
@@ -202,10 +207,22 @@ class Builder:
         self, owner: Any, ev: Evaluator, site: CallSite, scope: EValue | None, *, followed: bool = True
     ) -> None:
         """A ``Stack.__init__`` call for the stack object ``owner`` (see :mod:`plugins.cdk.environments`)."""
-        observation = environments.observe(
-            ev, site, scope, in_app=isinstance(scope, AppObj), followed=followed
-        )
+        in_app = scope is not None and id(scope) in self._app_staged
+        observation = environments.observe(ev, site, scope, in_app=in_app, followed=followed)
         self._stack_envs.setdefault(id(owner), []).append(observation)
+
+    def _note_staging(self, owner: Any, base: str, scope: EValue | None) -> None:
+        """Whether ``owner`` (a worktree construct or stack, a library stack) sits under the App with no
+        Stage in between: its scope does, and it is no Stage itself. Library constructs other than
+        stacks are not followed (a stack made inside one is not judged)."""
+        if (
+            scope is not None
+            and id(scope) in self._app_staged
+            and not tables.is_subclass(base, "aws_cdk.Stage")
+        ):
+            self._app_staged.add(id(owner))
+        else:
+            self._app_staged.discard(id(owner))
 
     def stack_of(self, value: EValue | None) -> EValue | None:
         """``Stack.of(construct)``: the stack object that holds it."""
@@ -252,6 +269,7 @@ class Builder:
         if tables.is_subclass(cls, STACK):  # a library stack used directly: cdk.Stack(app, "S")
             obj.scope = self._stack_scope(obj, cls, scope, site, site.kwargs.get("stack_name"))
             self._keep.append(obj)
+            self._note_staging(obj, cls, site.arg(0, "scope"))
             self.observe_stack_init(obj, ev, site, site.arg(0, "scope"))
             return obj
         if cls == "aws_cdk.aws_s3_deployment.BucketDeployment":
@@ -1096,10 +1114,12 @@ class Builder:
         observations = self._stack_envs.get(id(stack.owner), [])
         # Two stack objects on one construct path (ids the analysis could not tell apart): which one
         # a construct on that path belongs to is not known.
+        # A nested stack has its parent's account and region (core/lib/nested-stack.ts): readers walk
+        # `parent`; its own Stack.__init__ (which CDK gives the parent's env) says nothing.
         state = (
             environments.merged(observations)
-            if len(self._path_owners.get(stack.path, ())) == 1
-            else "unknown"
+            if len(self._path_owners.get(stack.path, ())) == 1 and not stack.nested
+            else environments.UNKNOWN
         )
         facts: dict[str, Any] = {"env": state, "created_at": self._stack_created.get(id(stack.owner))}
         if state == environments.ABSENT:

@@ -19,8 +19,11 @@ the library ``cdk.Stack(app, ...)``, or the instantiation of a subclass that def
   ``None``): that one stays a token too (``missing`` names it);
 * ``"unknown"``: anything else.
 
-A stack is ``absent`` only when every observation is, and it is judged only when its scope is the
-``cdk.App`` itself (a ``Stage`` may carry the account and region for the stacks inside it).
+A stack is ``absent`` only when every observation is, and it is judged only when the nearest
+``Stage`` around it is the ``cdk.App`` (its scope is the App, or a stack or worktree construct under
+it with no ``Stage`` in between): a ``Stage`` may carry the account and region for the stacks inside
+it, the App carries none. A (non-nested) stack created inside another stack does not take that
+stack's environment (core/lib/stack.ts ``parseEnvironment``: ``env.account ?? Stage.of(this).account``).
 """
 
 from __future__ import annotations
@@ -45,7 +48,7 @@ class EnvObservation:
 
     state: str  # GIVEN | ABSENT | UNKNOWN
     location: Location  # the call that reaches Stack.__init__
-    in_app: bool  # the scope passed is the cdk.App
+    in_app: bool  # the nearest Stage around the scope passed is the cdk.App (no Stage in between)
     missing: tuple[str, ...] = ()  # an env was given without these ("account", "region")
 
 

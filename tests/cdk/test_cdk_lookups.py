@@ -185,3 +185,35 @@ app.synth()
     assert stacks["Library"]["env"] == "absent" and stacks["Library"]["env_at"][0].line == 20
     assert stacks["Stage/InStage"]["env"] == "unknown"  # a Stage may carry the environment
     assert stacks["Agnostic/Inner"]["nested"] and stacks["Agnostic/Inner"]["parent"] == "Agnostic"
+
+
+def test_child_and_nested_stack_environments(tmp_path: Path) -> None:
+    stacks = _stacks(
+        tmp_path,
+        """\
+import aws_cdk as cdk
+
+
+class Child(cdk.Stack):
+    pass
+
+
+class Inner(cdk.NestedStack):
+    pass
+
+
+class Parent(cdk.Stack):
+    def __init__(self, scope, construct_id, **kwargs):
+        super().__init__(scope, construct_id, **kwargs)
+        Child(self, "Child")
+        Inner(self, "Inner")
+
+
+app = cdk.App()
+Parent(app, "Parent", env=cdk.Environment(account="123456789012", region="us-east-1"))
+app.synth()
+""",
+    )
+    assert stacks["Parent"]["env"] == "given"
+    assert stacks["Parent/Child"]["env"] == "absent"  # the App is its nearest Stage: no account
+    assert stacks["Parent/Inner"]["env"] == "unknown"  # nested: the parent's, read through `parent`

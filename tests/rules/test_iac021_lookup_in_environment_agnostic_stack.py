@@ -483,3 +483,58 @@ def test_partial_environment(tmp_path: Path, env: str, reported: str | None) -> 
             finding.message
         )
         assert finding.related[0].message == "stack 'TapStackdev' is created here without a complete env"
+
+
+@pytest.mark.parametrize("child_env", [None, "env=cdk.Environment(account=self.account, region=self.region)"])
+def test_stack_inside_a_stack_does_not_take_its_environment(tmp_path: Path, child_env: str | None) -> None:
+    # core/lib/stack.ts: env.account ?? Stage.of(this).account ?? token. The nearest Stage of a stack
+    # made inside another (non-nested) stack is the App, which has no account: the parent's env is
+    # not inherited.
+    stack = (
+        HEADER
+        + f"""
+
+class VpcStack(cdk.Stack):
+    def __init__(self, scope: Construct, construct_id: str, **kwargs):
+        super().__init__(scope, construct_id, **kwargs)
+        ec2.Vpc.from_lookup(self, "Vpc", vpc_name="shared")
+
+
+class TapStack(cdk.Stack):
+    def __init__(self, scope: Construct, construct_id: str, **kwargs):
+        super().__init__(scope, construct_id, **kwargs)
+        VpcStack(self, "Network"{", " + child_env if child_env else ""})
+"""
+    )
+    app = APP_HEAD + f'TapStack(app, "TapStackdev", env={ENV})\n'
+    found, _ = run(tmp_path, Example.cdk(stack, app))
+    if child_env:
+        assert found == [], [f.message for f in found]
+    else:
+        (finding,) = found
+        assert (
+            "runs in stack 'TapStackdev/Network', created at lib/tap_stack.py:18 without" in finding.message
+        )
+
+
+def test_stack_inside_a_worktree_stage(tmp_path: Path) -> None:
+    stack = (
+        HEADER
+        + """
+
+class TapStack(cdk.Stack):
+    def __init__(self, scope: Construct, construct_id: str, **kwargs):
+        super().__init__(scope, construct_id, **kwargs)
+        ec2.Vpc.from_lookup(self, "Vpc", vpc_name="shared")
+
+
+class Deployment(cdk.Stage):
+    def __init__(self, scope: Construct, construct_id: str, **kwargs):
+        super().__init__(scope, construct_id, **kwargs)
+        TapStack(self, "TapStack")
+"""
+    )
+    app = APP_HEAD.replace("TapStack, TapStackProps", "Deployment")
+    app += 'Deployment(app, "Prod", env=cdk.Environment(account="123456789012", region="eu-west-1"))\n'
+    found, _ = run(tmp_path, Example.cdk(stack, app))
+    assert found == [], [f.message for f in found]

@@ -127,6 +127,8 @@ class Builder:
         # Objects whose nearest enclosing Stage is the cdk.App (no Stage in between): a stack there
         # without env has no account or region (core/lib/stack.ts: env ?? Stage.of(this) ?? token).
         self._app_staged: set[int] = set()
+        # Stack objects to whose creation call an `env=` keyword could be added (IAC021's fix).
+        self.env_keyword_reaches_stack: set[int] = set()
 
     # -- scopes ----------------------------------------------------------------------------------
 
@@ -270,6 +272,7 @@ class Builder:
             obj.scope = self._stack_scope(obj, cls, scope, site, site.kwargs.get("stack_name"))
             self._keep.append(obj)
             self._note_staging(obj, cls, site.arg(0, "scope"))
+            self.env_keyword_reaches_stack.add(id(obj))
             self.observe_stack_init(obj, ev, site, site.arg(0, "scope"))
             return obj
         if cls == "aws_cdk.aws_s3_deployment.BucketDeployment":
@@ -1127,6 +1130,8 @@ class Builder:
             missing = sorted({key for item in observations for key in item.missing})
             if missing:
                 facts["env_missing"] = missing
+            # `env=` written at the creation call would reach Stack.__init__ (the fix's condition)
+            facts["env_keyword_reaches_stack"] = id(stack.owner) in self.env_keyword_reaches_stack
         return facts
 
 

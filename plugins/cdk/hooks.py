@@ -125,6 +125,8 @@ class CdkHooks(Hooks):
         ):
             # A stack class that defines no __init__: this call is aws_cdk.Stack.__init__'s.
             self.builder.observe_stack_init(instance, ev, site, scope)
+        if tables.is_subclass(base, "aws_cdk.Stack") and _env_keyword_reaches_stack(signature):
+            self.builder.env_keyword_reaches_stack.add(id(instance))
 
     def _construct_base(self, ev: Evaluator, instance: InstanceObj) -> str | None:
         for item in mro(ev.project, instance.cls):
@@ -391,6 +393,26 @@ class _AddDependency(Obj):
     def call(self, ev: Evaluator, site: CallSite) -> EValue | None:
         self.builder.add_dependency(self.owner, site.args, site.location)
         return Literal(None)
+
+
+def _env_keyword_reaches_stack(signature: Signature | None) -> bool:
+    """Would ``env=...`` added to a call of this class reach ``aws_cdk.Stack.__init__``? Yes when the
+    class defines no initializer, or ``**kwargs`` is passed on (through worktree bases) to a library
+    stack, no initializer on the way takes ``env`` itself and none supplies it. (For IAC021's fix.)"""
+    if signature is None or signature.dataclass_fields:
+        return False
+    if signature.function is None:
+        return True
+    current: Signature | None = signature
+    for _ in range(12):
+        if current is None or current.var_keyword is None or current.param("env") is not None:
+            return False
+        if "env" in current.kwargs_supplied:
+            return False
+        if current.kwargs_to is not None:
+            return tables.is_subclass(current.kwargs_to, "aws_cdk.Stack")
+        current = current.kwargs_signature
+    return False
 
 
 # aws-rds/lib/cluster-engine.ts and instance-engine.ts: the engine each factory method selects.

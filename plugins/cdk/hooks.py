@@ -14,7 +14,7 @@ from analyzer.model import Literal, Location, Origin, Unknown, Value, concat
 from analyzer.python.evaluator import CallSite, Evaluator, Hooks
 from analyzer.python.lookups import LookupRecorder
 from analyzer.python.project import ClassRef
-from analyzer.python.signatures import Param, ParamKind, Signature, decorated, mro
+from analyzer.python.signatures import Param, ParamKind, Signature, decorated, find_method, mro
 from analyzer.python.values import EValue, ExternalObj, InstanceObj, JsonText, Obj, to_value
 from plugins.cdk import tables
 from plugins.cdk.builder import Builder, json_document
@@ -124,7 +124,7 @@ class CdkHooks(Hooks):
             and not signature.dataclass_fields
         ):
             # A stack class that defines no __init__: this call is aws_cdk.Stack.__init__'s.
-            self.builder.observe_stack_init(instance, ev, site, scope)
+            self.builder.observe_stack_init(instance, ev, site, scope, followed=_vouched(ev, instance))
         if tables.is_subclass(base, "aws_cdk.Stack") and _env_keyword_reaches_stack(signature):
             self.builder.env_keyword_reaches_stack.add(id(instance))
 
@@ -323,10 +323,7 @@ class CdkHooks(Hooks):
                 stack_name=site.kwargs.get("stack_name"),
             )
             if tables.is_subclass(base, "aws_cdk.Stack") and self.evaluator is not None:
-                followed = self.evaluator.signature(instance.cls) is not None and not any(
-                    isinstance(item, ClassRef) and decorated(item.node)
-                    for item in mro(self.evaluator.project, instance.cls)
-                )
+                followed = _vouched(self.evaluator, instance)
                 self.builder.observe_stack_init(
                     instance, self.evaluator, site, site.arg(0, "scope"), followed=followed
                 )
@@ -393,6 +390,25 @@ class _AddDependency(Obj):
     def call(self, ev: Evaluator, site: CallSite) -> EValue | None:
         self.builder.add_dependency(self.owner, site.args, site.location)
         return Literal(None)
+
+
+# Stack members that say where it deploys: a subclass defining them (a property override) may answer
+# what no `env` says.
+_ENVIRONMENT_MEMBERS = ("account", "region", "environment")
+
+
+def _vouched(ev: Evaluator, instance: InstanceObj) -> bool:
+    """Can the stack's environment be read from the Stack.__init__ calls alone? Not when the class's
+    initializer is unknown (a metaclass), a class decorator along the MRO may wrap it, or a worktree
+    class along the MRO defines ``account``/``region``/``environment`` itself."""
+    if ev.signature(instance.cls) is None:
+        return False
+    for item in mro(ev.project, instance.cls):
+        if not isinstance(item, ClassRef):
+            continue
+        if decorated(item.node) or any(find_method(item, name) for name in _ENVIRONMENT_MEMBERS):
+            return False
+    return True
 
 
 def _env_keyword_reaches_stack(signature: Signature | None) -> bool:

@@ -538,3 +538,26 @@ class Deployment(cdk.Stage):
     app += 'Deployment(app, "Prod", env=cdk.Environment(account="123456789012", region="eu-west-1"))\n'
     found, _ = run(tmp_path, Example.cdk(stack, app))
     assert found == [], [f.message for f in found]
+
+
+def test_stack_class_that_answers_its_region_itself(tmp_path: Path) -> None:
+    # A property override of Stack.region (or account) may answer what no env says.
+    stack = silent(TAP_STACK).replace(
+        "        vpc = ec2.Vpc.from_lookup",
+        '    @property\n    def region(self):\n        return "us-east-1"\n\n    def build(self):\n'
+        "        vpc = ec2.Vpc.from_lookup",
+    )
+    stack = stack.replace(
+        "super().__init__(scope, construct_id, **kwargs)\n",
+        "super().__init__(scope, construct_id, **kwargs)\n        self.build()\n",
+        1,
+    )
+    stack = stack.replace(
+        "super().__init__(**kwargs)\n        self.build()\n", "super().__init__(**kwargs)\n"
+    )
+    found, _ = run(tmp_path, Example.cdk(stack, APP_HEAD + 'TapStack(app, "TapStackdev")\n'))
+    assert found == [], [f.message for f in found]
+    # The same class without the override is reported.
+    plain = stack.replace('    @property\n    def region(self):\n        return "us-east-1"\n\n', "")
+    found, _ = run(tmp_path / "plain", Example.cdk(plain, APP_HEAD + 'TapStack(app, "TapStackdev")\n'))
+    assert len(found) == 1, plain

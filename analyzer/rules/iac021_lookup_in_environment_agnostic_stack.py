@@ -90,11 +90,16 @@ def agnostic_lookups(project: Project) -> Iterator[AgnosticLookup]:
         if fact.get("in_try"):
             continue  # a handler around the call may recover: the lookup raises in the program
         provider = _PROVIDERS[call]
-        condition = None if fact.get("runs_unconfigured") else (fact.get("condition") or None)
-        if condition is not None and any(word in condition.lower() for word in _ENVIRONMENT_WORDS):
-            continue
-        for stack in dict.fromkeys(fact.get("stacks", ())):
-            found = _agnostic_stack(stacks, stack) if isinstance(stack, str) else None
+        condition = None
+        if fact.get("runs_unconfigured") is not True:
+            written = fact.get("condition")
+            condition = written if isinstance(written, str) and written else "an undecided test"
+            if any(word in condition.lower() for word in _ENVIRONMENT_WORDS):
+                continue
+        paths = fact.get("stacks")
+        paths = [path for path in paths if isinstance(path, str)] if isinstance(paths, list) else []
+        for stack in dict.fromkeys(paths):
+            found = _agnostic_stack(stacks, stack)
             if found is None or _creation_unsure(project, found[1]):
                 continue
             top, created_at, env_at, missing = found
@@ -116,11 +121,15 @@ def _agnostic_stack(
     if not isinstance(info, Mapping) or info.get("env") != "absent":
         return None
     created_at = info.get("created_at")
-    env_at = tuple(item for item in info.get("env_at", ()) if isinstance(item, Location))
     if not isinstance(created_at, Location):
         return None
-    missing = tuple(str(item) for item in info.get("env_missing", ()))
+    env_at = tuple(item for item in _listed(info.get("env_at")) if isinstance(item, Location))
+    missing = tuple(item for item in _listed(info.get("env_missing")) if isinstance(item, str))
     return path, created_at, env_at, missing
+
+
+def _listed(value: object) -> list[object]:
+    return list(value) if isinstance(value, (list, tuple)) else []
 
 
 def _creation_unsure(project: Project, created_at: Location) -> bool:

@@ -8,12 +8,18 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from analyzer.config import Config
 from analyzer.engine import scan
 from analyzer.findings import Finding, Severity
+from analyzer.model import Location, Project
 from analyzer.rules.base import Example
-from analyzer.rules.iac021_lookup_in_environment_agnostic_stack import LookupInEnvironmentAgnosticStack
+from analyzer.rules.iac021_lookup_in_environment_agnostic_stack import (
+    LookupInEnvironmentAgnosticStack,
+    agnostic_lookups,
+)
 
 HEADER = """\
 import os
@@ -561,3 +567,51 @@ def test_stack_class_that_answers_its_region_itself(tmp_path: Path) -> None:
     plain = stack.replace('    @property\n    def region(self):\n        return "us-east-1"\n\n', "")
     found, _ = run(tmp_path / "plain", Example.cdk(plain, APP_HEAD + 'TapStack(app, "TapStackdev")\n'))
     assert len(found) == 1, plain
+
+
+_JUNK = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=8),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3),
+    max_leaves=8,
+)
+_WHERE = Location("lib/tap_stack.py", 3)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.fixed_dictionaries(
+            {"call": st.sampled_from(["aws_cdk.aws_ec2.Vpc.from_lookup", 7, None])},
+            optional={
+                "location": st.just(_WHERE) | _JUNK,
+                "stacks": st.lists(st.sampled_from(["A", "A/B", None, 3]), max_size=3) | _JUNK,
+                "runs_unconfigured": _JUNK,
+                "condition": st.text(max_size=12) | _JUNK,
+                "in_try": _JUNK,
+            },
+        ),
+        max_size=3,
+    ),
+    st.dictionaries(
+        st.sampled_from(["A", "A/B", "C"]),
+        st.fixed_dictionaries(
+            {},
+            optional={
+                "env": st.sampled_from(["absent", "given", "unknown"]) | _JUNK,
+                "nested": _JUNK,
+                "parent": st.sampled_from(["A", "A/B", "C"]) | _JUNK,
+                "created_at": st.just(Location("tap.py", 5)) | _JUNK,
+                "env_at": st.lists(st.just(Location("lib/tap_stack.py", 9)), max_size=2) | _JUNK,
+                "env_missing": st.lists(st.sampled_from(["account", "region"]), max_size=2) | _JUNK,
+            },
+        ),
+        max_size=3,
+    )
+    | _JUNK,
+)
+def test_any_facts_give_findings_or_nothing_never_an_error(lookups: object, stacks: object) -> None:
+    project = Project(root="/x", platform="cdk", facts={"lookups": lookups, "stacks": stacks})
+    found = list(agnostic_lookups(project))
+    for item in found:
+        assert item.location == _WHERE and item.created_at == Location("tap.py", 5)
+        assert isinstance(stacks, dict) and stacks[item.top]["env"] == "absent"

@@ -170,11 +170,12 @@ class LookupInEnvironmentAgnosticStack(Rule):
     `aws_cdk.Stack`. Any `env` that reaches `Stack.__init__` counts as an environment, whatever its
     value (`cdk.Environment(...)`, a dict, a variable; `CDK_DEFAULT_ACCOUNT`/`CDK_DEFAULT_REGION` are
     set by the CDK CLI at synth), except a `cdk.Environment(...)` written with keywords only that
-    leaves `account` or `region` out (or `None`): that half stays unknown at synth, as without `env`. The rule stays silent when it cannot be sure: `**kwargs` or `*args`
-    of unknown content on the way, a stack created under an undecided `if`, in a loop or inside a
-    `Stage`, a stack class it cannot follow, a call that does not bind (IAC001 reports it), a lookup
-    inside a `try` that handles `Exception`, or a lookup behind an `if` on the account, region or
-    environment. A lookup behind another undecided `if` that a default deployment does not take
+    leaves `account` or `region` out (or `None`): that half stays unknown at synth, as without
+    `env`. The rule stays silent when it cannot be sure: `**kwargs` or `*args` of unknown content
+    on the way, a stack created under an undecided `if`, in a loop or inside a `Stage`, a stack
+    class it cannot follow (a class decorator, a metaclass, its own `account`/`region`), a call
+    that does not bind (IAC001 reports it), a lookup inside a `try` that handles `Exception`, or a
+    lookup behind an `if` on the account, region or environment. A lookup behind another undecided `if` that a default deployment does not take
     (`if vpc_id:` with `vpc_id` from context nobody sets) is a warning; the others are errors.
     CDK only: Pulumi and CloudFormation projects make no CDK lookups, so the rule is silent there.
 
@@ -213,6 +214,8 @@ class LookupInEnvironmentAgnosticStack(Rule):
     Or avoid the lookup: create the resource in the stack (`ec2.Vpc(self, "Vpc", max_azs=2)`), or
     import it by attributes taken from context or props (`ec2.Vpc.from_vpc_attributes`,
     `ssm.StringParameter.value_for_string_parameter`, which resolves at deploy time).
+    `iacscan --fix --unsafe-fixes` adds the `env=` above where the stack is created when that
+    keyword certainly reaches `Stack.__init__`.
     """
 
     id = "IAC021"

@@ -8,7 +8,7 @@ that runs *after* the rules, on a finished :class:`~analyzer.engine.ScanResult`:
 1. Each finding is read back into the model it came from: its ``resource`` and ``location`` (both
    part of every finding's contract) name the resource, the call, the parameter entry or the name
    value in the project the plugin built. The rules stay untouched and keep no fix state.
-2. A per-rule module (``analyzer/fixes/iac001.py`` ... ``iac006.py``) decides what the fix is from
+2. A per-rule module (``analyzer/fixes/iac001.py`` ... ``iac006.py``, ``iac021.py``) decides what the fix is from
    that model (which arguments are missing, which dependencies to add, which suffix variable is in
    scope) and reads the source to turn it into a concrete edit: Python through libcst (parsed with
    :func:`analyzer.python.safeparse.parse_module`; the whole module is regenerated so formatting and
@@ -53,6 +53,7 @@ FIXERS: dict[str, str] = {
     "IAC004": "iac004",
     "IAC005": "iac005",
     "IAC006": "iac006",
+    "IAC021": "iac021",
 }
 MAX_PASSES = 8  # --fix rescans and fixes again until nothing changes, at most this often
 
@@ -221,10 +222,11 @@ def fix_until_stable(
 def _module(name: str) -> ModuleType:
     # Constant names of our own modules (no dynamic import), loaded on first use: libcst and
     # cfn-lint stay unloaded for a scan that fixes nothing.
-    from analyzer.fixes import iac001, iac002, iac003, iac004, iac005, iac006
+    from analyzer.fixes import iac001, iac002, iac003, iac004, iac005, iac006, iac021
 
     modules = {"iac001": iac001, "iac002": iac002, "iac003": iac003, "iac004": iac004, "iac005": iac005}
     modules["iac006"] = iac006
+    modules["iac021"] = iac021
     return modules[name]
 
 

@@ -690,7 +690,11 @@ class Evaluator:
                 return self.eval(node.body, frame)
             if condition is False:
                 return self.eval(node.orelse, frame)
-            return merge(self.eval(node.body, frame), self.eval(node.orelse, frame), _code(frame, node))
+            with self._branch(node.test, frame, True):
+                body = self.eval(node.body, frame)
+            with self._branch(node.test, frame, False):
+                orelse = self.eval(node.orelse, frame)
+            return merge(body, orelse, _code(frame, node))
         if isinstance(node, (cst.List, cst.Tuple, cst.Set)):
             return self._sequence(node.elements, frame, location)
         if isinstance(node, cst.Dict):
@@ -1385,11 +1389,27 @@ class Evaluator:
             if known == is_or:
                 return left
             return self.eval(node.right, frame)
-        right = self.eval(node.right, frame)
+        # The right operand runs only when the left is falsy (`or`) or truthy (`and`): an undecided
+        # `if` for what it does, like `vpc_id or lookup(...)`.
+        with self._branch(node.left, frame, not is_or):
+            right = self.eval(node.right, frame)
         if is_or:
             merged = merge(left, right, _code(frame, node))
             return _with_fallback(merged, left, right)
         return merge(left, right, _code(frame, node)) if truthiness(right) is not False else right
+
+    @contextlib.contextmanager
+    def _branch(self, test: cst.BaseExpression, frame: Frame, polarity: bool) -> Iterator[None]:
+        """Evaluate under an undecided test (``ev.conditions`` / ``ev.condition_tests``), as an ``if``
+        branch does: code that runs only when ``test`` is ``polarity``."""
+        text = _code(frame, test)
+        self.conditions.append(text if polarity else f"not ({text})")
+        self.condition_tests.append((test, frame, polarity))
+        try:
+            yield
+        finally:
+            self.conditions.pop()
+            self.condition_tests.pop()
 
     def _unary(self, node: cst.UnaryOperation, frame: Frame, location: Location) -> EValue:
         value = self.eval(node.expression, frame)

@@ -59,31 +59,33 @@ class LookupRecorder:
     def __init__(self, convert: Callable[[EValue], Value], is_unset: Callable[[EValue], bool]) -> None:
         self._convert = convert
         self._is_unset = is_unset
-        self._seen: set[tuple[str, str, int, int]] = set()
+        self._seen: dict[tuple[str, str, int, int], dict[str, Any]] = {}
         self.facts: list[dict[str, Any]] = []
 
-    def record(self, ev: Evaluator, call: str, site: CallSite) -> None:
+    def record(self, ev: Evaluator, call: str, site: CallSite) -> dict[str, Any]:
+        """The call site's fact (recorded on its first run): a plugin may add what it knows about
+        each run, such as the CDK stack the lookup runs in."""
         where = site.location
         key = (call, where.path, where.line, where.column)
         if key in self._seen:
-            return
-        self._seen.add(key)
+            return self._seen[key]
         arguments = {name: self._convert(value) for name, value in site.kwargs.items()}
-        self.facts.append(
-            {
-                "call": call,
-                "arguments": arguments,
-                "location": where,
-                "condition": " and ".join(ev.conditions) if ev.conditions else None,
-                # A handler for Exception (or TypeError, or a bare except) around the call: a
-                # lookup that raises in the program may be recovered from.
-                "in_try": ev.type_error_guard > 0,
-                "runs_unconfigured": all(
-                    _holds_unconfigured(test, frame, self._is_unset) is polarity
-                    for test, frame, polarity in ev.condition_tests
-                ),
-            }
-        )
+        fact: dict[str, Any] = {
+            "call": call,
+            "arguments": arguments,
+            "location": where,
+            "condition": " and ".join(ev.conditions) if ev.conditions else None,
+            # A handler for Exception (or TypeError, or a bare except) around the call: a
+            # lookup that raises in the program may be recovered from.
+            "in_try": ev.type_error_guard > 0,
+            "runs_unconfigured": all(
+                _holds_unconfigured(test, frame, self._is_unset) is polarity
+                for test, frame, polarity in ev.condition_tests
+            ),
+        }
+        self._seen[key] = fact
+        self.facts.append(fact)
+        return fact
 
 
 def _holds_unconfigured(

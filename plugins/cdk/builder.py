@@ -38,7 +38,7 @@ from analyzer.python.values import (
     origin_of,
     to_value,
 )
-from plugins.cdk import apigateway, integrations, renames, tables
+from plugins.cdk import apigateway, environments, integrations, renames, tables
 from plugins.cdk.objects import (
     AppObj,
     ChainObj,
@@ -133,12 +133,23 @@ class Builder:
         # L1 struct dicts whose required keys are written with Python names (IAC008 facts)
         self.construct_errors: list[dict[str, Any]] = []
         self._pending_dependencies: list[tuple[EValue, list[EValue], Location]] = []
+        # Stack environments (IAC021): every Stack.__init__ seen per stack object, where each stack
+        # object was created, and which objects claimed each construct path.
+        self._stack_envs: dict[int, list[environments.EnvObservation]] = {}
+        self._stack_created: dict[int, Location] = {}
+        self._path_owners: dict[str, set[int]] = {}
+        # Objects whose nearest enclosing Stage is the cdk.App (no Stage in between): a stack there
+        # without env has no account or region (core/lib/stack.ts: env ?? Stage.of(this) ?? token).
+        self._app_staged: set[int] = set()
+        # Stack objects to whose creation call an `env=` keyword could be added (IAC021's fix).
+        self.env_keyword_reaches_stack: set[int] = set()
 
     # -- scopes ----------------------------------------------------------------------------------
 
     def register_app(self, app: AppObj) -> None:
         self._keep.append(app)
         self.scopes[id(app)] = Scope("", Literal(""), None)
+        self._app_staged.add(id(app))
 
     def scope_of(self, value: EValue | None) -> Scope | None:
         if isinstance(value, ConstructObj):
@@ -174,6 +185,7 @@ class Builder:
         self._keep.append(instance)
         instance.data["cdk"] = base
         self.scopes[id(instance)] = scope
+        self._note_staging(instance, base, scope_arg)
 
     def _stack_scope(
         self, owner: Any, base: str, scope: Scope, site: CallSite, stack_name: EValue | None
@@ -192,6 +204,8 @@ class Builder:
             name = scope.id_value
         stack = StackInfo(scope.path, name, nested, parent, site.location, owner)
         self.stacks = [s for s in self.stacks if s.path != stack.path] + [stack]
+        self._path_owners.setdefault(stack.path, set()).add(id(owner))
+        self._stack_created.setdefault(id(owner), site.location)  # the first call: the instantiation
         previous = self._nested_records.pop(id(owner), None)
         if previous is not None:  # registered at construction; super().__init__ has the real args
             self.records.pop(previous, None)
@@ -209,6 +223,27 @@ class Builder:
         created with it as scope go under the construct's path."""
         self._keep.append(instance)
         self.scopes[id(instance)] = built.scope
+
+    def observe_stack_init(
+        self, owner: Any, ev: Evaluator, site: CallSite, scope: EValue | None, *, followed: bool = True
+    ) -> None:
+        """A ``Stack.__init__`` call for the stack object ``owner`` (see :mod:`plugins.cdk.environments`)."""
+        in_app = scope is not None and id(scope) in self._app_staged
+        observation = environments.observe(ev, site, scope, in_app=in_app, followed=followed)
+        self._stack_envs.setdefault(id(owner), []).append(observation)
+
+    def _note_staging(self, owner: Any, base: str, scope: EValue | None) -> None:
+        """Whether ``owner`` (a worktree construct or stack, a library stack) sits under the App with no
+        Stage in between: its scope does, and it is no Stage itself. Library constructs other than
+        stacks are not followed (a stack made inside one is not judged)."""
+        if (
+            scope is not None
+            and id(scope) in self._app_staged
+            and not tables.is_subclass(base, "aws_cdk.Stage")
+        ):
+            self._app_staged.add(id(owner))
+        else:
+            self._app_staged.discard(id(owner))
 
     def stack_of(self, value: EValue | None) -> EValue | None:
         """``Stack.of(construct)``: the stack object that holds it."""
@@ -254,6 +289,10 @@ class Builder:
         obj = ConstructObj(self, cls, scope, None)
         if tables.is_subclass(cls, STACK):  # a library stack used directly: cdk.Stack(app, "S")
             obj.scope = self._stack_scope(obj, cls, scope, site, site.kwargs.get("stack_name"))
+            self._keep.append(obj)
+            self._note_staging(obj, cls, site.arg(0, "scope"))
+            self.env_keyword_reaches_stack.add(id(obj))
+            self.observe_stack_init(obj, ev, site, site.arg(0, "scope"))
             return obj
         if cls == "aws_cdk.aws_s3_deployment.BucketDeployment":
             integrations.bucket_deployment(self, obj, site)
@@ -1158,9 +1197,33 @@ class Builder:
                 "nested": stack.nested,
                 "parent": stack.parent.path if stack.parent else None,
                 "per_deployment": stack.name.origin.per_deployment or bool(stack.name.origin & Origin.SUFFIX),
+                **self._environment_facts(stack),
             }
             for stack in self.stacks
         }
+
+    def _environment_facts(self, stack: StackInfo) -> dict[str, Any]:
+        """``env``: given | absent | unknown (plugins/cdk/environments.py); ``created_at``: the call
+        that creates the stack; ``env_at``: the Stack.__init__ call(s) that received no env."""
+        observations = self._stack_envs.get(id(stack.owner), [])
+        # Two stack objects on one construct path (ids the analysis could not tell apart): which one
+        # a construct on that path belongs to is not known.
+        # A nested stack has its parent's account and region (core/lib/nested-stack.ts): readers walk
+        # `parent`; its own Stack.__init__ (which CDK gives the parent's env) says nothing.
+        state = (
+            environments.merged(observations)
+            if len(self._path_owners.get(stack.path, ())) == 1 and not stack.nested
+            else environments.UNKNOWN
+        )
+        facts: dict[str, Any] = {"env": state, "created_at": self._stack_created.get(id(stack.owner))}
+        if state == environments.ABSENT:
+            facts["env_at"] = [item.location for item in observations]
+            missing = sorted({key for item in observations for key in item.missing})
+            if missing:
+                facts["env_missing"] = missing
+            # `env=` written at the creation call would reach Stack.__init__ (the fix's condition)
+            facts["env_keyword_reaches_stack"] = id(stack.owner) in self.env_keyword_reaches_stack
+        return facts
 
 
 # -- helpers ---------------------------------------------------------------------------------------

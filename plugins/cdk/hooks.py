@@ -13,10 +13,12 @@ from typing import Any, cast
 from analyzer.model import AttributeProblem, Literal, Location, Origin, Unknown, Value, concat
 from analyzer.python.evaluator import CallSite, Evaluator, Hooks
 from analyzer.python.lookups import LookupRecorder
-from analyzer.python.signatures import Param, ParamKind, Signature, mro
+from analyzer.python.project import ClassRef
+from analyzer.python.signatures import Param, ParamKind, Signature, decorated, find_method, mro
 from analyzer.python.values import EValue, ExternalObj, InstanceObj, JsonText, Obj, to_value
 from plugins.cdk import tables
 from plugins.cdk.builder import Builder, json_document
+from plugins.cdk.environments import environment_value
 from plugins.cdk.integrations import INTEGRATION_CLASSES, INTEGRATION_MODULES
 from plugins.cdk.keywords import unknown_keywords
 from plugins.cdk.objects import (
@@ -116,6 +118,17 @@ class CdkHooks(Hooks):
         self.builder.register_user_construct(
             instance, base, site, scope_arg=scope, id_arg=id_value, stack_name=site.kwargs.get("stack_name")
         )
+        signature = ev.signature(instance.cls)
+        if (
+            tables.is_subclass(base, "aws_cdk.Stack")
+            and signature is not None
+            and signature.function is None
+            and not signature.dataclass_fields
+        ):
+            # A stack class that defines no __init__: this call is aws_cdk.Stack.__init__'s.
+            self.builder.observe_stack_init(instance, ev, site, scope, followed=_vouched(ev, instance))
+        if tables.is_subclass(base, "aws_cdk.Stack") and _env_keyword_reaches_stack(signature):
+            self.builder.env_keyword_reaches_stack.add(id(instance))
 
     def _construct_base(self, ev: Evaluator, instance: InstanceObj) -> str | None:
         for item in mro(ev.project, instance.cls):
@@ -134,10 +147,17 @@ class CdkHooks(Hooks):
         unwrap_site(site)
         self.unknown_keywords += unknown_keywords(qualname, site)
         if _is_lookup(qualname):
-            self.lookups.record(ev, qualname, site)
+            fact = self.lookups.record(ev, qualname, site)
+            # The stack each run of the lookup is made in (its scope's), for IAC021; None: not known.
+            scope = self.builder.scope_of(site.arg(0, "scope"))
+            stack = scope.stack.path if scope is not None and scope.stack is not None else None
+            if stack not in fact.setdefault("stacks", []):
+                fact["stacks"].append(stack)
         self.construct_errors += construct_errors(qualname, site)
         if qualname.endswith(".__init__"):
             return self._super_init(qualname.removesuffix(".__init__"), site)
+        if qualname == "aws_cdk.Environment":
+            return environment_value(site)
         if qualname == "aws_cdk.App":
             app = AppObj(self.builder)
             self.builder.register_app(app)
@@ -305,6 +325,11 @@ class CdkHooks(Hooks):
                 id_arg=site.arg(1, "id"),
                 stack_name=site.kwargs.get("stack_name"),
             )
+            if tables.is_subclass(base, "aws_cdk.Stack") and self.evaluator is not None:
+                followed = _vouched(self.evaluator, instance)
+                self.builder.observe_stack_init(
+                    instance, self.evaluator, site, site.arg(0, "scope"), followed=followed
+                )
             return Literal(None)
         return None
 
@@ -388,6 +413,45 @@ class _AddDependency(Obj):
     def call(self, ev: Evaluator, site: CallSite) -> EValue | None:
         self.builder.add_dependency(self.owner, site.args, site.location)
         return Literal(None)
+
+
+# Stack members that say where it deploys: a subclass defining them (a property override) may answer
+# what no `env` says.
+_ENVIRONMENT_MEMBERS = ("account", "region", "environment")
+
+
+def _vouched(ev: Evaluator, instance: InstanceObj) -> bool:
+    """Can the stack's environment be read from the Stack.__init__ calls alone? Not when the class's
+    initializer is unknown (a metaclass), a class decorator along the MRO may wrap it, or a worktree
+    class along the MRO defines ``account``/``region``/``environment`` itself."""
+    if ev.signature(instance.cls) is None:
+        return False
+    for item in mro(ev.project, instance.cls):
+        if not isinstance(item, ClassRef):
+            continue
+        if decorated(item.node) or any(find_method(item, name) for name in _ENVIRONMENT_MEMBERS):
+            return False
+    return True
+
+
+def _env_keyword_reaches_stack(signature: Signature | None) -> bool:
+    """Would ``env=...`` added to a call of this class reach ``aws_cdk.Stack.__init__``? Yes when the
+    class defines no initializer, or ``**kwargs`` is passed on (through worktree bases) to a library
+    stack, no initializer on the way takes ``env`` itself and none supplies it. (For IAC021's fix.)"""
+    if signature is None or signature.dataclass_fields:
+        return False
+    if signature.function is None:
+        return True
+    current: Signature | None = signature
+    for _ in range(12):
+        if current is None or current.var_keyword is None or current.param("env") is not None:
+            return False
+        if "env" in current.kwargs_supplied:
+            return False
+        if current.kwargs_to is not None:
+            return tables.is_subclass(current.kwargs_to, "aws_cdk.Stack")
+        current = current.kwargs_signature
+    return False
 
 
 # aws-rds/lib/cluster-engine.ts and instance-engine.ts: the engine each factory method selects.

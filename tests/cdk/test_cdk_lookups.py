@@ -111,3 +111,109 @@ def test_context_read_through_an_alias_of_try_get_context(tmp_path: Path) -> Non
         """,
     )
     assert fallback["runs_unconfigured"] is True
+
+
+def test_lookup_in_an_or_and_in_a_conditional_expression(tmp_path: Path) -> None:
+    # The right operand of `or` runs only when the left is falsy; each branch of `a if t else b`
+    # only under its test: both are undecided `if`s for the lookups inside them.
+    by_or, by_ifexp, fallback = lookups(
+        tmp_path,
+        """
+        vpc_id = self.node.try_get_context("vpcId")
+        zone = self.node.try_get_context("zone") or ssm_lookup(self)
+        vpc = (
+            ec2.Vpc.from_lookup(self, "ById", vpc_id=vpc_id)
+            if vpc_id
+            else ec2.Vpc.from_lookup(self, "Default", is_default=True)
+        )
+        """.replace("ssm_lookup(self)", 'ec2.Vpc.from_lookup(self, "Zone", vpc_name="zone")'),
+    )
+    assert by_or["condition"] == 'not (self.node.try_get_context("zone"))'
+    assert by_or["runs_unconfigured"] is False  # a call, not a name: not judged
+    assert (by_ifexp["condition"], by_ifexp["runs_unconfigured"]) == ("vpc_id", False)
+    assert (fallback["condition"], fallback["runs_unconfigured"]) == ("not (vpc_id)", True)
+
+
+def test_each_lookup_names_the_stack_it_is_made_in(tmp_path: Path) -> None:
+    (fact,) = lookups(tmp_path, 'ec2.Vpc.from_lookup(self, "Vpc", vpc_name="shared")')
+    assert fact["stacks"] == ["TapStackdev"]
+
+
+def _stacks(root: Path, app: str) -> dict[str, Any]:
+    files = {"cdk.json": '{"app": "python3 tap.py"}', "tap.py": app}
+    for relative, text in files.items():
+        (root / relative).write_text(text, encoding="utf-8")
+    return dict(CdkPlugin().parse(list_files(root, Limits()).worktree).facts["stacks"])
+
+
+def test_stack_environments(tmp_path: Path) -> None:
+    stacks = _stacks(
+        tmp_path,
+        """\
+import os
+
+import aws_cdk as cdk
+
+
+class Plain(cdk.Stack):
+    def __init__(self, scope, construct_id, **kwargs):
+        super().__init__(scope, construct_id, **kwargs)
+        Inner(self, "Inner")
+
+
+class Inner(cdk.NestedStack):
+    pass
+
+
+app = cdk.App()
+Plain(app, "Agnostic")
+Plain(app, "Given", env=cdk.Environment(account=os.getenv("CDK_DEFAULT_ACCOUNT"), region="us-east-1"))
+Plain(app, "Unknown", **dict(os.environ))
+cdk.Stack(app, "Library")
+stage = cdk.Stage(app, "Stage")
+cdk.Stack(stage, "InStage")
+app.synth()
+""",
+    )
+    assert stacks["Agnostic"]["env"] == "absent"
+    assert (stacks["Agnostic"]["created_at"].line, [at.line for at in stacks["Agnostic"]["env_at"]]) == (
+        17,
+        [8],
+    )
+    assert stacks["Given"]["env"] == "given"
+    assert stacks["Unknown"]["env"] == "unknown"
+    assert stacks["Library"]["env"] == "absent" and stacks["Library"]["env_at"][0].line == 20
+    assert stacks["Stage/InStage"]["env"] == "unknown"  # a Stage may carry the environment
+    assert stacks["Agnostic/Inner"]["nested"] and stacks["Agnostic/Inner"]["parent"] == "Agnostic"
+
+
+def test_child_and_nested_stack_environments(tmp_path: Path) -> None:
+    stacks = _stacks(
+        tmp_path,
+        """\
+import aws_cdk as cdk
+
+
+class Child(cdk.Stack):
+    pass
+
+
+class Inner(cdk.NestedStack):
+    pass
+
+
+class Parent(cdk.Stack):
+    def __init__(self, scope, construct_id, **kwargs):
+        super().__init__(scope, construct_id, **kwargs)
+        Child(self, "Child")
+        Inner(self, "Inner")
+
+
+app = cdk.App()
+Parent(app, "Parent", env=cdk.Environment(account="123456789012", region="us-east-1"))
+app.synth()
+""",
+    )
+    assert stacks["Parent"]["env"] == "given"
+    assert stacks["Parent/Child"]["env"] == "absent"  # the App is its nearest Stage: no account
+    assert stacks["Parent/Inner"]["env"] == "unknown"  # nested: the parent's, read through `parent`

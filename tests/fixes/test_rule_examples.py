@@ -14,7 +14,7 @@ from tests.fixes.helpers import assert_sources_valid, scan_dir, snapshot
 CASES = [
     pytest.param(example, id=f"{rule.id}-{index}")
     for rule in all_rules()
-    if rule.id in ("IAC001", "IAC002", "IAC003", "IAC004", "IAC005", "IAC006")
+    if rule.id in ("IAC001", "IAC002", "IAC003", "IAC004", "IAC005", "IAC006", "IAC021")
     for index, example in enumerate(rule.INVALID)
 ]
 

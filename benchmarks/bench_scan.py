@@ -511,10 +511,13 @@ def section_watch(options: argparse.Namespace, work: Path) -> None:
 def _wait_for(process: subprocess.Popen[str], text: str, timeout: float = 60.0) -> str:
     assert process.stderr is not None
     deadline = time.monotonic() + timeout
+    said: list[str] = []
     while time.monotonic() < deadline:
         line = process.stderr.readline()
         if not line:
-            raise RuntimeError(f"iacscan --watch ended before printing {text!r}")
+            # e.g. the timed executable's environment lacks watchfiles (--iacscan from a venv)
+            raise RuntimeError(f"iacscan --watch ended before printing {text!r}: {''.join(said[-3:])}")
+        said.append(line)
         if text in line:
             return line
     raise RuntimeError(f"no {text!r} within {timeout} s")

@@ -203,7 +203,7 @@ def section_phases(options: argparse.Namespace, work: Path) -> None:
     from analyzer.report import ReportOptions, render
 
     print("\n## Per-phase time per worktree (ms, one process, after a warm-up scan, no cache)")
-    phases = ("discover", "detect", "parse", "graph", "rules", "suppress")
+    phases = ("discover", "detect", "parse", "graph", "rules", "review", "suppress")
     rows = []
     for root in sorted(path for path in SAMPLES.iterdir() if path.is_dir()):
         scan_in_process([root])

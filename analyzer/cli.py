@@ -599,8 +599,8 @@ def _pace_collector() -> None:
     # The console script is a short-lived process that imports and builds millions of small objects
     # (libcst's node classes, the model) and frees little: at CPython's default threshold (700) the
     # cyclic collector runs hundreds of times over them, a quarter of a cold scan's CPU time
-    # (`benchmarks/bench_scan.py --sections cold`). Mypy's entry point does the same. Only `main` does this: code
-    # that calls `run` (tests, embedding programs) keeps its own settings.
+    # (`benchmarks/bench_scan.py --sections cold`). Mypy's entry point does the same. Only `main`
+    # does this: code that calls `run` (tests, embedding programs) keeps its own settings.
     import gc
 
     gc.set_threshold(100_000, 50, 100)

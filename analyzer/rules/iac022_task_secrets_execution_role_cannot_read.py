@@ -3,6 +3,7 @@ its execution role is not allowed to read."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from collections.abc import Iterable, Iterator
@@ -10,7 +11,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from analyzer.findings import Finding, Related, Severity
-from analyzer.iam import ROLE_TYPES, Resolver, allows, effective_statements, resource_resolver
+from analyzer.iam import ROLE_TYPES, Resolver, Statement, allows, effective_statements, resource_resolver
 from analyzer.model import (
     Concat,
     Literal,
@@ -163,7 +164,8 @@ class TaskSecretsExecutionRoleCannotRead(Rule):
             for use in _uses(project, task, role):
                 if use.source is not None and _may_have_resource_policy(project, use.source):
                     continue
-                if allows(statements, _ACTIONS[use.kind], use.arn, resolve=resolve) is False:
+                decided = _decide_resources(statements, use.arn, resolve)
+                if allows(decided, _ACTIONS[use.kind], use.arn) is False:
                     yield self._finding(use, task.id in served, project.platform)
 
     def _finding(self, use: _Use, served: bool, platform: str) -> Finding:
@@ -281,7 +283,7 @@ def _uses(project: Project, task: Resource, role: Resource) -> Iterator[_Use]:
             )
         credentials = _field(container, "RepositoryCredentials")
         fetched.append(("repository credentials", _field(credentials, "CredentialsParameter"), credentials))
-        for what, value, entry in fetched:
+        for what, value, holder in fetched:
             if value is None:
                 continue
             found = _source(project, value)
@@ -290,7 +292,7 @@ def _uses(project: Project, task: Resource, role: Resource) -> Iterator[_Use]:
             kind, arn, source = found
             if what == "repository credentials" and kind != "secretsmanager":
                 continue  # registry credentials come from Secrets Manager only
-            where = value.location or (entry.location if entry is not None else None) or fallback
+            where = value.location or (holder.location if holder is not None else None) or fallback
             yield _Use(task, role, container_name, what, kind, arn, source, value, where)
 
 
@@ -353,7 +355,7 @@ def _from_text(parts: list[Value]) -> tuple[str, Value, Resource | None] | None:
         kind = match.group(1)
         if (kind, match.group(2)) not in (("ssm", "parameter/"), ("secretsmanager", "secret:")):
             return None
-        arn = Concat(tuple(parts))
+        arn: Value = Concat(tuple(parts))
         if kind == "secretsmanager":
             arn = _cut_after_colons(parts, 7)  # drop ":json-key:version-stage:version-id"
         return kind, arn, None
@@ -452,6 +454,131 @@ def _resolver(project: Project) -> Resolver:
         return others(ref)
 
     return resolve
+
+
+# -- comparing policy resources with the ARN ---------------------------------------------------------------
+#
+# analyzer.iam compares ARNs with unknown parts as "may be any text", so a pattern such as
+# "arn:aws:secretsmanager:*:*:secret:db" can never be told apart from a secret ARN whose Region and
+# account are unknown. Here the unknown parts of the fetched ARN are a Region, an account id, a
+# resource name or the random suffix of a secret: never empty, never holding a colon. That is enough to
+# answer False where a literal colon of the pattern meets one of them. Each statement's resources are
+# decided here, then handed to ``allows`` as "*" (covers), a text that cannot match, or unknown.
+
+
+@dataclass(frozen=True, slots=True)
+class _Part:
+    """An unknown part of a text; equal keys stand for equal text. ``colon_free``: the fetched ARN's
+    parts (non-empty, no colon); a policy's unknown parts may be any text."""
+
+    key: tuple[object, ...]
+    colon_free: bool
+
+
+_STAR = "\x00*"
+_ONE = "\x00?"
+_MAX_SYMBOLS = 600
+_NEVER = Literal("\x00not this resource")
+
+
+def _decide_resources(statements: Iterable[Statement], arn: Value, resolve: Resolver) -> list[Statement]:
+    decided: list[Statement] = []
+    for statement in statements:
+        changes: dict[str, tuple[Value, ...]] = {"resources": _decided(statement.resources, arn, resolve)}
+        if statement.not_resources is not None:
+            changes["not_resources"] = _decided(statement.not_resources, arn, resolve)
+        decided.append(dataclasses.replace(statement, **changes))  # type: ignore[arg-type]
+    return decided
+
+
+def _decided(patterns: tuple[Value, ...], arn: Value, resolve: Resolver) -> tuple[Value, ...]:
+    out: list[Value] = []
+    for pattern in patterns:
+        verdict = _covers(pattern, arn, resolve)
+        if verdict is True:
+            out.append(Literal("*"))
+        elif verdict is False:
+            out.append(_NEVER)
+        else:
+            out.append(Unknown("a policy resource iacscan cannot compare"))
+    return tuple(out)
+
+
+def _covers(pattern: Value, arn: Value, resolve: Resolver) -> bool | None:
+    """Does the policy resource ``pattern`` cover ``arn``? None when it cannot be known."""
+    wanted = _symbols(pattern, True, resolve, 0)
+    actual = _symbols(arn, False, resolve, 0)
+    if wanted is None or actual is None or len(wanted) + len(actual) > _MAX_SYMBOLS:
+        return None
+    memo: dict[tuple[int, int], bool | None] = {}
+
+    def match(i: int, j: int) -> bool | None:
+        if (i, j) in memo:
+            return memo[(i, j)]
+        if i == len(wanted):
+            result: bool | None = j == len(actual)
+        elif wanted[i] == _STAR:
+            result = match(i + 1, j)
+            if result is not True and j < len(actual):
+                result = _or(result, match(i, j + 1))
+        elif j == len(actual):
+            rest = wanted[i:]
+            result = None if any(isinstance(item, _Part) for item in rest) else False
+        else:
+            p, v = wanted[i], actual[j]
+            if isinstance(p, _Part):
+                result = match(i + 1, j + 1) if isinstance(v, _Part) and p.key == v.key else None
+            elif isinstance(v, _Part):
+                result = False if (p == ":" and v.colon_free) else None
+            elif p in (_ONE, v):
+                result = match(i + 1, j + 1)
+            else:
+                result = False
+        memo[(i, j)] = result
+        return result
+
+    return match(0, 0)
+
+
+def _or(first: bool | None, second: bool | None) -> bool | None:
+    if first is True or second is True:
+        return True
+    return None if first is None or second is None else False
+
+
+def _symbols(value: Value, pattern: bool, resolve: Resolver, depth: int) -> list[object] | None:
+    if depth > 8:
+        return None
+    if isinstance(value, Literal):
+        if not isinstance(value.value, str):
+            return None
+        if not pattern:
+            return list(value.value)
+        return [_STAR if char == "*" else _ONE if char == "?" else char for char in value.value]
+    if isinstance(value, Concat):
+        out: list[object] = []
+        for part in value.parts:
+            inner = _symbols(part, pattern, resolve, depth + 1)
+            if inner is None:
+                return None
+            out.extend(inner)
+        return out
+    if isinstance(value, Ref):
+        expanded = resolve(value)
+        if expanded is not None and expanded != value:
+            return _symbols(expanded, pattern, resolve, depth + 1)
+        return [_Part(("ref", value.resource, value.attribute or ""), not pattern)]
+    if isinstance(value, Unknown):
+        if value.origin & Origin.ACCOUNT:
+            key: tuple[object, ...] = ("account",)
+        elif value.origin & Origin.REGION:
+            key = ("region",)
+        elif value.hint:
+            key = ("unknown", value.reason, value.hint)
+        else:
+            key = ("opaque", id(value))
+        return [_Part(key, not pattern)]
+    return None
 
 
 def _may_have_resource_policy(project: Project, secret: Resource) -> bool:

@@ -164,9 +164,18 @@ class TaskSecretsExecutionRoleCannotRead(Rule):
             for use in _uses(project, task, role):
                 if use.source is not None and _may_have_resource_policy(project, use.source):
                     continue
-                decided = _decide_resources(statements, use.arn, resolve)
-                if allows(decided, _ACTIONS[use.kind], use.arn) is False:
-                    yield self._finding(use, task.id in served, project.platform)
+                if _from_input(use.value):
+                    # A template parameter's default or a config value may be replaced at deploy time,
+                    # by an ARN of either service: judged only when the role can read no secret at all.
+                    anything = Unknown("a secret or parameter chosen at deploy time")
+                    if any(allows(statements, action, anything) is not False for action in _ACTIONS.values()):
+                        continue
+                elif (
+                    allows(_decide_resources(statements, use.arn, resolve), _ACTIONS[use.kind], use.arn)
+                    is not False
+                ):
+                    continue
+                yield self._finding(use, task.id in served, project.platform)
 
     def _finding(self, use: _Use, served: bool, platform: str) -> Finding:
         noun = _NOUNS[use.kind]
@@ -382,6 +391,17 @@ def _cut_after_colons(parts: list[Value], colons: int) -> Value:
                     return Concat(tuple(kept))
         kept.append(part)
     return Concat(tuple(kept))
+
+
+_INPUTS = Origin.PARAMETER | Origin.CONFIG | Origin.ENV_VAR
+
+
+def _from_input(value: Value) -> bool:
+    """The value, or a part of it, is a template parameter, stack configuration or environment
+    variable other than the environment suffix (which the policies' names carry too)."""
+    if isinstance(value, Concat) and any(_from_input(part) for part in value.parts):
+        return True
+    return bool(value.origin & _INPUTS) and not value.origin & Origin.SUFFIX
 
 
 def _region_account() -> list[Value]:

@@ -310,6 +310,23 @@ def test_unknown_roles_and_policies_are_silent(tmp_path: Path, role: str, manage
     assert cfn(tmp_path, template(role=role, managed=managed, extra=extra)) == []
 
 
+@pytest.mark.parametrize(
+    ("statements", "reported"),
+    [
+        (_LOGS, True),  # whatever the parameter names, the role reads no secret at all
+        ([_allow("ssm:GetParameters", "arn:aws:ssm:*:*:parameter/other/*")], False),  # may be overridden
+        ([_allow("secretsmanager:GetSecretValue", "*")], False),  # an override may be a secret ARN
+    ],
+)
+def test_a_template_parameter_default_is_judged_only_without_any_read(
+    tmp_path: Path, statements: list[dict], reported: bool
+) -> None:
+    text = "Parameters:\n  KeyName:\n    Type: String\n    Default: /shop/dev/key\n" + template(
+        source="!Ref KeyName", statements=statements
+    )
+    assert len(cfn(tmp_path, text)) == (1 if reported else 0)
+
+
 def test_no_execution_role_is_left_to_ecs(tmp_path: Path) -> None:
     text = template().replace("      ExecutionRoleArn: !GetAtt ExecRole.Arn\n", "")
     assert cfn(tmp_path, text) == []

@@ -190,7 +190,7 @@ class TaskSecretsExecutionRoleCannotRead(Rule):
             f"Task definition '{use.task.id}' gives container '{use.container}' {use.what} from {source}, "
             f"but execution role '{use.role.id}' does not allow {action} on it; the ECS agent reads it with "
             "the execution role, so tasks stop with ResourceInitializationError (unable to pull secrets or "
-            f"registry auth: AccessDeniedException) and {outcome}"
+            f"registry auth: AccessDeniedException): {outcome}"
         )
         resource = _resource_text(use)
         if platform != "cloudformation":  # ${AWS::Region} is CloudFormation's spelling

@@ -592,3 +592,24 @@ def test_arbitrary_values_never_crash(role: Value, containers: Value, document: 
     project = _project(*resources)
     found = list(TaskSecretsExecutionRoleCannotRead().check(RuleContext(project, ResourceGraph(project))))
     assert all(f.rule_id == "IAC022" and f.resource == "Task" for f in found)
+
+
+# -- sample repositories -----------------------------------------------------------------------------------
+
+_SAMPLES = Path(__file__).resolve().parents[2] / "sample_repos"
+_SAMPLE_FINDINGS = {
+    "cfn-ecs-secrets": [
+        "lib/TapStack.yml:92 OrdersTaskDefinition|orders-api|secret 'DB_PASSWORD'|TaskExecutionRole",
+        "lib/TapStack.yml:94 OrdersTaskDefinition|orders-api|secret 'PAYMENT_API_KEY'|TaskExecutionRole",
+    ],
+}
+
+
+@pytest.mark.parametrize("name", sorted(path.name for path in _SAMPLES.iterdir() if path.is_dir()))
+def test_samples(name: str) -> None:
+    """The flawed sample yields exactly its findings; its clean twin and every other sample, none."""
+    result = scan([_SAMPLES / name], Config(), rules=[TaskSecretsExecutionRoleCannotRead])
+    got = sorted(
+        f"{f.location.path}:{f.location.line} {f.key}" for f in result.findings if f.rule_id == "IAC022"
+    )
+    assert got == sorted(_SAMPLE_FINDINGS.get(name, []))

@@ -170,9 +170,9 @@ class TaskSecretsExecutionRoleCannotRead(Rule):
                     anything = Unknown("a secret or parameter chosen at deploy time")
                     if any(allows(statements, action, anything) is not False for action in _ACTIONS.values()):
                         continue
-                elif (
-                    allows(_decide_resources(statements, use.arn, resolve), _ACTIONS[use.kind], use.arn)
-                    is not False
+                elif any(
+                    allows(_decide_resources(statements, arn, resolve), _ACTIONS[use.kind], arn) is not False
+                    for arn in _candidates(use)
                 ):
                     continue
                 yield self._finding(use, task.id in served, project.platform)
@@ -210,6 +210,32 @@ class TaskSecretsExecutionRoleCannotRead(Rule):
             key=f"{use.task.id}|{use.container}|{use.what}|{use.role.id}",
             related=[Related(use.role.location, f"execution role of '{use.task.id}'")],
         )
+
+
+_FULL_SECRET_NAME = re.compile(r"-[A-Za-z0-9]{6}$")
+
+
+def _candidates(use: _Use) -> tuple[Value, ...]:
+    """The ARNs IAM may be asked about. A literal secret ARN may be partial (ECS accepts
+    ``...:secret:db-creds`` for ``...:secret:db-creds-AbCdEf``, and IAM sees the full ARN): unless its
+    name cannot end in the random suffix, both readings are judged."""
+    if use.kind != "secretsmanager" or use.source is not None:
+        return (use.arn,)
+    suffix = tuple(
+        Unknown("secret ARN suffix", hint=f"{render(use.arn)}.suffix.{i}") for i in range(_SECRET_SUFFIX)
+    )
+    full = Concat((use.arn, Literal("-"), *suffix))
+    parts = use.arn.parts if isinstance(use.arn, Concat) else (use.arn,)
+    name = ""
+    for part in parts:
+        if isinstance(part, Literal) and isinstance(part.value, str):
+            name += part.value
+        elif part.origin & (Origin.REGION | Origin.ACCOUNT):
+            name = ""
+        else:
+            return (use.arn, full)  # a name with an unknown part may or may not end in the suffix
+    name = name.rsplit(":", 1)[-1]
+    return (use.arn, full) if _FULL_SECRET_NAME.search(name) else (full,)
 
 
 def _resource_text(use: _Use) -> str:

@@ -174,6 +174,21 @@ def test_reported_sources(tmp_path: Path, source: str, statements: list[dict], a
     assert action in finding.message
 
 
+@pytest.mark.parametrize(
+    ("source", "reported"),
+    [
+        # a partial ARN (ECS accepts it): IAM is asked about the full ARN, which db-creds-* covers
+        ('"arn:aws:secretsmanager:us-east-1:123456789012:secret:db-creds"', False),
+        # full or partial cannot be told: both readings are covered
+        ('"arn:aws:secretsmanager:us-east-1:123456789012:secret:db-creds-AbCdEf"', False),
+        ('"arn:aws:secretsmanager:us-east-1:123456789012:secret:other"', True),
+    ],
+)
+def test_literal_secret_arns_may_be_partial(tmp_path: Path, source: str, reported: bool) -> None:
+    statements = [_allow("secretsmanager:GetSecretValue", "arn:aws:secretsmanager:*:*:secret:db-creds-*")]
+    assert len(cfn(tmp_path, template(source=source, statements=statements))) == (1 if reported else 0)
+
+
 def test_literal_parameter_name_is_compared_as_its_arn(tmp_path: Path) -> None:
     statements = [_allow("ssm:GetParameters", "arn:aws:ssm:*:*:parameter/other/*")]
     [finding] = cfn(tmp_path, template(source="shop-api-key", statements=statements))

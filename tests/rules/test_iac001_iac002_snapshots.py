@@ -32,6 +32,8 @@ EXPECTED: dict[str, list[str]] = {
     "cfn-appointment-scheduler": [],
     "cfn-audit-logging": [],
     "cfn-audit-logging-fixed": [],
+    "cfn-encrypted-log-groups": [],
+    "cfn-encrypted-log-groups-fixed": [],
     "cfn-appointment-scheduler-passrole": [],
     "cfn-unsuffixed-names": [
         "lib/TapStack.yml:26 IAC002 error DataBucket:BucketName",

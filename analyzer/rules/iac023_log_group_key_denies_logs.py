@@ -292,8 +292,8 @@ def _aws_is_anyone(item: Value, kind: str) -> bool | None:
     if isinstance(item, Ref):
         return False  # a role or user of the project
     text = _text(item)
-    if text is None or text == "\x00":
-        return None
+    if text is None or ("\x00" in text and not text.startswith("arn:")):
+        return None  # an unknown value, or one with an unknown part that may make it "*"
     return text == "*"
 
 

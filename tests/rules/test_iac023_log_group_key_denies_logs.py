@@ -309,6 +309,18 @@ def test_pulumi_policy_set_apart_from_the_key(tmp_path: Path, other: str) -> Non
     assert pulumi(tmp_path, body) == []
 
 
+def test_pulumi_policy_and_grant_of_another_key_do_not_hide_the_defect(tmp_path: Path) -> None:
+    body = """
+    key = aws.kms.Key(f"logs-key-{suffix}")
+    other = aws.kms.Key(f"other-key-{suffix}")
+    aws.cloudwatch.LogGroup(f"app-{suffix}", kms_key_id=key.arn)
+    aws.kms.KeyPolicy(f"policy-{suffix}", key_id=other.id, policy="{}")
+    aws.kms.Grant(f"grant-{suffix}", key_id=other.key_id, grantee_principal="x", operations=["Encrypt"])
+    """
+    [finding] = pulumi(tmp_path, body)
+    assert finding.key.startswith("app-") and "logs-key-" in finding.key
+
+
 def test_pulumi_key_in_undecided_branch(tmp_path: Path) -> None:
     body = """
     key = None

@@ -3,6 +3,7 @@ project whose key policy does not let CloudWatch Logs use the key."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 
@@ -44,7 +45,7 @@ _FIX_ACTIONS = ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateD
 # The Region in each platform's own words, for the principal of the statement to add.
 _REGION = {
     "cloudformation": '!Sub "logs.${AWS::Region}.amazonaws.com"',
-    "pulumi": 'f"logs.{aws.get_region().name}.amazonaws.com"',
+    "pulumi": 'f"logs.{aws.get_region().name}.amazonaws.com" (.region in pulumi-aws 7)',
     "cdk": 'f"logs.{Stack.of(self).region}.amazonaws.com"',
 }
 
@@ -79,8 +80,9 @@ class LogGroupKeyDeniesLogs(Rule):
     key or the log group is created under a condition the analysis cannot decide or in a loop. CDK
     L2 keys (`kms.Key`) are not judged: CDK adds statements to their policy from `grant_*` and
     `add_to_resource_policy` calls the model does not carry. CDK `logs.LogGroup(encryption_key=key)`
-    does not add the CloudWatch Logs statement itself (aws-cdk issue 28304; the opt-in fix in pull
-    request 38654 is not released), so the defect is real there too, but it is not reported.
+    does not add the CloudWatch Logs statement itself (aws-logs log-group.ts passes only
+    `encryptionKey.keyArn` to `CfnLogGroup`; aws-cdk issue 28304, whose opt-in fix in pull request
+    38654 is not released), so the defect is real there too, but it is not reported.
 
     ## Why is this bad
     CloudWatch Logs checks the key when the log group is created (`CreateLogGroup` with `kmsKeyId`,
@@ -159,10 +161,12 @@ class LogGroupKeyDeniesLogs(Rule):
             f"with {_ERROR.replace('<name>', name)}"
         )
         principal = _REGION.get(platform, _REGION["cloudformation"])
+        if platform == "cloudformation" and key.location.path.endswith(".json"):
+            principal = '{"Fn::Sub": "logs.${AWS::Region}.amazonaws.com"}'
         hint = (
-            f"add to the key policy of '{key.id}': Effect Allow, Principal {{Service: {principal}}}, "
-            f'Action {_FIX_ACTIONS}, Resource "*" (optionally with an ArnLike condition on '
-            "kms:EncryptionContext:aws:logs:arn naming the log groups)"
+            f'add to the key policy of \'{key.id}\' the statement {{"Effect": "Allow", "Principal": '
+            f'{{"Service": {principal}}}, "Action": {json.dumps(_FIX_ACTIONS)}, "Resource": "*"}} '
+            "(an ArnLike condition on kms:EncryptionContext:aws:logs:arn may narrow it to the log groups)"
         )
         return self.finding(
             message,

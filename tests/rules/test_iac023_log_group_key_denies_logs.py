@@ -139,6 +139,7 @@ def test_json_template(tmp_path: Path) -> None:
     }
     [finding] = findings_of(tmp_path, {"lib/TapStack.json": json.dumps(document, indent=2)})
     assert finding.resource == "Logs" and "<generated name>" in finding.message
+    assert '{"Service": {"Fn::Sub": "logs.${AWS::Region}.amazonaws.com"}}' in finding.fix_hint
 
 
 # -- CloudFormation: silence ---------------------------------------------------------------------------

@@ -1,9 +1,10 @@
-"""IAC023 log-group-key-denies-logs: a CloudWatch Logs log group is encrypted with a KMS key of the
-project whose key policy does not let CloudWatch Logs use the key."""
+"""IAC023 log-key-denies-service: a CloudWatch Logs log group or a CloudTrail trail is encrypted with
+a KMS key of the project whose key policy does not let that service use the key."""
 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 
@@ -12,7 +13,6 @@ from analyzer.iam import Statement, allows, normalize_document, opaque_statement
 from analyzer.model import Concat, Literal, Project, Ref, Resource, Unknown, Value, items_of, render
 from analyzer.rules.base import Example, Rule, RuleContext
 
-_LOG_GROUP = "AWS::Logs::LogGroup"
 _KEY = "AWS::KMS::Key"
 # Resources that change a key's policy or add grants apart from the key (Pulumi ``aws.kms.KeyPolicy``,
 # ``aws.kms.Grant``): a key they may touch has a policy the rule cannot see whole.
@@ -23,26 +23,71 @@ _KEY_POLICY_CHANGERS = ("Pulumi::AWS::KMS::KeyPolicy", "Pulumi::AWS::KMS::Grant"
 _CDK_PREFIX = "aws_cdk."
 _CDK_L1_KEY = "aws_cdk.aws_kms.CfnKey"
 
-# What CloudWatch Logs asks of the key: the user guide's key policy statement grants these to
-# ``logs.<region>.amazonaws.com``. The rule reports only a policy that grants the service none of
-# them (which certainly fails); a partial grant is left alone because which calls CreateLogGroup
-# makes first is not documented. Source: CloudWatch Logs user guide, "Encrypt log data in
-# CloudWatch Logs using AWS Key Management Service", Step 2
-# (https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/encrypt-log-data-kms.html).
-_USES = (
-    "kms:Encrypt",
-    "kms:Decrypt",
-    "kms:ReEncryptFrom",
-    "kms:ReEncryptTo",
-    "kms:GenerateDataKey",
-    "kms:DescribeKey",
+
+@dataclass(frozen=True, slots=True)
+class _Service:
+    """A service that uses a KMS key named on a resource, and what it checks when it is created."""
+
+    resource_type: str
+    properties: tuple[str, ...]  # where the resource names its key (CloudFormation, Pulumi spelling)
+    noun: str
+    service: str  # for the message
+    principal: str  # "logs": any logs.<region>.amazonaws.com; otherwise the exact service principal
+    uses: tuple[str, ...]  # actions of which the policy must grant the service at least one
+    fix_actions: tuple[str, ...]
+    call: str
+    error: str  # with <name> for the resource's name
+    fix_condition: str  # how the documented statement narrows itself, for the hint
+
+
+# CloudWatch Logs: the user guide's key policy statement grants kms:Encrypt*, Decrypt*, ReEncrypt*,
+# GenerateDataKey* and Describe* to ``logs.<region>.amazonaws.com``; CreateLogGroup (and
+# AssociateKmsKey) answer AccessDeniedException "The specified KMS key does not exist or is not
+# allowed to be used with Arn ..." when it lacks them. Sources: CloudWatch Logs user guide, "Encrypt
+# log data in CloudWatch Logs using AWS Key Management Service", Step 2
+# (https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/encrypt-log-data-kms.html); the error
+# as reported in aws-cdk issue 28304.
+_LOGS = _Service(
+    resource_type="AWS::Logs::LogGroup",
+    properties=("KmsKeyId",),
+    noun="Log group",
+    service="CloudWatch Logs",
+    principal="logs",
+    uses=(
+        "kms:Encrypt",
+        "kms:Decrypt",
+        "kms:ReEncryptFrom",
+        "kms:ReEncryptTo",
+        "kms:GenerateDataKey",
+        "kms:DescribeKey",
+    ),
+    fix_actions=("kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"),
+    call="CreateLogGroup",
+    error="AccessDeniedException: The specified KMS key does not exist or is not allowed to be used "
+    "with Arn 'arn:aws:logs:<region>:<account>:log-group:<name>'",
+    fix_condition="an ArnLike condition on kms:EncryptionContext:aws:logs:arn may narrow it to the log groups",
 )
-_ERROR = (
-    "AccessDeniedException: The specified KMS key does not exist or is not allowed to be used with "
-    "Arn 'arn:aws:logs:<region>:<account>:log-group:<name>'"
+# CloudTrail: the key policy must let cloudtrail.amazonaws.com call kms:GenerateDataKey* (and
+# kms:DescribeKey); CreateTrail otherwise answers InsufficientEncryptionPolicyException ("the policy
+# on the S3 bucket or KMS key does not have sufficient permissions", CloudTrail API reference).
+# Source: CloudTrail user guide, "Configure AWS KMS key policies for CloudTrail"
+# (https://docs.aws.amazon.com/awscloudtrail/latest/userguide/create-kms-key-policy-for-cloudtrail.html).
+_CLOUDTRAIL = _Service(
+    resource_type="AWS::CloudTrail::Trail",
+    properties=("KMSKeyId", "KmsKeyId"),
+    noun="CloudTrail trail",
+    service="CloudTrail",
+    principal="cloudtrail.amazonaws.com",
+    uses=("kms:GenerateDataKey", "kms:DescribeKey", "kms:Encrypt"),
+    fix_actions=("kms:GenerateDataKey*", "kms:DescribeKey"),
+    call="CreateTrail",
+    error="InsufficientEncryptionPolicyException (the policy on the S3 bucket or KMS key is not sufficient)",
+    fix_condition="a StringLike condition on kms:EncryptionContext:aws:cloudtrail:arn may narrow it to "
+    "this account's trails",
 )
-_FIX_ACTIONS = ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"]
-# The Region in each platform's own words, for the principal of the statement to add.
+_SERVICES = (_LOGS, _CLOUDTRAIL)
+
+# The Region in each platform's own words, for the CloudWatch Logs principal of the statement to add.
 _REGION = {
     "cloudformation": '!Sub "logs.${AWS::Region}.amazonaws.com"',
     "pulumi": 'f"logs.{aws.get_region().name}.amazonaws.com" (.region in pulumi-aws 7)',
@@ -52,11 +97,13 @@ _REGION = {
 
 @dataclass(frozen=True, slots=True)
 class _Use:
-    log_group: Resource
+    service: _Service
+    user: Resource  # the log group or trail
     key: Resource
+    where: str  # the property naming the key
 
 
-class LogGroupKeyDeniesLogs(Rule):
+class LogKeyDeniesService(Rule):
     """
     ## What it does
     Finds a CloudWatch Logs log group (`AWS::Logs::LogGroup` with `KmsKeyId`, Pulumi
@@ -66,9 +113,12 @@ class LogGroupKeyDeniesLogs(Rule):
     (`kms:Encrypt*`, `kms:Decrypt*`, `kms:ReEncrypt*`, `kms:GenerateDataKey*`, `kms:Describe*`). The
     common case is a policy that only lets the account root (`arn:aws:iam::<account>:root`) use the
     key, or a key without a policy (AWS then applies that same default policy): the account root
-    statement enables IAM policies, it does not let a service principal use the key.
+    statement enables IAM policies, it does not let a service principal use the key. A CloudTrail
+    trail (`AWS::CloudTrail::Trail` with `KMSKeyId`, Pulumi `aws.cloudtrail.Trail(kms_key_id=...)`,
+    CDK `CfnTrail`) is checked the same way for `cloudtrail.amazonaws.com` and
+    `kms:GenerateDataKey*` / `kms:DescribeKey`.
 
-    A statement counts as a grant when its principal is `*`, or a service principal
+    For log groups, a statement counts as a grant when its principal is `*`, or a service principal
     `logs.<region>.amazonaws.com` in any form (a literal Region, `${AWS::Region}`, the platform's
     region token). The rule is silent when the key is not a resource of the project (a literal ARN,
     a parameter, an imported key, an alias), when the key policy or a statement in it cannot be
@@ -93,6 +143,11 @@ class LogGroupKeyDeniesLogs(Rule):
     in CloudWatch Logs using AWS Key Management Service", Step 2, gives the statement the key policy
     needs: https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/encrypt-log-data-kms.html (an
     `ArnLike` condition on `kms:EncryptionContext:aws:logs:arn` may narrow it to the log groups).
+    `CreateTrail` checks the key too and answers `InsufficientEncryptionPolicyException` ("the policy
+    on the S3 bucket or KMS key does not have sufficient permissions", CloudTrail API reference);
+    the statements it needs are in the CloudTrail user guide, "Configure AWS KMS key policies for
+    CloudTrail":
+    https://docs.aws.amazon.com/awscloudtrail/latest/userguide/create-kms-key-policy-for-cloudtrail.html.
 
     ## Example
     ```yaml
@@ -129,62 +184,67 @@ class LogGroupKeyDeniesLogs(Rule):
     ```
     In Pulumi, add the same statement to `aws.kms.Key(policy=...)` with the principal
     `f"logs.{aws.get_region().name}.amazonaws.com"`; in CDK, `key.add_to_resource_policy(...)` with
-    `iam.ServicePrincipal(f"logs.{Stack.of(self).region}.amazonaws.com")`.
+    `iam.ServicePrincipal(f"logs.{Stack.of(self).region}.amazonaws.com")`. For a trail, allow
+    `kms:GenerateDataKey*` and `kms:DescribeKey` to `{Service: cloudtrail.amazonaws.com}`.
     """
 
     id = "IAC023"
-    name = "log-group-key-denies-logs"
+    name = "log-key-denies-service"
     severity = Severity.ERROR
-    summary = "a log group is encrypted with a KMS key whose policy does not let CloudWatch Logs use it"
+    summary = "a log group or trail is encrypted with a KMS key whose policy does not let the service use it"
     tags = ("iam", "deploy", "kms", "logs")
 
     def check(self, ctx: RuleContext) -> Iterable[Finding]:
         project = ctx.project
         for use in _uses(project):
             statements = _key_statements(project, use.key)
-            if statements is None or not _denies_logs(statements):
+            if statements is None or not _denies(statements, use.service):
                 continue
             yield self._finding(use, project.platform)
 
     def _finding(self, use: _Use, platform: str) -> Finding:
-        group, key = use.log_group, use.key
+        service, user, key = use.service, use.user, use.key
         policy = (
             "has no key policy, so AWS applies the default one (the account root only)"
             if "KeyPolicy" not in key.properties
-            else "has a key policy that grants CloudWatch Logs none of kms:Encrypt*, kms:Decrypt*, "
-            "kms:ReEncrypt*, kms:GenerateDataKey*, kms:Describe*"
+            else f"has a key policy that grants {service.service} none of " + ", ".join(service.fix_actions)
         )
-        name = render(group.name) if group.name is not None else "<generated name>"
+        name = render(user.name) if user.name is not None else "<generated name>"
         message = (
-            f"Log group '{group.id}' ({group.location}) is encrypted with KMS key '{key.id}' "
-            f"({key.location}), which {policy}: CreateLogGroup checks the key and fails the deployment "
-            f"with {_ERROR.replace('<name>', name)}"
+            f"{service.noun} '{user.id}' ({user.location}) is encrypted with KMS key '{key.id}' "
+            f"({key.location}), which {policy}: {service.call} checks the key and fails the deployment "
+            f"with {service.error.replace('<name>', name)}"
         )
-        principal = _REGION.get(platform, _REGION["cloudformation"])
-        if platform == "cloudformation" and key.location.path.endswith(".json"):
+        if service.principal != "logs":
+            principal = json.dumps(service.principal)
+        elif platform == "cloudformation" and key.location.path.endswith(".json"):
             principal = '{"Fn::Sub": "logs.${AWS::Region}.amazonaws.com"}'
+        else:
+            principal = _REGION.get(platform, _REGION["cloudformation"])
         hint = (
             f'add to the key policy of \'{key.id}\' the statement {{"Effect": "Allow", "Principal": '
-            f'{{"Service": {principal}}}, "Action": {json.dumps(_FIX_ACTIONS)}, "Resource": "*"}} '
-            "(an ArnLike condition on kms:EncryptionContext:aws:logs:arn may narrow it to the log groups)"
+            f'{{"Service": {principal}}}, "Action": {json.dumps(list(service.fix_actions))}, '
+            f'"Resource": "*"}} ({service.fix_condition})'
         )
         return self.finding(
             message,
-            group.location_of("KmsKeyId"),
+            user.location_of(use.where),
             hint,
-            resource=group.id,
-            key=f"{group.id}|{key.id}",
+            resource=user.id,
+            key=f"{user.id}|{key.id}",
             related=[Related(key.location, f"KMS key '{key.id}'")],
         )
 
 
 def _uses(project: Project) -> Iterator[_Use]:
-    for group in project.of_type(_LOG_GROUP):
-        if _undecided(group):
-            continue
-        key = _key_of(project, group.prop("KmsKeyId"))
-        if key is not None and not _undecided(key):
-            yield _Use(group, key)
+    for service in _SERVICES:
+        for user in project.of_type(service.resource_type):
+            if _undecided(user):
+                continue
+            for where in service.properties:
+                key = _key_of(project, user.prop(where))
+                if key is not None and not _undecided(key):
+                    yield _Use(service, user, key, where)
 
 
 def _key_of(project: Project, value: Value | None) -> Resource | None:
@@ -240,20 +300,20 @@ def _key_statements(project: Project, key: Resource) -> tuple[Statement, ...] | 
     return statements
 
 
-def _denies_logs(statements: tuple[Statement, ...]) -> bool:
-    """The statements certainly grant CloudWatch Logs none of the actions it uses."""
+def _denies(statements: tuple[Statement, ...], service: _Service) -> bool:
+    """The statements certainly grant the service none of the actions it uses."""
     relevant: list[Statement] = []
     for statement in statements:
-        covers = _principal_covers(statement.principal)
+        covers = _principal_covers(statement.principal, service)
         if covers is False:
             continue
         relevant.append(statement if covers else replace(statement, opaque=True))
-    return all(allows(relevant, action) is False for action in _USES)
+    return all(allows(relevant, action) is False for action in service.uses)
 
 
-def _principal_covers(principal: Value | None) -> bool | None:
-    """Does a statement's ``Principal`` include ``logs.<region>.amazonaws.com``? None when it
-    cannot be read, or names a form whose effect is not documented (``logs.amazonaws.com``)."""
+def _principal_covers(principal: Value | None, service: _Service) -> bool | None:
+    """Does a statement's ``Principal`` include the service? None when it cannot be read, or names a
+    form whose effect is not documented (``logs.amazonaws.com``)."""
     if principal is None:
         return None  # a principal the platform model does not carry (CDK ``principals=``)
     if isinstance(principal, Literal) and principal.value == "*":
@@ -263,12 +323,28 @@ def _principal_covers(principal: Value | None) -> bool | None:
     result: bool | None = False
     for kind, values in principal.value.items():
         for item in items_of(values):
-            verdict = _service_is_logs(item) if kind == "Service" else _aws_is_anyone(item, kind)
+            if kind != "Service":
+                verdict = _aws_is_anyone(item, kind)
+            elif service.principal == "logs":
+                verdict = _service_is_logs(item)
+            else:
+                verdict = _service_is(item, service.principal)
             if verdict is True:
                 return True
             if verdict is None:
                 result = None
     return result
+
+
+def _service_is(item: Value, principal: str) -> bool | None:
+    text = _text(item)
+    if text is None:
+        return None
+    if "\x00" not in text:
+        return text.lower() == principal
+    # Unknown parts may spell the principal only when the known parts fit around them.
+    pattern = ".*".join(re.escape(part) for part in text.lower().split("\x00"))
+    return None if re.fullmatch(pattern, principal, re.DOTALL) else False
 
 
 def _service_is_logs(item: Value) -> bool | None:
@@ -494,7 +570,32 @@ def _cdk(body: str) -> str:
     return _CDK_STACK.replace("@BODY@", body)
 
 
-LogGroupKeyDeniesLogs.INVALID = [
+_TRAIL = """
+Resources:
+  TrailKey:
+    Type: AWS::KMS::Key
+    Properties:
+      KeyPolicy:
+        Statement:
+          - Effect: Allow
+            Principal: {AWS: !Sub "arn:aws:iam::${AWS::AccountId}:root"}
+            Action: kms:*
+            Resource: "*"@STATEMENTS@
+  Trail:
+    Type: AWS::CloudTrail::Trail
+    Properties:
+      IsLogging: true
+      S3BucketName: central-audit-logs
+      KMSKeyId: !GetAtt TrailKey.Arn@MARKER@
+"""
+_TRAIL_STATEMENT = """
+          - Effect: Allow
+            Principal: {Service: cloudtrail.amazonaws.com}
+            Action: [kms:GenerateDataKey*, kms:DescribeKey]
+            Resource: "*\""""
+
+
+LogKeyDeniesService.INVALID = [
     Example.cfn_yaml(_cfn(marker="  # expect: IAC023"), title="key policy grants the account root only"),
     Example.cfn_yaml(
         _cfn(_CLOUDTRAIL_ONLY, marker="  # expect: IAC023"), title="key policy grants CloudTrail, not Logs"
@@ -512,9 +613,13 @@ LogGroupKeyDeniesLogs.INVALID = [
         _cdk(_CDK_L1.replace("@STATEMENTS@", "").replace("@MARKER@", "# expect: IAC023")),
         title="CDK: CfnKey and CfnLogGroup",
     ),
+    Example.cfn_yaml(
+        _TRAIL.replace("@STATEMENTS@", "").replace("@MARKER@", "  # expect: IAC023"),
+        title="CloudTrail trail, key policy for the account root only",
+    ),
 ]
 
-LogGroupKeyDeniesLogs.VALID = [
+LogKeyDeniesService.VALID = [
     Example.cfn_yaml(_cfn(_LOGS_REGIONAL), title="the documented CloudWatch Logs statement"),
     Example.cfn_yaml(_cfn(_LOGS_CONTEXT), title="with the encryption context condition: cannot judge"),
     Example.cfn_yaml(
@@ -529,4 +634,8 @@ LogGroupKeyDeniesLogs.VALID = [
         title="CDK: CfnKey whose policy lets Logs use it",
     ),
     Example.cdk(_cdk(_CDK_L2), title="CDK L2 key: its policy is not known whole (not judged)"),
+    Example.cfn_yaml(
+        _TRAIL.replace("@STATEMENTS@", _TRAIL_STATEMENT).replace("@MARKER@", ""),
+        title="CloudTrail trail, the key policy lets CloudTrail use the key",
+    ),
 ]

@@ -1,5 +1,6 @@
-"""IAC023 on small worktrees of each platform: a log group encrypted with a KMS key of the project
-whose key policy grants CloudWatch Logs nothing, and every way the rule stays silent."""
+"""IAC023 on small worktrees of each platform: a log group (or a CloudTrail trail) encrypted with a
+KMS key of the project whose key policy grants the service nothing, and every way the rule stays
+silent."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from analyzer.findings import Finding
 from analyzer.graph import ResourceGraph
 from analyzer.model import Concat, Literal, Location, Origin, Project, Ref, Resource, Unknown, Value
 from analyzer.rules.base import Example, RuleContext
-from analyzer.rules.iac023_log_group_key_denies_logs import LogGroupKeyDeniesLogs
+from analyzer.rules.iac023_log_key_denies_service import LogKeyDeniesService
 
 _TEMPLATE = """
 Parameters:
@@ -70,7 +71,7 @@ def template(
 
 def findings_of(root: Path, files: dict[str, str]) -> list[Finding]:
     Example(files).materialize(root)
-    result = scan([root], Config(), rules=[LogGroupKeyDeniesLogs])
+    result = scan([root], Config(), rules=[LogKeyDeniesService])
     assert not [f for f in result.findings if f.rule_id in ("IAC900", "IAC901")], result.findings
     return [f for f in result.findings if f.rule_id == "IAC023"]
 
@@ -462,8 +463,92 @@ def test_arbitrary_values_never_crash(key_id: Value, document: Value, policy_tar
         Resource("Changer", "Pulumi::AWS::KMS::KeyPolicy", _WHERE, {"KeyId": policy_target}),
     )
     project = Project(root="/x", platform="cloudformation", resources=resources)
-    found = list(LogGroupKeyDeniesLogs().check(RuleContext(project, ResourceGraph(project))))
+    found = list(LogKeyDeniesService().check(RuleContext(project, ResourceGraph(project))))
     assert all(f.rule_id == "IAC023" and f.resource in ("Logs", "Other") for f in found)
     # A policy document that is not a dict of statements is never judged.
     if not (isinstance(document, Literal) and isinstance(document.value, dict)):
         assert found == []
+
+
+# -- CloudTrail trails ---------------------------------------------------------------------------------
+
+_TRAIL = """
+Resources:
+  TrailKey:
+    Type: AWS::KMS::Key
+    Properties:
+      KeyPolicy:
+        Statement: @STATEMENTS@
+  Trail:
+    Type: AWS::CloudTrail::Trail@EXTRA@
+    Properties:
+      IsLogging: true
+      S3BucketName: central-audit-logs
+      KMSKeyId: !GetAtt TrailKey.Arn
+"""
+_CLOUDTRAIL = {
+    "Effect": "Allow",
+    "Principal": {"Service": "cloudtrail.amazonaws.com"},
+    "Action": ["kms:GenerateDataKey*", "kms:DescribeKey"],
+    "Resource": "*",
+}
+
+
+def trail(statements: list[dict], extra: str = "") -> str:
+    return _TRAIL.replace("@STATEMENTS@", json.dumps(statements)).replace("@EXTRA@", extra)
+
+
+def test_trail_key_without_cloudtrail_statement(tmp_path: Path) -> None:
+    [finding] = cfn(tmp_path, trail([_ROOT, _LOGS]))  # CloudWatch Logs, not CloudTrail
+    assert finding.location.line == 12 and finding.resource == "Trail"
+    assert (
+        "CloudTrail trail 'Trail'" in finding.message
+        and "InsufficientEncryptionPolicyException" in finding.message
+    )
+    assert "grants CloudTrail none of kms:GenerateDataKey*, kms:DescribeKey" in finding.message
+    assert '{"Service": "cloudtrail.amazonaws.com"}' in finding.fix_hint
+
+
+@pytest.mark.parametrize(
+    "statements",
+    [
+        [_ROOT, _CLOUDTRAIL],
+        [_ROOT, {**_CLOUDTRAIL, "Action": "kms:GenerateDataKey*"}],
+        [
+            _ROOT,
+            {
+                **_CLOUDTRAIL,
+                "Condition": {
+                    "StringLike": {
+                        "kms:EncryptionContext:aws:cloudtrail:arn": {
+                            "Fn::Sub": "arn:aws:cloudtrail:*:${AWS::AccountId}:trail/*"
+                        }
+                    }
+                },
+            },
+        ],
+        [_ROOT, {**_CLOUDTRAIL, "Principal": {"Service": {"Fn::ImportValue": "audit-principal"}}}],
+        [_ROOT, {**_CLOUDTRAIL, "Principal": "*"}],
+    ],
+    ids=["documented", "generate-only", "encryption-context", "unreadable-service", "star"],
+)
+def test_trail_keys_that_may_let_cloudtrail_use_them(tmp_path: Path, statements: list[dict]) -> None:
+    assert cfn(tmp_path, trail(statements)) == []
+
+
+def test_trail_under_condition(tmp_path: Path) -> None:
+    text = (
+        trail([_ROOT], extra="\n    Condition: Audit")
+        + "Conditions:\n  Audit: !Equals [!Ref AWS::Region, us-east-1]\n"
+    )
+    assert cfn(tmp_path, text) == []
+
+
+def test_pulumi_trail_and_log_group_on_a_key_without_policy(tmp_path: Path) -> None:
+    body = """
+    key = aws.kms.Key(f"audit-key-{suffix}")
+    group = aws.cloudwatch.LogGroup(f"audit-{suffix}", kms_key_id=key.arn)
+    aws.cloudtrail.Trail(f"trail-{suffix}", s3_bucket_name="central-audit-logs", kms_key_id=key.arn)
+    """
+    found = pulumi(tmp_path, body)
+    assert sorted(f.message.split(" '", 1)[0] for f in found) == ["CloudTrail trail", "Log group"]

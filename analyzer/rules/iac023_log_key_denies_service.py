@@ -38,6 +38,7 @@ class _Service:
     call: str
     error: str  # with <name> for the resource's name
     fix_condition: str  # how the documented statement narrows itself, for the hint
+    takes_key_id: bool  # the property also takes the key's id, not only its ARN
 
 
 # CloudWatch Logs: the user guide's key policy statement grants kms:Encrypt*, Decrypt*, ReEncrypt*,
@@ -66,6 +67,7 @@ _LOGS = _Service(
     error="AccessDeniedException: The specified KMS key does not exist or is not allowed to be used "
     "with Arn 'arn:aws:logs:<region>:<account>:log-group:<name>'",
     fix_condition="an ArnLike condition on kms:EncryptionContext:aws:logs:arn may narrow it to the log groups",
+    takes_key_id=False,  # CreateLogGroup's kmsKeyId is the key's ARN (CloudWatch Logs API reference)
 )
 # CloudTrail: the key policy must let cloudtrail.amazonaws.com call kms:GenerateDataKey* (and
 # kms:DescribeKey); CreateTrail otherwise answers InsufficientEncryptionPolicyException ("the policy
@@ -84,6 +86,7 @@ _CLOUDTRAIL = _Service(
     error="InsufficientEncryptionPolicyException (the policy on the S3 bucket or KMS key is not sufficient)",
     fix_condition="a StringLike condition on kms:EncryptionContext:aws:cloudtrail:arn may narrow it to "
     "this account's trails",
+    takes_key_id=True,  # CreateTrail's KmsKeyId: a key id, a key ARN, an alias or an alias ARN
 )
 _SERVICES = (_LOGS, _CLOUDTRAIL)
 
@@ -242,16 +245,19 @@ def _uses(project: Project) -> Iterator[_Use]:
             if _undecided(user):
                 continue
             for where in service.properties:
-                key = _key_of(project, user.prop(where))
+                key = _key_of(project, user.prop(where), service.takes_key_id)
                 if key is not None and not _undecided(key):
                     yield _Use(service, user, key, where)
 
 
-def _key_of(project: Project, value: Value | None) -> Resource | None:
-    """The project's key a ``KmsKeyId`` names: ``!GetAtt Key.Arn`` / ``key.arn``, or an ARN built
-    around the key's id (``arn:...:key/${Key}``). Aliases and anything else: None."""
+def _key_of(project: Project, value: Value | None, takes_key_id: bool) -> Resource | None:
+    """The project's key a ``KmsKeyId`` names: ``!GetAtt Key.Arn`` / ``key.arn``, an ARN built
+    around the key's id (``arn:...:key/${Key}``), or where the property takes it, the key's id
+    (``!Ref Key``, ``key.id``, ``key.key_id``). Aliases and anything else: None."""
     ref: Ref | None = None
-    if isinstance(value, Ref) and value.attribute == "Arn":
+    if isinstance(value, Ref) and (
+        value.attribute == "Arn" or (takes_key_id and value.attribute in (None, "Id", "KeyId"))
+    ):
         ref = value
     elif isinstance(value, Concat):
         parts = [part for part in value.parts if not (isinstance(part, Literal) and part.value == "")]

@@ -460,11 +460,12 @@ def test_arbitrary_values_never_crash(key_id: Value, document: Value, policy_tar
         Resource("Key", "AWS::KMS::Key", _WHERE, {"KeyPolicy": document}),
         Resource("Logs", "AWS::Logs::LogGroup", _WHERE, {"KmsKeyId": key_id}),
         Resource("Other", "AWS::Logs::LogGroup", _WHERE, {"KmsKeyId": document}),
+        Resource("Trail", "AWS::CloudTrail::Trail", _WHERE, {"KMSKeyId": key_id, "KmsKeyId": document}),
         Resource("Changer", "Pulumi::AWS::KMS::KeyPolicy", _WHERE, {"KeyId": policy_target}),
     )
     project = Project(root="/x", platform="cloudformation", resources=resources)
     found = list(LogKeyDeniesService().check(RuleContext(project, ResourceGraph(project))))
-    assert all(f.rule_id == "IAC023" and f.resource in ("Logs", "Other") for f in found)
+    assert all(f.rule_id == "IAC023" and f.resource in ("Logs", "Other", "Trail") for f in found)
     # A policy document that is not a dict of statements is never judged.
     if not (isinstance(document, Literal) and isinstance(document.value, dict)):
         assert found == []
@@ -534,6 +535,11 @@ def test_trail_key_without_cloudtrail_statement(tmp_path: Path) -> None:
 )
 def test_trail_keys_that_may_let_cloudtrail_use_them(tmp_path: Path, statements: list[dict]) -> None:
     assert cfn(tmp_path, trail(statements)) == []
+
+
+def test_trail_takes_the_key_id(tmp_path: Path) -> None:
+    text = trail([_ROOT]).replace("KMSKeyId: !GetAtt TrailKey.Arn", "KMSKeyId: !Ref TrailKey")
+    assert [f.key for f in cfn(tmp_path, text)] == ["Trail|TrailKey"]
 
 
 def test_trail_under_condition(tmp_path: Path) -> None:

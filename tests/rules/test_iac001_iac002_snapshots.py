@@ -34,6 +34,8 @@ EXPECTED: dict[str, list[str]] = {
     "cfn-audit-logging-fixed": [],
     "cfn-ecs-secrets": [],
     "cfn-ecs-secrets-fixed": [],
+    "cfn-encrypted-log-groups": [],
+    "cfn-encrypted-log-groups-fixed": [],
     "cfn-appointment-scheduler-passrole": [],
     "cfn-unsuffixed-names": [
         "lib/TapStack.yml:26 IAC002 error DataBucket:BucketName",

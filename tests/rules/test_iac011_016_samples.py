@@ -42,6 +42,8 @@ EXPECTED: dict[str, list[str]] = {
     "cfn-audit-logging-fixed": [],
     "cfn-ecs-secrets": [],
     "cfn-ecs-secrets-fixed": [],
+    "cfn-encrypted-log-groups": [],
+    "cfn-encrypted-log-groups-fixed": [],
     "cfn-not-destroyable": [
         "lib/TapStack.yml:36 IAC011 error AppSecurityGroup->DatabaseSecurityGroup",
         "lib/TapStack.yml:58 IAC012 warning no pending window (the default is 30 days)",

@@ -28,6 +28,7 @@ from typing import Any
 from analyzer.findings import Finding, Severity
 from analyzer.model import Concat, Literal, Location, Origin, Project, Resource, Unknown, Value
 from analyzer.rules.base import Example, Rule, RuleContext
+from analyzer.rules.iac020_log_bucket_policy_denies_delivery import ELB_ACCOUNTS
 
 # EC2 User Guide, "Amazon Machine Images": AMI ids are ami- and 8 or 17 hex digits; AMIs are regional.
 AMI_ID = re.compile(r"^ami-(?:[0-9a-f]{8}|[0-9a-f]{17})$")
@@ -166,6 +167,10 @@ def resource_assumptions(resource: Resource) -> list[Assumption]:
                     hits.append(("key-pair", text))
             else:
                 for match in ARN_HEAD.finditer(text):
+                    if match.group(3) in ELB_ACCOUNTS:
+                        # AWS's own Elastic Load Balancing log-delivery account, which a bucket
+                        # policy must name (IAC020): not the account the stack was written in.
+                        continue
                     if match.group(3) and match.group(2):
                         hits.append(("account-region", f"{match.group(3)} in {match.group(2)}"))
                     elif match.group(3):

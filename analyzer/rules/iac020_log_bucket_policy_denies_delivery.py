@@ -46,7 +46,7 @@ _OBJECT_KEY = Unknown("the key of the object the service writes", hint="<log obj
 # 2022 (the "legacy" bucket policy names one of them as an AWS principal). Source: ELB user guide,
 # "Enable access logs for your Application Load Balancer" (Step 2, Regions available before August
 # 2022), the same table as aws-cdk-lib region-info fact-tables.ts ELBV2_ACCOUNTS.
-_ELB_ACCOUNTS = frozenset(
+ELB_ACCOUNTS = frozenset(
     {
         "098369216593",  # af-south-1
         "754344448648",  # ap-east-1
@@ -129,7 +129,7 @@ _ELB = _Writer(
     accepted_services=frozenset(
         {"logdelivery.elasticloadbalancing.amazonaws.com", "logdelivery.elb.amazonaws.com"}
     ),
-    accepted_accounts=_ELB_ACCOUNTS,
+    accepted_accounts=ELB_ACCOUNTS,
     checked=(("s3:PutObject", True),),
     context={"aws:SecureTransport": "true"},
     call="enabling access logs",

@@ -153,3 +153,19 @@ def test_one_finding_per_literal_per_resource() -> None:
     statement = Literal({"Resource": Literal("arn:aws:sqs:us-east-1:123456789012:q")})
     document = Literal({"Statement": Literal((statement, statement))})
     assert len(run(res("Policy", "AWS::IAM::Policy", {"PolicyDocument": document}))) == 1
+
+
+def test_the_elastic_load_balancing_account_a_bucket_policy_names_is_not_the_stacks() -> None:
+    # An access-log bucket policy names AWS's ELB account of the region (IAC020 asks for it); the
+    # account the stack was written in is another one, and stays reported.
+    def policy(account: str) -> Literal:
+        principal = Literal({"AWS": Literal(f"arn:aws:iam::{account}:root")})
+        statement = Literal(
+            {"Effect": Literal("Allow"), "Principal": principal, "Action": Literal("s3:PutObject")}
+        )
+        return Literal({"Statement": Literal((statement,))})
+
+    elb = res("LogsPolicy", "AWS::S3::BucketPolicy", {"PolicyDocument": policy("127311923021")})
+    assert run(elb) == []
+    own = res("LogsPolicy", "AWS::S3::BucketPolicy", {"PolicyDocument": policy("123456789012")})
+    assert kinds(run(own)) == ["account"]

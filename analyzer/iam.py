@@ -703,6 +703,24 @@ def resource_resolver(project: Project) -> Resolver:
     return resolve
 
 
+def names_non_service_principal(document: Value | None) -> bool:
+    """Whether a resource policy may allow a principal that is not a service (a role, an account,
+    ``*``); a document that cannot be read may. Deny statements grant nothing."""
+    if not (isinstance(document, Literal) and isinstance(document.value, dict)):
+        return True
+    statements = document.value.get("Statement")
+    for statement in items_of(statements) if statements is not None else ():
+        effect = get_path(statement, "Effect")
+        if isinstance(effect, Literal) and effect.value == "Deny":
+            continue
+        principal = get_path(statement, "Principal")
+        if not (isinstance(principal, Literal) and isinstance(principal.value, dict)):
+            return True  # "*", or a principal that cannot be read
+        if set(principal.value) != {"Service"}:
+            return True
+    return False
+
+
 def trusted_services(role: Resource) -> set[str]:
     """Service principals the role's trust policy lets assume it (``lambda.amazonaws.com``)."""
     services: set[str] = set()

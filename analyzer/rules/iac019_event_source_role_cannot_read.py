@@ -10,7 +10,14 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from analyzer.findings import Finding, Related, Severity
-from analyzer.iam import ROLE_TYPES, Resolver, allows, effective_statements, resource_resolver
+from analyzer.iam import (
+    ROLE_TYPES,
+    Resolver,
+    allows,
+    effective_statements,
+    names_non_service_principal,
+    resource_resolver,
+)
 from analyzer.model import (
     Concat,
     Literal,
@@ -407,26 +414,8 @@ def _may_have_resource_policy(project: Project, source: Resource) -> bool:
             identified = all(isinstance(item, Ref) for item in items_of(targets)) if targets else False
             if source.id not in named and identified:
                 continue
-            if _names_aws_principal(policy.prop("PolicyDocument")):
+            if names_non_service_principal(policy.prop("PolicyDocument")):
                 return True
-    return False
-
-
-def _names_aws_principal(document: Value | None) -> bool:
-    """Whether a resource policy may allow a principal that is not a service (a role, an account,
-    ``*``); a document that cannot be read may."""
-    if not (isinstance(document, Literal) and isinstance(document.value, dict)):
-        return True
-    statements = document.value.get("Statement")
-    for statement in items_of(statements) if statements is not None else ():
-        principal = get_path(statement, "Principal")
-        effect = get_path(statement, "Effect")
-        if isinstance(effect, Literal) and effect.value == "Deny":
-            continue
-        if not (isinstance(principal, Literal) and isinstance(principal.value, dict)):
-            return True  # "*", or a principal that cannot be read
-        if set(principal.value) != {"Service"}:
-            return True
     return False
 
 

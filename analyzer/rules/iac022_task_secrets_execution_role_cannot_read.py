@@ -11,7 +11,15 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from analyzer.findings import Finding, Related, Severity
-from analyzer.iam import ROLE_TYPES, Resolver, Statement, allows, effective_statements, resource_resolver
+from analyzer.iam import (
+    ROLE_TYPES,
+    Resolver,
+    Statement,
+    allows,
+    effective_statements,
+    names_non_service_principal,
+    resource_resolver,
+)
 from analyzer.model import (
     Concat,
     Literal,
@@ -22,7 +30,6 @@ from analyzer.model import (
     Resource,
     Unknown,
     Value,
-    get_path,
     items_of,
     iter_refs,
     render,
@@ -637,25 +644,7 @@ def _may_have_resource_policy(project: Project, secret: Resource) -> bool:
         target = policy.prop("SecretId")
         if isinstance(target, Ref) and target.resource != secret.id:
             continue
-        if _names_aws_principal(policy.prop("ResourcePolicy")):
-            return True
-    return False
-
-
-def _names_aws_principal(document: Value | None) -> bool:
-    """Whether a resource policy may allow a principal that is not a service; one that cannot be
-    read may."""
-    if not (isinstance(document, Literal) and isinstance(document.value, dict)):
-        return True
-    statements = document.value.get("Statement")
-    for statement in items_of(statements) if statements is not None else ():
-        effect = get_path(statement, "Effect")
-        if isinstance(effect, Literal) and effect.value == "Deny":
-            continue
-        principal = get_path(statement, "Principal")
-        if not (isinstance(principal, Literal) and isinstance(principal.value, dict)):
-            return True
-        if set(principal.value) != {"Service"}:
+        if names_non_service_principal(policy.prop("ResourcePolicy")):
             return True
     return False
 
